@@ -1,0 +1,69 @@
+import { defineAnalyzer } from '../../../engine/analyzer.ts';
+import type { Finding } from '../../../model/index.ts';
+import { bytesScore, formatBytes, formatCount, formatDuration } from '../../format.ts';
+import { concurrentCreate, concurrentDrop } from '../../index-definitions.ts';
+import { indexWriteCount, tableByName } from '../../snapshot-lookup.ts';
+
+export const unusedIndexes = defineAnalyzer({
+  id: 'unused-indexes',
+  phase: 'profile',
+  title: 'Unused indexes',
+  description: 'Indexes with no scan since the statistics were reset that do not back a constraint or the replica identity.',
+  depth: 1,
+  requires: {},
+  options: {
+    minSizeBytes: { default: 0, description: 'ignore unused indexes smaller than this' },
+    minStatsAgeDays: { default: 7, description: 'statistics younger than this make "unused" weak evidence (reported as info)' },
+  },
+  run({ snapshot, options }) {
+    const ageSeconds = snapshot.server.statsAgeSeconds;
+    const weak = ageSeconds < options.minStatsAgeDays * 86_400;
+    const findings: Finding[] = [];
+    for (const index of snapshot.indexes) {
+      if (index.scans > 0 || !index.isValid) continue;
+      if (index.isPrimary || index.isUnique || index.isExclusion || index.constraint !== null || index.isReplicaIdentity) continue;
+      if (index.sizeBytes < options.minSizeBytes) continue;
+      const table = tableByName(snapshot, index.table);
+      if (table?.kind === 'partitioned') continue; // parent index: scans are counted on partitions
+      const writes = indexWriteCount(table);
+      findings.push({
+        rule: 'unused-indexes',
+        severity: weak ? 'info' : 'warning',
+        title: `Index ${index.qualifiedName} has not been used in ${formatDuration(ageSeconds)} (${formatBytes(index.sizeBytes)})`,
+        target: { kind: 'index', relation: index.table, index: index.qualifiedName },
+        evidence: {
+          index: index.qualifiedName,
+          definition: index.definition,
+          idxScan: index.scans,
+          sizeBytes: index.sizeBytes,
+          statsResetAt: snapshot.server.statsResetAt,
+          statsAgeSeconds: Math.round(ageSeconds),
+          weakEvidence: weak,
+          tableWritesSinceReset: writes,
+          tableRows: table?.activity?.nLiveTup ?? Math.max(0, table?.rowEstimate ?? 0),
+        },
+        impact: {
+          score: bytesScore(index.sizeBytes) + writes / 10_000,
+          bytes: index.sizeBytes,
+          summary: `frees ${formatBytes(index.sizeBytes)} and removes index maintenance from ${formatCount(writes)} row writes`,
+        },
+        description:
+          `No query has scanned this index since the statistics were reset ${formatDuration(ageSeconds)} ago, yet every insert, ` +
+          `non-HOT update and delete on ${index.table} maintains it.` +
+          (weak
+            ? ` The statistics are only ${formatDuration(ageSeconds)} old: weekly or monthly jobs may still need it, so check again later before dropping.`
+            : ' Check replicas too: scans there are not counted here.'),
+        fix: {
+          kind: 'sql',
+          content: concurrentDrop(index),
+          rollback: concurrentCreate(index),
+          lockLevel: 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)',
+          safety: 'review',
+          verified: false,
+          verification: 'usage statistics only; confirm the index is unused on replicas and by periodic jobs',
+        },
+      });
+    }
+    return findings;
+  },
+});

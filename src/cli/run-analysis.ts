@@ -1,0 +1,37 @@
+import { ANALYZERS } from '../analyzers/registry.ts';
+import { analyzeDatabase } from '../engine/analyze-database.ts';
+import type { Phase } from '../engine/analyzer.ts';
+import type { CommandContext } from './command.ts';
+import { analyzerOverrides, connect, depthOption, emitReport, flag, numberOption, option, readBaseline } from './context-helpers.ts';
+
+/** profile / full / demo share this: connect, analyze the chosen phases, report. */
+export async function runAnalysisCommand(ctx: CommandContext, command: string, phases: readonly Phase[] | undefined, defaultDepth: number): Promise<number> {
+  const depth = depthOption(ctx, defaultDepth);
+  const overrides = analyzerOverrides(ctx);
+  const baseline = readBaseline(option(ctx, 'baseline'));
+  const intervalSeconds = numberOption(ctx, 'interval', { min: 1 });
+  const minCalls = numberOption(ctx, 'min-calls', { min: 0 });
+  const minTimeMs = numberOption(ctx, 'min-time', { min: 0 });
+  const workloadFile = option(ctx, 'workload');
+  const db = await connect(ctx);
+  try {
+    ctx.logger.info(`connected to ${db.display} (read-only session)`);
+    const { report } = await analyzeDatabase(db, {
+      command,
+      analyzers: ANALYZERS,
+      ...(phases === undefined ? {} : { phases }),
+      depth,
+      options: overrides,
+      baseline,
+      logger: ctx.logger,
+      showLiterals: flag(ctx, 'show-literals'),
+      ...(workloadFile === undefined ? {} : { workloadFile }),
+      ...(intervalSeconds === undefined ? {} : { intervalSeconds }),
+      ...(minCalls === undefined ? {} : { minCalls }),
+      ...(minTimeMs === undefined ? {} : { minTimeMs }),
+    });
+    return await emitReport(ctx, report);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,252 @@
+import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { DbOptimizeError } from '../errors/index.ts';
+
+export interface ConnectionOptions {
+  /** connection URL; else DATABASE_URL; else libpq PG* variables and ~/.pgpass (resolved by pg) */
+  readonly url?: string | undefined;
+  readonly statementTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+  /** pool size; capped at 3 so a production server never sees more from us */
+  readonly maxConnections?: number;
+  readonly applicationName?: string;
+  readonly connectTimeoutMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 1_000;
+export const MAX_CONNECTIONS = 3;
+/** Prefix of our own catalog queries, so the workload reader can leave them out of pg_stat_statements. */
+export const OWN_QUERY_MARKER = '/* db-optimize */';
+
+export interface ResolvedConnection {
+  readonly config: pg.PoolConfig;
+  /** user@host:port/database, never the password */
+  readonly display: string;
+  readonly host: string;
+  readonly database: string;
+}
+
+export function resolveConnection(options: ConnectionOptions): ResolvedConnection {
+  const env = options.env ?? process.env;
+  const url = options.url ?? env.DATABASE_URL;
+  let config: pg.PoolConfig;
+  if (url !== undefined && url !== '') {
+    if (!/^postgres(ql)?:\/\//.test(url) && !url.includes('=')) {
+      throw new DbOptimizeError('E_BAD_URL', 'usage', `not a PostgreSQL connection URL: ${redactUrl(url)}`, {
+        hint: 'use postgresql://user@host:5432/dbname (or a libpq keyword string such as "host=... dbname=...")',
+      });
+    }
+    const parsed = url.includes('://') ? parseConnectionString(url) : parseKeywordString(url);
+    config = { ...(parsed as pg.PoolConfig) };
+    if (parsed.database === undefined || parsed.database === null || parsed.database === '') delete config.database;
+  } else {
+    // pg resolves PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD and ~/.pgpass itself
+    config = {};
+  }
+  const host = String(config.host || env.PGHOST || 'localhost');
+  const port = Number(config.port || env.PGPORT || 5432);
+  const user = String(config.user || env.PGUSER || env.USER || 'postgres');
+  const database = String(config.database || env.PGDATABASE || user);
+  return {
+    config,
+    host,
+    database,
+    display: `${user}@${host}:${port}/${database}`,
+  };
+}
+
+function parseKeywordString(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g;
+  for (const m of s.matchAll(re)) {
+    const key = m[1] ?? '';
+    let value = m[2] ?? '';
+    if (value.startsWith("'")) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+    out[key === 'dbname' ? 'database' : key] = value;
+  }
+  return out;
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@').replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+}
+
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/**
+ * The only handle on a database: every session is read-only by default, with statement and lock
+ * timeouts and our application_name, and there are never more than three of them.
+ */
+export class Database implements Queryable {
+  private readonly pool: pg.Pool;
+  private readonly sessionSql: string;
+  private readonly prepared = new WeakSet<pg.PoolClient>();
+  readonly display: string;
+  readonly host: string;
+  readonly databaseName: string;
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+
+  private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number) {
+    this.pool = pool;
+    this.sessionSql =
+      `${OWN_QUERY_MARKER} SELECT set_config('default_transaction_read_only', 'on', false), ` +
+      `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', false), ` +
+      `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false)`;
+    this.display = resolved.display;
+    this.host = resolved.host;
+    this.databaseName = resolved.database;
+    this.statementTimeoutMs = statementTimeoutMs;
+    this.lockTimeoutMs = lockTimeoutMs;
+  }
+
+  static async connect(options: ConnectionOptions = {}): Promise<Database> {
+    const resolved = resolveConnection(options);
+    const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const max = Math.max(1, Math.min(options.maxConnections ?? MAX_CONNECTIONS, MAX_CONNECTIONS));
+    const pool = new pg.Pool({
+      ...resolved.config,
+      max,
+      application_name: options.applicationName ?? 'db-optimize',
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMillis: 5_000,
+    });
+    pool.on('error', () => undefined);
+    const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs);
+    try {
+      const rows = await db.query<{ ro: string }>("SELECT current_setting('default_transaction_read_only') AS ro");
+      if (rows[0]?.ro !== 'on') throw new Error('session is not read-only');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw connectionError(error, resolved);
+    }
+    return db;
+  }
+
+  /**
+   * A pooled session with our safety settings applied. Always release it. This is the only way
+   * to a session: the pool itself is private so no code can skip the settings.
+   */
+  async acquire(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.prepared.has(client)) {
+      try {
+        await client.query(this.sessionSql);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      this.prepared.add(client);
+    }
+    return client;
+  }
+
+  async query<R extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    const client = await this.acquire();
+    try {
+      const result = await client.query(`${OWN_QUERY_MARKER} ${sql}`, params as unknown[]);
+      return result.rows as R[];
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs fn on one pooled session. */
+  async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.acquire();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs fn inside a transaction that is always rolled back. With `allowWrites` the
+   * transaction is read-write (used for EXPLAIN ANALYZE of writes and sandbox index builds).
+   */
+  async inRolledBackTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, options: { allowWrites?: boolean } = {}): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query(options.allowWrites === true ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY');
+      try {
+        return await fn(client);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+interface PgErrorLike {
+  code?: string;
+  message?: string;
+  errno?: number;
+  address?: string;
+  port?: number;
+}
+
+export function connectionError(error: unknown, resolved: ResolvedConnection): DbOptimizeError {
+  const e = (error ?? {}) as PgErrorLike;
+  const where = resolved.display;
+  const message = e.message ?? String(error);
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return new DbOptimizeError('E_CONNECT_REFUSED', 'connection', `could not connect to ${where}: connection refused`, {
+        hint: 'is PostgreSQL running and listening there? Check --db, DATABASE_URL or PGHOST/PGPORT.',
+        cause: error,
+      });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new DbOptimizeError('E_CONNECT_HOST', 'connection', `could not connect to ${where}: unknown host ${resolved.host}`, {
+        hint: 'check the host name in --db, DATABASE_URL or PGHOST.',
+        cause: error,
+      });
+    case '28P01':
+      return new DbOptimizeError('E_AUTH', 'connection', `password authentication failed for ${where}`, {
+        hint: 'check the password in --db, PGPASSWORD or ~/.pgpass.',
+        cause: error,
+      });
+    case '28000':
+      return new DbOptimizeError('E_AUTH', 'connection', `the server rejected ${where}: ${message}`, {
+        hint: 'check the user name and the server pg_hba.conf entry for this client.',
+        cause: error,
+      });
+    case '3D000':
+      return new DbOptimizeError('E_NO_DATABASE', 'connection', `database "${resolved.database}" does not exist on ${resolved.host}`, {
+        hint: 'check the database name in --db, DATABASE_URL or PGDATABASE (psql -l lists them).',
+        cause: error,
+      });
+    case '57P03':
+      return new DbOptimizeError('E_STARTING', 'connection', `${where} is starting up or shutting down`, {
+        hint: 'try again in a few seconds.',
+        cause: error,
+      });
+    default:
+      if (/timeout/i.test(message)) {
+        return new DbOptimizeError('E_CONNECT_TIMEOUT', 'connection', `timed out connecting to ${where}`, {
+          hint: 'check the host, port and firewall.',
+          cause: error,
+        });
+      }
+      if (/password/i.test(message) && /SASL|client password/i.test(message)) {
+        return new DbOptimizeError('E_AUTH', 'connection', `the server at ${where} asks for a password and none was given`, {
+          hint: 'put it in the URL, PGPASSWORD or ~/.pgpass.',
+          cause: error,
+        });
+      }
+      return new DbOptimizeError('E_CONNECT', 'connection', `could not connect to ${where}: ${message}`, {
+        hint: 'check --db, DATABASE_URL or the PG* environment variables.',
+        cause: error,
+        details: e.code === undefined ? {} : { sqlstate: e.code },
+      });
+  }
+}

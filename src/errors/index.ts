@@ -1,0 +1,2 @@
+export { DbOptimizeError, EXIT, isDbOptimizeError } from './db-optimize-error.ts';
+export type { ErrorKind } from './db-optimize-error.ts';

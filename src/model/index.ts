@@ -1,0 +1,5 @@
+export type * from './finding.ts';
+export { SEVERITY_RANK } from './finding.ts';
+export type * from './report.ts';
+export type * from './snapshot.ts';
+export type * from './workload.ts';

@@ -1,0 +1,39 @@
+import type { Finding, JsonValue } from './finding.ts';
+
+export interface SkippedAnalyzer {
+  readonly analyzer: string;
+  readonly reason: string;
+}
+
+export interface ReportDatabase {
+  readonly name?: string;
+  readonly host?: string;
+  readonly serverVersion?: string;
+  readonly serverVersionNum?: number;
+  readonly statsResetAt?: string | null;
+  readonly statsAgeSeconds?: number | null;
+  readonly uptimeSeconds?: number;
+  readonly extensions?: readonly string[];
+  readonly source?: string;
+}
+
+export interface ReportSection {
+  readonly id: string;
+  readonly title: string;
+  /** free-form pre-rendered lines that belong to the command (e.g. an annotated plan tree) */
+  readonly lines: readonly string[];
+}
+
+export interface Report {
+  readonly tool: { readonly name: 'db-optimize'; readonly version: string };
+  readonly command: string;
+  readonly generatedAt: string;
+  readonly database: ReportDatabase;
+  readonly findings: readonly Finding[];
+  readonly skipped: readonly SkippedAnalyzer[];
+  readonly analyzers?: readonly { readonly id: string; readonly phase: string; readonly findings: number; readonly ms: number }[];
+  readonly sections?: readonly ReportSection[];
+  readonly workload?: { readonly [key: string]: JsonValue };
+  /** command-specific top-level data (documented in schema/report.schema.json) */
+  readonly [extra: string]: unknown;
+}
