@@ -2,10 +2,14 @@ import { ANALYZERS } from '../analyzers/registry.ts';
 import { analyzeDatabase } from '../engine/analyze-database.ts';
 import type { Phase } from '../engine/analyzer.ts';
 import type { CommandContext } from './command.ts';
-import { analyzerOverrides, connect, depthOption, emitReport, flag, numberOption, option, readBaseline } from './context-helpers.ts';
+import { analyzerOverrides, connect, depthOption, emitReport, failOnOption, flag, formatOption, numberOption, option, readBaseline } from './context-helpers.ts';
 
 /** profile / full / demo share this: connect, analyze the chosen phases, report. */
 export async function runAnalysisCommand(ctx: CommandContext, command: string, phases: readonly Phase[] | undefined, defaultDepth: number): Promise<number> {
+  // every flag is checked before any work starts
+  formatOption(ctx);
+  failOnOption(ctx);
+  numberOption(ctx, 'width', { min: 40, integer: true });
   const depth = depthOption(ctx, defaultDepth);
   const overrides = analyzerOverrides(ctx);
   const baseline = readBaseline(option(ctx, 'baseline'));

@@ -17,8 +17,16 @@ export interface ConnectionOptions {
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 1_000;
 export const MAX_CONNECTIONS = 3;
-/** Prefix of our own catalog queries, so the workload reader can leave them out of pg_stat_statements. */
+/**
+ * Appended to our own queries so the workload reader can leave them out of pg_stat_statements
+ * (a leading comment would not survive: pg_stat_statements keeps the text from the first token).
+ */
 export const OWN_QUERY_MARKER = '/* db-optimize */';
+
+/** Marks a statement as ours; use it for every query sent on an acquired client. */
+export function markOwn(sql: string): string {
+  return `${sql}\n${OWN_QUERY_MARKER}`;
+}
 
 export interface ResolvedConnection {
   readonly config: pg.PoolConfig;
@@ -42,8 +50,15 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
     config = { ...(parsed as pg.PoolConfig) };
     if (parsed.database === undefined || parsed.database === null || parsed.database === '') delete config.database;
   } else {
-    // pg resolves PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD and ~/.pgpass itself
-    config = {};
+    // libpq variables, read from the given environment; pg looks the password up in ~/.pgpass when none is set
+    config = {
+      ...(env.PGHOST ? { host: env.PGHOST } : {}),
+      ...(env.PGPORT ? { port: Number(env.PGPORT) } : {}),
+      ...(env.PGUSER ? { user: env.PGUSER } : {}),
+      ...(env.PGDATABASE ? { database: env.PGDATABASE } : {}),
+      ...(env.PGPASSWORD ? { password: env.PGPASSWORD } : {}),
+      ...(env.PGSSLMODE && env.PGSSLMODE !== 'disable' ? { ssl: env.PGSSLMODE === 'require' ? { rejectUnauthorized: false } : true } : {}),
+    };
   }
   const host = String(config.host || env.PGHOST || 'localhost');
   const port = Number(config.port || env.PGPORT || 5432);
@@ -94,9 +109,9 @@ export class Database implements Queryable {
   private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number) {
     this.pool = pool;
     this.sessionSql =
-      `${OWN_QUERY_MARKER} SELECT set_config('default_transaction_read_only', 'on', false), ` +
+      `SELECT set_config('default_transaction_read_only', 'on', false), ` +
       `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', false), ` +
-      `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false)`;
+      `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false) ${OWN_QUERY_MARKER}`;
     this.display = resolved.display;
     this.host = resolved.host;
     this.databaseName = resolved.database;
@@ -149,7 +164,7 @@ export class Database implements Queryable {
   async query<R extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     const client = await this.acquire();
     try {
-      const result = await client.query(`${OWN_QUERY_MARKER} ${sql}`, params as unknown[]);
+      const result = await client.query(markOwn(sql), params as unknown[]);
       return result.rows as R[];
     } finally {
       client.release();

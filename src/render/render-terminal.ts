@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Report, Severity } from '../model/index.ts';
-import { evidenceText, wrap } from './wrap.ts';
+import { formatMs } from '../analyzers/format.ts';
+import { evidenceText, wrap, wrapCode } from './wrap.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;
@@ -40,7 +41,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   if (db.source !== undefined) meta.push(db.source);
   if (meta.length > 0) out.push(...wrap(meta.join(' · '), width).map((l) => c.dim(l)));
   const w = report.workload as { source?: string; statements?: number; totalTimeMs?: number } | undefined;
-  if (w !== undefined) out.push(c.dim(`workload: ${w.source} · ${w.statements} statements · ${Math.round((w.totalTimeMs ?? 0) / 1000)} s total time`));
+  if (w !== undefined) out.push(c.dim(`workload: ${w.source} · ${w.statements} statements · ${formatMs(w.totalTimeMs ?? 0)} total time`));
   const counts = { critical: 0, warning: 0, info: 0 };
   for (const f of report.findings) counts[f.severity]++;
   out.push('─'.repeat(Math.min(width, 80)));
@@ -78,10 +79,10 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       const status = f.fix.verified ? c.green('verified') : c.yellow('unverified');
       out.push(`${pad}fix (${f.fix.kind}, ${f.fix.safety}, ${status}):`);
       if (f.fix.lockLevel !== undefined) out.push(...wrap(`lock: ${f.fix.lockLevel}`, width, `${pad}  `).map((l) => c.dim(l)));
-      for (const line of f.fix.content.split('\n')) out.push(c.green(`${pad}  ${line}`));
+      for (const line of f.fix.content.split('\n')) out.push(...wrapCode(line, width, `${pad}  `).map((l) => c.green(l)));
       if (f.fix.rollback !== undefined) {
         out.push(`${pad}rollback:`);
-        for (const line of f.fix.rollback.split('\n')) out.push(c.dim(`${pad}  ${line}`));
+        for (const line of f.fix.rollback.split('\n')) out.push(...wrapCode(line, width, `${pad}  `).map((l) => c.dim(l)));
       }
       if (f.fix.verification !== undefined) out.push(...wrap(`(${f.fix.verification})`, width, pad).map((l) => c.dim(l)));
     }
@@ -92,7 +93,10 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   }
   if (report.skipped.length > 0) {
     out.push('', c.bold('Not run:'));
-    for (const s of report.skipped) out.push(...wrap(`- ${s.analyzer}: ${s.reason}`, width, '  '));
+    for (const s of report.skipped) {
+      const [first = '', ...more] = wrap(`${s.analyzer}: ${s.reason}`, width - 4);
+      out.push(`  - ${first}`, ...more.map((l) => `    ${l}`));
+    }
   }
   return `${out.join('\n')}\n`;
 }

@@ -42,3 +42,30 @@ export function evidenceText(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Wraps code for display without changing what it means: breaks only at spaces outside quotes,
+ * continuation lines indented further. Lines that cannot be broken stay long.
+ */
+export function wrapCode(line: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  let prefix = indent;
+  while (prefix.length + rest.length > width) {
+    let quote: string | null = null;
+    let cut = -1;
+    for (let i = 0; i < rest.length && prefix.length + i <= width; i++) {
+      const ch = rest[i];
+      if (quote !== null) {
+        if (ch === quote) quote = null;
+      } else if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === ' ' && i > 0) cut = i;
+    }
+    if (cut <= 0) break;
+    out.push(prefix + rest.slice(0, cut));
+    rest = rest.slice(cut + 1);
+    prefix = `${indent}    `;
+  }
+  out.push(prefix + rest);
+  return out;
+}

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
+import { markOwn } from '../collect/connection.ts';
 import type { WhatIfConfiguration, WhatIfCost, WhatIfEngine } from './what-if-engine.ts';
 
 interface PlanNode {
@@ -50,7 +51,7 @@ export class HypopgEngine implements WhatIfEngine {
     const row = rows[0];
     if (row === undefined) return null;
     const client = await db.acquire();
-    await client.query('SELECT hypopg_reset()');
+    await client.query(markOwn('SELECT hypopg_reset()'));
     return new HypopgEngine(client, row.extversion, row.v);
   }
 
@@ -74,16 +75,16 @@ export class HypopgEngine implements WhatIfEngine {
     return this.exclusive(async () => {
       const again = this.cache.get(key);
       if (again !== undefined) return again;
-      await this.client.query('SELECT hypopg_reset()');
-      if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()');
-      for (const def of create) await this.client.query('SELECT * FROM hypopg_create_index($1)', [def]);
+      await this.client.query(markOwn('SELECT hypopg_reset()'));
+      if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()'));
+      for (const def of create) await this.client.query(markOwn('SELECT * FROM hypopg_create_index($1)'), [def]);
       if (hide.length > 0) {
         if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
-        for (const oid of hide) await this.client.query('SELECT hypopg_hide_index($1)', [oid]);
+        for (const oid of hide) await this.client.query(markOwn('SELECT hypopg_hide_index($1)'), [oid]);
       }
       const generic = /\$\d/.test(sql) && this.serverVersionNum >= 160000 ? 'GENERIC_PLAN, ' : '';
       this.plannerCalls++;
-      const result = await this.client.query(`EXPLAIN (${generic}FORMAT JSON) ${sql}`);
+      const result = await this.client.query(markOwn(`EXPLAIN (${generic}FORMAT JSON) ${sql}`));
       const plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
       const cost: WhatIfCost = {
         totalCost: plan['Total Cost'] ?? 0,
@@ -101,10 +102,10 @@ export class HypopgEngine implements WhatIfEngine {
     const cached = this.sizeCache.get(definition);
     if (cached !== undefined) return cached;
     return this.exclusive(async () => {
-      await this.client.query('SELECT hypopg_reset()');
-      const created = await this.client.query<{ indexrelid: number }>('SELECT indexrelid FROM hypopg_create_index($1)', [definition]);
+      await this.client.query(markOwn('SELECT hypopg_reset()'));
+      const created = await this.client.query<{ indexrelid: number }>(markOwn('SELECT indexrelid FROM hypopg_create_index($1)'), [definition]);
       const oid = created.rows[0]?.indexrelid;
-      const size = await this.client.query<{ s: string }>('SELECT hypopg_relation_size($1)::text AS s', [oid]);
+      const size = await this.client.query<{ s: string }>(markOwn('SELECT hypopg_relation_size($1)::text AS s'), [oid]);
       const bytes = Number(size.rows[0]?.s ?? 0);
       this.sizeCache.set(definition, bytes);
       return bytes;
@@ -115,8 +116,8 @@ export class HypopgEngine implements WhatIfEngine {
     if (this.closed) return;
     this.closed = true;
     await this.exclusive(async () => {
-      await this.client.query('SELECT hypopg_reset()').catch(() => undefined);
-      if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()').catch(() => undefined);
+      await this.client.query(markOwn('SELECT hypopg_reset()')).catch(() => undefined);
+      if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()')).catch(() => undefined);
     });
     this.client.release();
   }

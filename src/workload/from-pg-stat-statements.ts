@@ -74,7 +74,7 @@ async function read(db: Database, all: boolean): Promise<Map<string, Reading>> {
   const out = new Map<string, Reading>();
   for (const { s, user_name, db_name } of rows) {
     if (s.toplevel === false) continue; // nested statements are inside their caller's time
-    if (String(s.query ?? '').startsWith(OWN_QUERY_MARKER)) continue; // our own catalog queries
+    if (String(s.query ?? '').trimEnd().endsWith(OWN_QUERY_MARKER)) continue; // our own catalog queries
     const calls = Number(s.calls ?? 0);
     const total = Number(s.total_exec_time ?? s.total_time ?? 0);
     const mean = Number(s.mean_exec_time ?? s.mean_time ?? 0);

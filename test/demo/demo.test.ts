@@ -1,0 +1,49 @@
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reportSchemaErrors } from '../helpers/report-schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+// directly under the OS temp dir: as root the embedded server runs as "postgres"
+const dataDir = join(tmpdir(), `dbo-demo-test-${process.pid}`);
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface DemoReport {
+  command: string;
+  findings: { rule: string; title: string; target: { index?: string; relation?: string }; evidence: Record<string, unknown> }[];
+  workload: { statements: number };
+}
+
+describe('db-optimize demo', () => {
+  it('builds the seed scenarios, replays the workload and reports the planted problems', async () => {
+    const r = await runCli(['demo', '--scale', '0.02', '--fresh', '--data-dir', dataDir, '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as DemoReport;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.command).toBe('demo');
+    const has = (rule: string, pred: (f: DemoReport['findings'][number]) => boolean): boolean =>
+      report.findings.some((f) => f.rule === rule && pred(f));
+    expect(has('duplicate-indexes', (f) => [f.evidence.duplicate, f.evidence.kept].includes('public.users_email_idx2'))).toBe(true);
+    expect(has('unused-indexes', (f) => f.target.index === 'public.users_name_idx')).toBe(true);
+    expect(has('fk-without-index', (f) => f.target.relation === 'public.order_items')).toBe(true);
+    expect(has('fk-without-index', (f) => f.target.relation === 'public.products')).toBe(true);
+    expect(has('top-statements', (f) => /UPDATE sessions/.test(String(f.evidence.query)))).toBe(true);
+    expect(has('top-statements', (f) => /LEFT JOIN orders o/.test(String(f.evidence.query)))).toBe(true);
+    expect(report.workload.statements).toBeGreaterThanOrEqual(10);
+    // the server is stopped and its data kept for the next run
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+  }, 300_000);
+
+  it('reuses the data directory on the next run', async () => {
+    const r = await runCli(['demo', '--scale', '0.02', '--data-dir', dataDir, '--format', 'json', '--no-replay']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/reusing the demo database/);
+    expect(r.stderr).not.toMatch(/building 1\//);
+  }, 300_000);
+});
