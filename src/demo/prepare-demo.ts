@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly dataDir?: string;
   readonly replay?: boolean;
   readonly log: (message: string) => void;
+  /** called as soon as the server runs, so a caller can stop it on Ctrl-C during the build */
+  readonly onServer?: (server: EmbeddedServer) => void;
 }
 
 export interface PreparedDemo {
@@ -58,6 +60,7 @@ async function demoIsBuilt(admin: pg.Client, url: string, scale: number): Promis
 export async function prepareDemo(options: DemoOptions): Promise<PreparedDemo> {
   if (options.fresh) removeDataDir(options.dataDir ?? defaultDemoDataDir());
   const server = await startEmbeddedServer({ ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), log: options.log });
+  options.onServer?.(server);
   try {
     const url = server.url.replace(/\/postgres$/, `/${DEMO_DB}`);
     const admin = new pg.Client({ connectionString: server.url });

@@ -47,3 +47,36 @@ describe('db-optimize demo', () => {
     expect(r.stderr).not.toMatch(/building 1\//);
   }, 300_000);
 });
+
+describe('db-optimize demo, interrupted', () => {
+  it('stops the embedded server on Ctrl-C and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const dir = join(tmpdir(), `dbo-demo-sigint-${process.pid}`);
+    const bin = fileURLToPath(new URL('../../bin/db-optimize.js', import.meta.url));
+    try {
+      const child = spawn(process.execPath, [bin, 'demo', '--scale', '0.02', '--fresh', '--data-dir', dir, '--format', 'json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no replay started: ${stderr}`)), 240_000);
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('replaying the seed workload')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/stopping the embedded PostgreSQL/);
+      expect(existsSync(join(dir, 'postmaster.pid'))).toBe(false);
+      expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

@@ -1,3 +1,4 @@
+import type { EmbeddedServer } from '../../demo/embedded-server.ts';
 import { prepareDemo } from '../../demo/prepare-demo.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { flag, numberOption, option } from '../context-helpers.ts';
@@ -26,22 +27,27 @@ export const demoCommand: Command = {
     const scale = numberOption(ctx, 'scale', { min: 0.001, max: 100 }) ?? 1;
     const dataDir = option(ctx, 'data-dir');
     const started = performance.now();
-    const demo = await prepareDemo({
-      scale,
-      fresh: flag(ctx, 'fresh'),
-      ...(dataDir === undefined ? {} : { dataDir }),
-      replay: !flag(ctx, 'no-replay'),
-      log: (m) => ctx.io.stderr(`· ${m}\n`),
-    });
+    let server: EmbeddedServer | null = null;
     let stopping: Promise<void> | null = null;
-    const stop = (): Promise<void> => (stopping ??= demo.server.stop().catch(() => undefined));
+    const stop = (): Promise<void> => (stopping ??= server === null ? Promise.resolve() : server.stop().catch(() => undefined));
     const onSignal = (): void => {
       ctx.io.stderr('\n· stopping the embedded PostgreSQL…\n');
       void stop().then(() => process.exit(130));
     };
+    // installed before the server starts, so Ctrl-C during the build never leaves it running
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      const demo = await prepareDemo({
+        scale,
+        fresh: flag(ctx, 'fresh'),
+        ...(dataDir === undefined ? {} : { dataDir }),
+        replay: !flag(ctx, 'no-replay'),
+        log: (m) => ctx.io.stderr(`· ${m}\n`),
+        onServer: (s) => {
+          server = s;
+        },
+      });
       // the replay is the whole workload of this database, so fresh statistics are strong evidence here
       const config = {
         ...ctx.config,
