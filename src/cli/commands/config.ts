@@ -11,6 +11,7 @@ import { humanSize, parseSizeFlag } from '../../config/units.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection, Snapshot } from '../../model/index.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
+import { wrapSectionLines } from '../wrap-section-lines.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 
@@ -175,7 +176,7 @@ export const configCommand: Command = {
       generatedAt: new Date().toISOString(),
       database: snapshot === null ? { source: 'hardware flags (no live server)' } : databaseInfo(snapshot, display),
       findings: configFindings(plan, audits),
-      sections,
+      sections: sections.map((x) => ({ ...x, lines: x.id.endsWith('app-settings') || x.id.endsWith('-ini') || x.id.endsWith('-snippet') ? x.lines : wrapSectionLines(x.lines) })),
       extra: {
         config: {
           hardware: { ramBytes: hardware.ramBytes, cpus: hardware.cpus, storage: hardware.storage },

@@ -1,7 +1,9 @@
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
 import { fullCommand } from './full.ts';
+import { pgbouncerCommand } from './pgbouncer.ts';
+import { poolCommand } from './pool.ts';
 import { profileCommand } from './profile.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [profileCommand, fullCommand, configCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, fullCommand, configCommand, poolCommand, pgbouncerCommand];
