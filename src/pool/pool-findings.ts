@@ -151,7 +151,7 @@ export function planFindings(plan: PoolPlan, app: AppPoolSettings, rule = 'pool-
     fix: {
       kind: 'code',
       language: 'python',
-      content: `# SQLAlchemy\n${app.snippets.sqlalchemy}\n\n// node-postgres\n${app.snippets.nodePostgres}\n\n# Prisma\n${app.snippets.prisma}`,
+      content: `# SQLAlchemy\n${app.snippets.sqlalchemy}\n\n// node-postgres\n${app.snippets.nodePostgres}\n\n# Prisma: append to DATABASE_URL\n${app.snippets.prisma}`,
       safety: 'safe',
       verified: false,
       verification: NOT_MEASURABLE,

@@ -52,7 +52,7 @@ function planLines(plan: PoolPlan, app: AppPoolSettings): { sizing: string[]; sy
   return {
     sizing,
     symptoms,
-    app: ['# SQLAlchemy', ...app.snippets.sqlalchemy.split('\n'), '', '// node-postgres', ...app.snippets.nodePostgres.split('\n'), '', '# Prisma (.env)', app.snippets.prisma],
+    app: ['# SQLAlchemy', ...app.snippets.sqlalchemy.split('\n'), '', '// node-postgres', ...app.snippets.nodePostgres.split('\n'), '', '# Prisma: append to DATABASE_URL', app.snippets.prisma],
   };
 }
 
