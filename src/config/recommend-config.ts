@@ -422,7 +422,7 @@ export function recommendConfig(input: TunerInput): ConfigPlan {
     pgMajor,
     recommendations,
     memory,
-    tables: hotTables(input),
+    tables: hotTables(input.tables, input.largeTableRows, input.hotTableChurn),
     notes,
   };
 }
@@ -464,11 +464,12 @@ function toRecommendation(d: Draft, cur: Setting | undefined, pgMajor: number): 
   };
 }
 
-function hotTables(input: TunerInput): TableAutovacuum[] {
-  const minRows = input.largeTableRows ?? 1_000_000;
-  const minChurn = input.hotTableChurn ?? 0.1;
+/** Large tables with many updates/deletes: per-table autovacuum thresholds (needs no hardware facts). */
+export function hotTables(tables: readonly Table[], largeTableRows = 1_000_000, hotTableChurn = 0.1): TableAutovacuum[] {
+  const minRows = largeTableRows;
+  const minChurn = hotTableChurn;
   const out: TableAutovacuum[] = [];
-  for (const t of input.tables) {
+  for (const t of tables) {
     const a = t.activity;
     if (a === null || t.kind !== 'table' || a.nLiveTup < minRows) continue;
     const churn = (a.nTupUpd + a.nTupDel) / Math.max(1, a.nLiveTup);

@@ -1,7 +1,7 @@
 import { auditSettings } from '../../../config/audit-settings.ts';
 import { configFindings } from '../../../config/config-findings.ts';
 import { parseStorage, parseWorkloadType, validateHardware } from '../../../config/hardware.ts';
-import { recommendConfig } from '../../../config/recommend-config.ts';
+import { hotTables, recommendConfig } from '../../../config/recommend-config.ts';
 import { BYTES } from '../../../config/units.ts';
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
@@ -40,7 +40,7 @@ export const configTuner = defineAnalyzer({
         description: 'PostgreSQL cannot report the RAM or cores of its machine. Pass them to get sized recommendations.',
         nextSteps: ['db-optimize config --db URL --ram 32GB --cpus 8 --storage ssd --workload oltp', 'or in full: --set config-tuner.ramGb=32 --set config-tuner.cpus=8'],
       };
-      return [...configFindings({ hardware, workload: workload ?? 'mixed', pgMajor: snapshot.server.major, recommendations: [], memory: null, tables: [], notes: [] }, audits), unknown];
+      return [...configFindings({ hardware, workload: workload ?? 'mixed', pgMajor: snapshot.server.major, recommendations: [], memory: null, tables: hotTables(snapshot.tables, options.largeTableRows), notes: [] }, audits), unknown];
     }
     const plan = recommendConfig({
       hardware,
