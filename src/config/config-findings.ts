@@ -7,7 +7,10 @@ const NOT_MEASURABLE =
   'a server setting cannot be measured before it is applied: the value follows the formula shown; apply it on a staging server (db-optimize config --apply) and compare';
 
 function severityOf(r: SettingRecommendation, plan: ConfigPlan): Severity {
-  if (r.name === 'work_mem' && plan.memory?.workMemBeforeBytes !== null && plan.memory?.workMemBeforeBytes !== undefined) return 'warning';
+  const before = plan.memory?.workMemBeforeBytes;
+  // a memory check that had to cut work_mem by more than a quarter is worth a look
+  if (r.name === 'work_mem' && before !== null && before !== undefined && (plan.memory?.workMemBytes ?? 0) < before * 0.75) return 'warning';
+  if (r.name === 'max_wal_size' && r.reason.includes('forced by WAL volume')) return 'warning';
   if (r.name === 'max_connections' && r.current !== null && Number(r.current) > Number(r.recommended)) return 'warning';
   if (r.name === 'jit' || r.name === 'shared_buffers') return r.current === null ? 'info' : 'warning';
   return 'info';
@@ -73,7 +76,9 @@ export function configFindings(plan: ConfigPlan, audits: readonly SettingAudit[]
       },
     });
   }
-  for (const a of audits) {
+  // an audit's own fix would contradict a sized recommendation for the same setting
+  const covered = new Set(plan.recommendations.filter((r) => r.changed).map((r) => r.name));
+  for (const a of audits.filter((x) => x.fix === null || !covered.has(x.setting))) {
     out.push({
       rule: `${rule}/${a.id}`,
       severity: a.severity,

@@ -1,3 +1,4 @@
+import { wrap } from '../render/wrap.ts';
 import type { ConfigPlan, SettingRecommendation } from './recommend-config.ts';
 
 /** Values go in single quotes in both postgresql.conf and ALTER SYSTEM (always valid). */
@@ -26,7 +27,7 @@ export function configTableLines(plan: ConfigPlan): string[] {
 export function postgresqlConfSnippet(plan: ConfigPlan): string {
   const rows = changedSettings(plan);
   const lines = [`# db-optimize config — ${plan.workload} workload, PostgreSQL ${plan.pgMajor}`];
-  for (const r of rows) lines.push(`# ${r.apply}: ${r.formula}`, `${r.name} = ${quoted(r.recommended)}`);
+  for (const r of rows) lines.push(...wrap(`${r.apply}: ${r.formula}`, 78, '# '), `${r.name} = ${quoted(r.recommended)}`);
   return `${lines.join('\n')}\n`;
 }
 
