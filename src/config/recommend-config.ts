@@ -256,7 +256,7 @@ export function recommendConfig(input: TunerInput): ConfigPlan {
     // before 17, autovacuum cannot use more than 1GB for dead tuple ids whatever the setting
     const avMem = pgMajor >= 17 ? mwm : Math.min(mwm, GB);
     const nodeFactor = NODE_FACTOR[workload];
-    const osReserve = Math.max(512 * MB, ram * 0.1);
+    const osReserve = Math.max(256 * MB, ram * 0.1);
     const sessions = maxConnections + parallelWorkers;
     const total = (wm: number): number => sb + walBuffers + sessions * wm * nodeFactor + avWorkers * avMem;
     let before: number | null = null;
