@@ -9,3 +9,24 @@ export function wrapSectionLines(lines: readonly string[], width = 80): string[]
     return [`${indent}${first}`, ...rest.map((l) => `${' '.repeat(indent.length)}  ${l}`)];
   });
 }
+
+/**
+ * Help text from lines written as prose: consecutive prose lines are joined and re-wrapped at 80
+ * columns; empty lines separate paragraphs and indented lines (examples) are kept as they are.
+ */
+export function helpText(lines: readonly string[]): string {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const flush = (): void => {
+    if (paragraph.length > 0) out.push(...wrap(paragraph.join(' '), 80));
+    paragraph = [];
+  };
+  for (const line of lines) {
+    if (line === '' || line.startsWith(' ') || line.endsWith(':')) {
+      flush();
+      out.push(line);
+    } else paragraph.push(line);
+  }
+  flush();
+  return out.join('\n');
+}

@@ -11,7 +11,7 @@ import { humanSize, parseSizeFlag } from '../../config/units.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection, Snapshot } from '../../model/index.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
-import { wrapSectionLines } from '../wrap-section-lines.ts';
+import { helpText, wrapSectionLines } from '../wrap-section-lines.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 
@@ -38,7 +38,7 @@ export const configCommand: Command = {
   name: 'config',
   summary: 'tune postgresql.conf for the machine and workload (pgtune formulas, corrected, with a memory check)',
   usage: 'config [--db URL] [--ram 32GB] [--cpus 8] [--storage ssd|hdd|nvme|san] [--workload web|oltp|dw|mixed|desktop] [--max-connections N] [--pg-version 16] [--apply]',
-  help: [
+  help: helpText([
     'Recommends shared_buffers, effective_cache_size, work_mem, maintenance_work_mem, WAL, checkpoint, planner,',
     'parallelism, autovacuum, huge_pages, jit and (18+) io_method settings, each with its formula and reason,',
     'and checks that shared_buffers + sessions × work_mem × nodes + autovacuum workers × maintenance_work_mem fits in RAM.',
@@ -51,7 +51,7 @@ export const configCommand: Command = {
     'Examples:',
     '  db-optimize config --ram 32GB --cpus 8 --storage ssd --workload oltp --pg-version 16',
     '  db-optimize config --db postgresql://localhost/app --ram 64GB --cpus 16 --storage nvme',
-  ].join('\n'),
+  ]),
   common: ['connection', 'report'],
   options: {
     ram: { type: 'string', valueName: 'SIZE', description: 'RAM of the database machine, e.g. 32GB (a bare number is GB)' },

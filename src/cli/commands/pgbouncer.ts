@@ -13,7 +13,7 @@ import { statementsFromLogFile } from '../../pgbouncer/statements-from-log.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
 import { initSqlParser } from '../../sql/index.ts';
 import { workloadFromPgStatStatements, workloadFromSqlFile } from '../../workload/index.ts';
-import { wrapSectionLines } from '../wrap-section-lines.ts';
+import { helpText, wrapSectionLines } from '../wrap-section-lines.ts';
 import type { Command } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 import { wantsLiveServer } from './config.ts';
@@ -41,7 +41,7 @@ export const pgbouncerCommand: Command = {
   name: 'pgbouncer',
   summary: 'generate a drop-in pgbouncer.ini (+ auth guidance) and scan the workload for what breaks transaction pooling',
   usage: 'pgbouncer --clients N [--max-connections N | --db URL] [--cpus N] [--read-mostly] [--serverless] [--workload FILE.sql | --log FILE] [--pgbouncer-version 1.21] [--write-ini FILE]',
-  help: [
+  help: helpText([
     'Sizes pool_mode, default_pool_size, min_pool_size, reserve_pool_size/timeout, max_db_connections, max_client_conn,',
     'server_lifetime, server_idle_timeout, query_wait_timeout and (1.21+) max_prepared_statements, each with its reason.',
     'Before recommending transaction mode it scans the workload — pg_stat_statements (--db), a PostgreSQL log (--log) or',
@@ -50,7 +50,7 @@ export const pgbouncerCommand: Command = {
     '',
     'Example (seed "Connection Pooler Setup"):',
     '  db-optimize pgbouncer --clients 50 --serverless --max-connections 100 --read-mostly --avg-query-ms 5',
-  ].join('\n'),
+  ]),
   common: ['connection', 'report'],
   options: {
     clients: { type: 'string', valueName: 'N', description: 'client connections at the peak (instances/functions × connections each)' },

@@ -11,7 +11,7 @@ import { planFindings, profileFindings } from '../../pool/pool-findings.ts';
 import { sizePool } from '../../pool/size-pool.ts';
 import type { PoolPlan } from '../../pool/size-pool.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
-import { wrapSectionLines } from '../wrap-section-lines.ts';
+import { helpText, wrapSectionLines } from '../wrap-section-lines.ts';
 import type { Command } from '../command.ts';
 import { connect, emitReport, numberOption, option } from '../context-helpers.ts';
 import { NEWEST_PG_MAJOR, pgVersionOption, wantsLiveServer } from './config.ts';
@@ -60,7 +60,7 @@ export const poolCommand: Command = {
   name: 'pool',
   summary: 'connection analysis (pg_stat_activity) and pool sizing for an application fleet',
   usage: 'pool [--db URL] [--app-instances N --cpus N] [--pool-size N] [--max-overflow N] [--avg-query-ms MS] [--max-connections N]',
-  help: [
+  help: helpText([
     'With --db (or DATABASE_URL): connections by state, application and client address, idle and idle-in-transaction',
     'time, usage against max_connections, memory held by idle backends, per-request (short-lived) connections.',
     'With the fleet (--app-instances, --cpus, optionally the current --pool-size/--max-overflow): what each side can open,',
@@ -69,7 +69,7 @@ export const poolCommand: Command = {
     '',
     'Example (seed "Pool Sizing"):',
     '  db-optimize pool --pg-version 14 --cpus 8 --ram 32GB --app-instances 10 --pool-size 20 --max-overflow 10 --avg-query-ms 5 --max-connections 100',
-  ].join('\n'),
+  ]),
   common: ['connection', 'report'],
   options: {
     'app-instances': { type: 'string', valueName: 'N', description: 'application instances (pods, processes) each with its own pool' },
