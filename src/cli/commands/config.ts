@@ -34,6 +34,25 @@ export function wantsLiveServer(ctx: CommandContext): boolean {
   return option(ctx, 'db') !== undefined || (ctx.io.env.DATABASE_URL ?? '') !== '';
 }
 
+/** What the live server's statistics say about the workload, to check --workload against. */
+function observedShape(s: Snapshot): string {
+  let reads = 0;
+  let writes = 0;
+  for (const t of s.tables) {
+    const a = t.activity;
+    if (a === null) continue;
+    reads += a.seqTupRead + a.idxTupFetch;
+    writes += a.nTupIns + a.nTupUpd + a.nTupDel;
+  }
+  const c = s.connections;
+  const share = reads + writes === 0 ? null : Math.round((writes / (reads + writes)) * 1000) / 10;
+  return (
+    `observed on the server: ${share === null ? 'no table activity yet' : `${share} % of row operations are writes`}` +
+    (c === null ? '' : `, ${c.total} of ${c.maxConnections} connections in use (${c.byState.active ?? 0} active)`) +
+    (s.database === null ? '' : `, database ${humanSize(s.database.sizeBytes)}`)
+  );
+}
+
 export const configCommand: Command = {
   name: 'config',
   summary: 'tune postgresql.conf for the machine and workload (pgtune formulas, corrected, with a memory check)',
@@ -116,6 +135,7 @@ export const configCommand: Command = {
       ...(largeTableRows === undefined ? {} : { largeTableRows }),
     });
     const notes = [...plan.notes];
+    if (snapshot !== null) notes.push(observedShape(snapshot));
     if (liveMajor === null && pgVersion === null) notes.push(`PostgreSQL version unknown: planning for ${NEWEST_PG_MAJOR} (pass --pg-version)`);
     const audits = snapshot === null ? [] : auditSettings({ settings: snapshot.settings, workload: workloadFlag, checkpoints: snapshot.checkpoints });
 
