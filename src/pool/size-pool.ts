@@ -128,7 +128,7 @@ export function sizePool(input: FleetInput): PoolPlan {
     `${input.cpus} cores × 2 + ${spindles} effective spindle${spindles === 1 ? '' : 's'} = ${coreBudget} queries can make progress at once; more connections only queue inside PostgreSQL`,
     ...(capacityQps === null ? [] : [`at ${input.avgQueryMs} ms per query, ${coreBudget} busy connections serve about ${capacityQps.toLocaleString('en-US')} queries/s`]),
     ...(demandConnections === null ? [] : [`${input.peakQps} queries/s × ${input.avgQueryMs} ms = ${demandConnections} connections busy at the peak (Little's law)`]),
-    `fleet target ${totalTarget} connections (max(core budget × 1.5 for time spent between statements${demandConnections === null ? '' : ', peak demand × 1.2'})) / ${input.appInstances} instances = pool ${poolSize} each, + ${maxOverflow} overflow for bursts`,
+    `fleet target ${totalTarget} connections = ${demandConnections === null ? `core budget ${coreBudget} × 1.5` : `max(core budget ${coreBudget} × 1.5, peak demand ${demandConnections} × 1.2)`} (a connection is also held between the statements of a transaction); / ${input.appInstances} instances = pool ${poolSize} each (at least 2), + ${maxOverflow} overflow for bursts`,
     `peak: ${peakInstances} instances (rolling deploy / autoscaling${input.maxInstances === null ? `, +${input.surgePercent} %` : ''}) × (${poolSize} + ${maxOverflow}) = ${peak} connections; + ${input.superuserReserved} superuser-reserved + ${ADMIN_HEADROOM} for migrations, monitoring and psql = ${needed} → max_connections ${maxConnections}`,
   ];
 
@@ -144,7 +144,7 @@ export function sizePool(input: FleetInput): PoolPlan {
   });
   symptoms.push({
     symptom: '"connection refused" during traffic spikes',
-    cause: `a spike makes every instance open its overflow connections at once (each a new backend process: fork + authentication) exactly when the server is busiest; once the server is full new connections are refused, and instances that scale out during the spike bring whole new pools`,
+    cause: `a spike makes every instance open its overflow connections at once (each a new backend process: fork + authentication) exactly when the server is busiest; a storm of simultaneous connects overflows the postmaster's listen backlog (TCP "connection refused"), once the server is full the rest are rejected, and instances that scale out during the spike bring whole new pools`,
     fix: `bounded pools that queue in the application (pool timeout ${5} s) instead of opening more, a 1-per-instance warm minimum so a spike does not start from zero, and PgBouncer in front if instances scale out: clients queue there (max_client_conn ${withPgbouncer.maxClientConn}) while PostgreSQL keeps ${withPgbouncer.serverConnections} backends`,
   });
   symptoms.push({
