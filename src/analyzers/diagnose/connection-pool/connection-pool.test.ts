@@ -64,6 +64,12 @@ describe('connection-pool analyzer', () => {
   it('the finding goes away once the transaction is committed and the idle connections are closed', async () => {
     await tx.query('COMMIT');
     for (const c of idle.splice(0)) await c.end();
+    // backends exit asynchronously after the client disconnects
+    for (let i = 0; i < 50; i++) {
+      const left = (await t.exec("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'dbo-cp-idle'")).rows[0] as { n: number };
+      if (left.n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const findings = await run(await snapshot());
     const iit = findings.find((f) => f.rule === 'connection-pool/idle-in-transaction');
     const worst = (iit?.evidence.worst ?? []) as { pid: number }[];
