@@ -74,6 +74,15 @@ describe('db-optimize config (hardware flags, no server)', () => {
     expect(report.config.notes.join('\n')).toMatch(/below PostgreSQL's 4MB default/);
   });
 
+  it('prints a terminal report that fits 80 columns: changes table, memory check, snippet, ALTER SYSTEM', async () => {
+    const r = await runCli(['config', '--ram', '32GB', '--cpus', '8', '--storage', 'ssd', '--workload', 'oltp', '--pg-version', '14']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^shared_buffers\s+—\s+8GB\s+restart$/m);
+    expect(r.stdout).toMatch(/^Memory check \(fits in 32 GB\)$/m);
+    expect(r.stdout).toMatch(/^ALTER SYSTEM SET jit = 'off';  -- reload$/m);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
   it('recommends io_method and io_workers on PostgreSQL 18', async () => {
     const r = await runCli(['config', '--ram', '64GB', '--cpus', '16', '--storage', 'nvme', '--workload', 'mixed', '--pg-version', '18', '--format', 'json']);
     const report = JSON.parse(r.stdout) as ConfigReport;

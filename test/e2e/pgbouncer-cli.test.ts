@@ -60,6 +60,15 @@ describe('db-optimize pgbouncer: the seed "Connection Pooler Setup" scenario', (
     expect(report.pgbouncer.poolModeReason).toMatch(/no workload was scanned/);
   });
 
+  it('prints the ini and the auth guidance in a terminal report that fits 80 columns', async () => {
+    const r = await runCli([...SEED, '--pgbouncer-version', '1.22']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pool_mode = transaction$/m);
+    expect(r.stdout).toMatch(/^max_prepared_statements = 200$/m);
+    expect(r.stdout).toMatch(/^Authentication$/m);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
   it('targets the installed PgBouncer when no version is given, and leaves out what it lacks', async () => {
     const r = await runCli([...SEED, '--format', 'json']);
     expect(r.code).toBe(0);
