@@ -79,7 +79,7 @@ describe('db-optimize config (hardware flags, no server)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^shared_buffers\s+—\s+8GB\s+restart$/m);
     expect(r.stdout).toMatch(/^Memory check \(fits in 32 GB\)$/m);
-    expect(r.stdout).toMatch(/^ALTER SYSTEM SET jit = 'off';  -- reload$/m);
+    expect(r.stdout).toMatch(/^ALTER SYSTEM SET jit = 'off'; {2}-- reload$/m);
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
