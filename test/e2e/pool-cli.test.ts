@@ -142,4 +142,27 @@ describe('db-optimize pool --db (pg_stat_activity)', () => {
     expect(report.pool.plan?.serverAvailable).toBe(max - reserved);
     expect(report.sections.find((s) => s.id === 'pool-connections')?.lines.join('\n')).toMatch(/dbo-pool-test-idle/);
   });
+
+  it('--watch samples the peak and counts connections opened per request during the window', async () => {
+    let stop = false;
+    const churn = (async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+      for (let i = 0; i < 6 && !stop; i++) {
+        const c = await t.client();
+        await c.query('SELECT 1');
+        await new Promise((r) => setTimeout(r, 400));
+        await c.end();
+      }
+    })();
+    const r = await runCli(['pool', '--db', t.url, '--watch', '4', '--format', 'json']);
+    stop = true;
+    await churn;
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as PoolJson & { pool: { watch: { samples: number; peakClients: number; newConnections: number } | null } };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const w = report.pool.watch;
+    expect(w?.samples).toBeGreaterThanOrEqual(3);
+    expect(w?.peakClients).toBeGreaterThanOrEqual(14);
+    expect(w?.newConnections).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -8,6 +8,8 @@ import type { AppPoolSettings } from '../../pool/app-pool-settings.ts';
 import { connectionProfile } from '../../pool/connection-profile.ts';
 import type { ConnectionProfile } from '../../pool/connection-profile.ts';
 import { planFindings, profileFindings } from '../../pool/pool-findings.ts';
+import { sampleConnections } from '../../pool/sample-connections.ts';
+import type { ConnectionSamples } from '../../pool/sample-connections.ts';
 import { sizePool } from '../../pool/size-pool.ts';
 import type { PoolPlan } from '../../pool/size-pool.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
@@ -85,6 +87,7 @@ export const poolCommand: Command = {
     'peak-qps': { type: 'string', valueName: 'N', description: 'queries per second at the peak (Little\'s law sizing)' },
     'max-connections': { type: 'string', valueName: 'N', description: 'the server\'s max_connections when there is no --db' },
     'pg-version': { type: 'string', valueName: 'MAJOR', description: 'PostgreSQL major version when there is no --db' },
+    watch: { type: 'string', valueName: 'SECONDS', description: 'sample pg_stat_activity every second for SECONDS: peak connections and connect rate' },
     'short-lived-seconds': { type: 'string', valueName: 'S', description: 'connections younger than this count as per-request (default 5)' },
   },
   async run(ctx) {
@@ -102,7 +105,9 @@ export const poolCommand: Command = {
     const maxConnFlag = numberOption(ctx, 'max-connections', { min: 1, max: 262_143, integer: true });
     const shortLivedSeconds = numberOption(ctx, 'short-lived-seconds', { min: 0.1 }) ?? 5;
     const pgVersion = pgVersionOption(ctx);
+    const watch = numberOption(ctx, 'watch', { min: 1, max: 3600, integer: true });
     const live = wantsLiveServer(ctx);
+    if (watch !== undefined && !live) throw new DbOptimizeError('E_USAGE', 'usage', '--watch samples a live server: give it with --db URL');
     if (!live && instances === undefined) {
       throw new DbOptimizeError('E_USAGE', 'usage', 'pool needs a live server (--db URL) or the fleet (--app-instances N --cpus N)', {
         hint: 'e.g. db-optimize pool --app-instances 10 --pool-size 20 --cpus 8 --max-connections 100',
@@ -117,12 +122,17 @@ export const poolCommand: Command = {
 
     let snapshot: Snapshot | null = null;
     let display: string | undefined;
+    let watched: ConnectionSamples | null = null;
     if (live) {
       const db = await connect(ctx);
       try {
         ctx.logger.info(`connected to ${db.display} (read-only session)`);
         snapshot = await collectSnapshot(db);
         display = db.display;
+        if (watch !== undefined) {
+          ctx.logger.info(`sampling pg_stat_activity for ${watch} s…`);
+          watched = await sampleConnections(db, watch);
+        }
       } finally {
         await db.close();
       }
@@ -133,6 +143,28 @@ export const poolCommand: Command = {
     const notes: string[] = [];
     if (snapshot !== null && profile === null) notes.push('pg_stat_activity could not be read: connection analysis skipped');
     if (profile !== null) sections.push({ id: 'pool-connections', title: 'Connections now (pg_stat_activity)', lines: profileLines(profile) });
+    if (watched !== null && profile !== null) {
+      const w = watched;
+      sections.push({
+        id: 'pool-watch',
+        title: `Peaks over ${w.seconds} s (${w.samples} samples)`,
+        lines: [
+          `client connections: peak ${w.peakClients} of ${profile.available} usable (${Math.round((w.peakClients / Math.max(1, profile.available)) * 100)} %)`,
+          `active: peak ${w.peakActive}; idle: peak ${w.peakIdle}; idle in transaction: peak ${w.peakIdleInTransaction}`,
+          `new connections: ${w.newConnections} (${w.newConnectionsPerSecond}/s)${w.newConnectionsPerSecond >= 1 ? ' — clients connect per request: pool them or put PgBouncer in front' : ''}`,
+        ],
+      });
+      if (w.peakClients / Math.max(1, profile.available) >= 0.8 && !findings.some((f) => f.rule === 'connection-pool/near-max-connections')) {
+        findings.push({
+          rule: 'connection-pool/near-max-connections',
+          severity: w.peakClients >= profile.available * 0.95 ? 'critical' : 'warning',
+          title: `Connections peaked at ${w.peakClients} of ${profile.available} usable during ${w.seconds} s`,
+          target: { kind: 'connection', name: 'max_connections' },
+          evidence: { peakClients: w.peakClients, available: profile.available, seconds: w.seconds, samples: w.samples },
+          impact: { score: (w.peakClients / Math.max(1, profile.available)) * 100, summary: `${profile.available - w.peakClients} connections left at the peak` },
+        });
+      }
+    }
 
     let plan: PoolPlan | null = null;
     let app: AppPoolSettings | null = null;
@@ -180,7 +212,7 @@ export const poolCommand: Command = {
       database: snapshot === null ? { source: 'fleet flags (no live server)' } : databaseInfo(snapshot, display),
       findings,
       sections: sections.map((x) => ({ ...x, lines: x.id.endsWith('app-settings') || x.id.endsWith('-ini') || x.id.endsWith('-snippet') ? x.lines : wrapSectionLines(x.lines) })),
-      extra: { pool: { profile, plan, appSettings: app === null ? null : { sqlalchemy: app.sqlalchemy, nodePostgres: app.nodePostgres, prisma: app.prisma }, notes } },
+      extra: { pool: { profile, watch: watched, plan, appSettings: app === null ? null : { sqlalchemy: app.sqlalchemy, nodePostgres: app.nodePostgres, prisma: app.prisma }, notes } },
     });
     return emitReport(ctx, report);
   },
