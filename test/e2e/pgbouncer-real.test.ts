@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import type { TestDatabase } from '../helpers/test-database.ts';
 let t: TestDatabase;
 let dir: string;
 let bouncer: RunningPgbouncer | null = null;
+let seedBouncer: RunningPgbouncer | null = null;
 let env: NodeJS.ProcessEnv;
 let server: URL;
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bouncer?.stop();
+  await seedBouncer?.stop();
   await t.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -66,5 +68,25 @@ describe('the generated pgbouncer.ini on a real PgBouncer', () => {
     expect(rows[0]?.n).toBeLessThanOrEqual(report.pgbouncer.serverConnections);
     const history = (await t.exec('SELECT count(*)::int AS n FROM pgbench_history')).rows as { n: number }[];
     expect(history[0]?.n).toBe(clients * perClient);
+  });
+
+  it('the seed serverless config starts as generated and serves 50 connect-per-request clients on mostly reads', async () => {
+    const port = await freePort();
+    const seedDir = join(dir, 'seed');
+    mkdirSync(seedDir);
+    const r = await runCli([
+      'pgbouncer', '--target', t.url, '--clients', '50', '--serverless', '--max-connections', '100', '--read-mostly',
+      '--listen-port', String(port), '--auth-file', join(seedDir, 'userlist.txt'), '--admin-user', env.PGUSER ?? 'postgres', '--format', 'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { pgbouncer: { ini: string; poolMode: string; serverConnections: number } };
+    expect(report.pgbouncer.poolMode).toBe('transaction');
+    expect(report.pgbouncer.serverConnections).toBe(25);
+    seedBouncer = await startPgbouncer(seedDir, report.pgbouncer.ini, `"${env.PGUSER ?? 'postgres'}" "${env.PGPASSWORD ?? ''}"\n`, port);
+    // -C: a new connection for every transaction, like a serverless invocation; -S: reads
+    const bench = await runPgbench(['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-j', '2', '-t', '4', '-C', '-S', '-n', t.name], env);
+    expect(bench.code, `${bench.output}\n--- pgbouncer log ---\n${seedBouncer.log()}`).toBe(0);
+    expect(bench.processed).toBe(200);
+    expect(bench.failed).toBe(0);
   });
 });
