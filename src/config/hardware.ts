@@ -34,11 +34,11 @@ export function validateHardware(h: Hardware): Hardware {
   return h;
 }
 
-export function parseStorage(raw: string | undefined): StorageType | null {
+export function parseStorage(raw: string | undefined, flagName = 'storage'): StorageType | null {
   if (raw === undefined) return null;
   const v = raw.toLowerCase();
   if (!(STORAGE_TYPES as readonly string[]).includes(v)) {
-    throw new DbOptimizeError('E_BAD_FLAG', 'usage', `unknown --storage "${raw}" (use ${STORAGE_TYPES.join(', ')})`);
+    throw new DbOptimizeError('E_BAD_FLAG', 'usage', `unknown --${flagName} "${raw}" (use ${STORAGE_TYPES.join(', ')})`);
   }
   return v as StorageType;
 }

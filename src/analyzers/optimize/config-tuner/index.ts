@@ -22,12 +22,12 @@ export const configTuner = defineAnalyzer({
     largeTableRows: { default: 1_000_000, description: 'tables with at least this many rows get per-table autovacuum advice' },
   },
   run({ snapshot, options }) {
-    const workload = parseWorkloadType(options.workload === '' ? undefined : options.workload);
+    const workload = parseWorkloadType(options.workload === '' ? undefined : options.workload, 'set config-tuner.workload');
     const audits = auditSettings({ settings: snapshot.settings, workload, checkpoints: snapshot.checkpoints });
     const hardware = validateHardware({
       ramBytes: options.ramGb > 0 ? Math.round(options.ramGb * BYTES.GB) : null,
       cpus: options.cpus > 0 ? options.cpus : null,
-      storage: parseStorage(options.storage === '' ? undefined : options.storage),
+      storage: parseStorage(options.storage === '' ? undefined : options.storage, 'set config-tuner.storage'),
     });
     if (hardware.ramBytes === null && hardware.cpus === null) {
       const unknown: Finding = {
