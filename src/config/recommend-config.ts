@@ -19,6 +19,8 @@ export interface TunerInput {
   readonly settings: readonly Setting[];
   readonly tables: readonly Table[];
   readonly checkpoints: Checkpoints | null;
+  /** client connections open on the live server now (null without one) */
+  readonly connectionsInUse?: number | null;
   /** large hot tables: at least this many live rows … */
   readonly largeTableRows?: number;
   /** … and updates + deletes at least this share of them since the stats reset */
@@ -144,8 +146,13 @@ export function recommendConfig(input: TunerInput): ConfigPlan {
       formula: '--max-connections',
     });
   } else if (cpus !== null) {
-    const budget = connectionBudget(cpus, workload);
+    const inUse = input.connectionsInUse ?? 0;
+    // never below what clients use now: lowering max_connections before a pooler is in place refuses them
+    const budget = Math.max(connectionBudget(cpus, workload), Math.ceil((inUse * 1.25) / 10) * 10);
     const current = liveMax === undefined ? null : Number(liveMax.setting);
+    if (inUse > connectionBudget(cpus, workload)) {
+      notes.push(`${inUse} connections are open now, more than the ${connectionBudget(cpus, workload)} a ${cpus}-core server needs: put a pooler in front first (db-optimize pgbouncer), then lower max_connections`);
+    }
     if (current !== null && current <= budget) {
       maxConnections = current;
     } else {

@@ -112,6 +112,26 @@ describe('generated settings on a real server', () => {
     expect(restored.get('default_statistics_target')).toBe('100');
   });
 
+  it('never recommends a max_connections below what clients use now', async () => {
+    const open: pg.Client[] = [];
+    try {
+      for (let i = 0; i < 45; i++) {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        open.push(c);
+      }
+      const r = await runCli(['config', '--db', url, '--cpus', '2', '--workload', 'dw', '--format', 'json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as ConfigJson & { config: { notes: string[] } };
+      const mc = report.config.recommendations.find((x) => x.name === 'max_connections');
+      // dw on 2 cores would want 40; 46 are in use, so 46 × 1.25 rounded up to 10
+      expect(mc?.recommended).toBe('60');
+      expect(report.config.notes.join('\n')).toMatch(/4\d connections are open now, more than the 40 .* put a pooler in front first/);
+    } finally {
+      for (const c of open) await c.end();
+    }
+  });
+
   it('refuses a RAM figure below what the current settings need (exit 2)', async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();

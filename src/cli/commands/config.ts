@@ -132,6 +132,7 @@ export const configCommand: Command = {
       settings: snapshot?.settings ?? [],
       tables: snapshot?.tables ?? [],
       checkpoints: snapshot?.checkpoints ?? null,
+      connectionsInUse: snapshot?.connections?.total ?? null,
       ...(largeTableRows === undefined ? {} : { largeTableRows }),
     });
     const notes = [...plan.notes];

@@ -51,6 +51,7 @@ export const configTuner = defineAnalyzer({
       settings: snapshot.settings,
       tables: snapshot.tables,
       checkpoints: snapshot.checkpoints,
+      connectionsInUse: snapshot.connections?.total ?? null,
       largeTableRows: options.largeTableRows,
     });
     return configFindings(plan, audits);
