@@ -1,4 +1,6 @@
 import type { Analyzer } from '../engine/analyzer.ts';
+import { connectionPool } from './diagnose/connection-pool/index.ts';
+import { configTuner } from './optimize/config-tuner/index.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
 import { duplicateIndexes } from './profile/duplicate-indexes/index.ts';
 import { fkWithoutIndex } from './profile/fk-without-index/index.ts';
@@ -14,6 +16,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   unusedIndexes,
   duplicateIndexes,
   fkWithoutIndex,
+  connectionPool,
+  configTuner,
 ];
 
 export function analyzerById(id: string): Analyzer | undefined {

@@ -12,6 +12,11 @@ export interface ConnectionOptions {
   readonly applicationName?: string;
   readonly connectTimeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Read-write sessions. Only for commands whose explicit flag asks to change the server
+   * (e.g. `config --apply` running ALTER SYSTEM); everything else stays read-only.
+   */
+  readonly readWrite?: boolean;
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -106,10 +111,10 @@ export class Database implements Queryable {
   readonly statementTimeoutMs: number;
   readonly lockTimeoutMs: number;
 
-  private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number) {
+  private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number, readWrite = false) {
     this.pool = pool;
     this.sessionSql =
-      `SELECT set_config('default_transaction_read_only', 'on', false), ` +
+      `SELECT set_config('default_transaction_read_only', '${readWrite ? 'off' : 'on'}', false), ` +
       `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', false), ` +
       `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false) ${OWN_QUERY_MARKER}`;
     this.display = resolved.display;
@@ -132,10 +137,11 @@ export class Database implements Queryable {
       idleTimeoutMillis: 5_000,
     });
     pool.on('error', () => undefined);
-    const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs);
+    const readWrite = options.readWrite === true;
+    const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs, readWrite);
     try {
       const rows = await db.query<{ ro: string }>("SELECT current_setting('default_transaction_read_only') AS ro");
-      if (rows[0]?.ro !== 'on') throw new Error('session is not read-only');
+      if (rows[0]?.ro !== (readWrite ? 'off' : 'on')) throw new Error(readWrite ? 'session is not read-write' : 'session is not read-only');
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw connectionError(error, resolved);
