@@ -106,6 +106,11 @@ function countBindParams(sql: string): number {
 
 /** Analyzes one statement text; null when it does not parse (cut lines, other dialects). */
 export function analyzeStatement(sql: string): StatementShape | null {
+  const head = /^[\s(]*(\w+)/.exec(maskLiterals(sql.slice(0, 200)).key)?.[1]?.toLowerCase() ?? '';
+  if (!['select', 'insert', 'update', 'delete', 'with', 'values', 'table', 'merge'].includes(head)) {
+    // SET, SHOW, BEGIN, driver housekeeping: never part of an N+1, and not always normalizable
+    return { fingerprint: `utility:${head}`, normalized: head.toUpperCase(), bindParamCount: 0, command: 'utility', mainTable: null, tables: [], equality: [], pagingParams: [], existenceProbe: false, selectsAll: false, selectedColumns: [], insertRows: 0 };
+  }
   const fingerprint = fingerprintSql(sql);
   const normalized = normalizeSql(sql);
   if (fingerprint === null || normalized === null) return null;
@@ -210,7 +215,8 @@ export function analyzeStatement(sql: string): StatementShape | null {
       else selectedColumns.push(names[names.length - 1] ?? '');
     }
     if (val[0] === 'SubLink' && val[1].subLinkType === 'EXISTS_SUBLINK') exists = true;
-    if (val[0] !== 'A_Const') constantsOnly = false;
+    // normalize turns `SELECT 1` into `SELECT $n`
+    if (val[0] !== 'A_Const' && val[0] !== 'ParamRef') constantsOnly = false;
   }
   return {
     ...base,

@@ -86,6 +86,10 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
     if (a.shape === null || a.shape.command === 'utility') return;
     let o = byFp.get(a.shape.fingerprint);
     if (o === undefined) byFp.set(a.shape.fingerprint, (o = { shape: a.shape, indexes: [] }));
+    // fingerprints ignore optional constants (LIMIT 10 vs LIMIT 10 OFFSET 20): keep the richest form
+    else if (a.shape.bindParamCount + a.shape.pagingParams.length > o.shape.bindParamCount + o.shape.pagingParams.length) {
+      byFp.set(a.shape.fingerprint, (o = { shape: a.shape, indexes: o.indexes }));
+    }
     o.indexes.push(i);
   });
   const ignored: { reason: IgnoredReason; fingerprint: string; sql: string; count: number }[] = [];

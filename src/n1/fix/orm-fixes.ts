@@ -141,7 +141,7 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
             return [
               `const ${v} = await knex('${r.loopTable}').whereIn('${r.loopColumn}', ${keys});`,
               r.kind === 'one-to-many'
-                ? `const ${v}By${camel(r.loopColumn).replace(/^./, (c) => c.toUpperCase())} = Map.groupBy(${v}, (row) => row.${r.loopColumn}); // then look rows up instead of querying`
+                ? `const ${v}By${camel(r.loopColumn).replace(/^./, (c) => c.toUpperCase())} = new Map();\nfor (const row of ${v}) ${v}By${camel(r.loopColumn).replace(/^./, (c) => c.toUpperCase())}.set(row.${r.loopColumn}, [...(${v}By${camel(r.loopColumn).replace(/^./, (c) => c.toUpperCase())}.get(row.${r.loopColumn}) ?? []), row]);`
                 : `const ${v}ById = new Map(${v}.map((row) => [row.${r.loopColumn}, row]));`,
             ].join('\n');
           })
