@@ -88,9 +88,7 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         expectedQueries: join,
         code: [
           `const ${camel(first.ownerTable)} = await ${Owner}.findAll({`,
-          `  include: [${relations
-            .map((r, i) => `{ model: ${modelName(r.loopTable)}, as: '${camel(attrs[i] ?? '')}' }`)
-            .join(', ')}], // one LEFT OUTER JOIN; add separate: true on a hasMany to get 2 queries instead`,
+          `  include: [${sequelizeIncludes(relations, attrs)}], // one LEFT OUTER JOIN; separate: true on a hasMany makes it 2 queries`,
           '});',
         ].join('\n'),
       };
@@ -158,6 +156,22 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
           .join('\n'),
       };
   }
+}
+
+/** Nested includes when the loop walks a chain (users → orders → items), side by side otherwise. */
+function sequelizeIncludes(relations: readonly Relationship[], attrs: readonly string[]): string {
+  const one = (i: number): string => {
+    const r = relations[i] as Relationship;
+    const next = relations[i + 1];
+    const nested = next !== undefined && next.ownerTable === r.loopTable ? `, include: [${one(i + 1)}]` : '';
+    return `{ model: ${modelName(r.loopTable)}, as: '${camel(attrs[i] ?? '')}'${nested} }`;
+  };
+  const parts: string[] = [];
+  for (let i = 0; i < relations.length; i++) {
+    parts.push(one(i));
+    while (relations[i + 1] !== undefined && relations[i + 1]?.ownerTable === relations[i]?.loopTable) i++;
+  }
+  return parts.join(', ');
 }
 
 /** Row-by-row INSERTs → one multi-row statement (or COPY for large loads). */
