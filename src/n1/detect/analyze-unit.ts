@@ -71,7 +71,8 @@ function varyingParams(analyzed: readonly AnalyzedEvent[]): { varying: Set<numbe
     if ([...seen].some((v) => v !== undefined)) known = true;
     if (seen.size > 1) varying.add(k + 1);
   }
-  return { varying, identical: known && varying.size === 0, known };
+  const allKnown = analyzed.every((a) => a.values.every((v) => v !== undefined));
+  return { varying, identical: known && allKnown && varying.size === 0, known };
 }
 
 /**
@@ -110,13 +111,16 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
     const { varying, identical } = varyingParams(occ);
     const eqVarying = shape.equality.find((e) => varying.has(e.param)) ?? null;
     const distinctValues = new Set(occ.map((a) => a.values.join('\u0000'))).size;
+    // sources without bind values (most OTel instrumentations) cannot show them differ
+    const eqUnknown = shape.equality.find((e) => occ.every((a) => a.values[e.param - 1] === undefined)) ?? null;
     let rule: N1Rule | null = null;
     let reason: IgnoredReason | null = null;
     if (shape.command === 'insert') rule = identical ? null : 'n1-row-by-row-insert';
-    else if (identical) rule = shape.command === 'select' ? 'n1-repeated-identical' : null;
     else if (shape.command === 'select' && shape.existenceProbe) reason = 'existence-check';
+    else if (identical && eqUnknown === null) rule = shape.command === 'select' ? 'n1-repeated-identical' : null;
     else if (varying.size > 0 && [...varying].every((p) => shape.pagingParams.includes(p))) reason = 'pagination';
     else if (eqVarying !== null) rule = 'n1-query';
+    else if (eqUnknown !== null && varying.size === 0) rule = 'n1-query';
     else if (shape.command === 'select' && varying.size > 0 && shape.pagingParams.length === 0) rule = 'n1-query';
     else reason = 'no-varying-equality';
     if (rule === null) {
@@ -133,7 +137,7 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
         sql,
         count: events.length,
         distinctValues,
-        varyingColumn: eqVarying === null ? null : { table: eqVarying.table, column: eqVarying.column },
+        varyingColumn: (eqVarying ?? eqUnknown) === null ? null : { table: (eqVarying ?? eqUnknown)?.table ?? null, column: (eqVarying ?? eqUnknown)?.column ?? '' },
         callSite: mostCommon(events.map((e) => e.callSite)),
       },
     });

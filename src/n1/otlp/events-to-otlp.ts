@@ -15,8 +15,16 @@ export function unitsToOtlp(units: readonly QueryUnit[], serviceName: string): o
   for (const u of units) {
     const traceId = id(`trace ${u.id}`, 16);
     const parentId = id(`parent ${u.id}`, 8);
-    const starts = u.events.map((e) => e.startMs ?? 0);
-    const ends = u.events.map((e) => (e.startMs ?? 0) + (e.durationMs ?? 0));
+    // a log's timestamps have millisecond precision: keep one backend's statements sequential
+    let previousEnd = -Infinity;
+    const events = u.events.map((e) => {
+      if (u.source !== 'log' || e.startMs === null) return e;
+      const startMs = Math.max(e.startMs, previousEnd);
+      previousEnd = startMs + (e.durationMs ?? 0);
+      return { ...e, startMs };
+    });
+    const starts = events.map((e) => e.startMs ?? 0);
+    const ends = events.map((e) => (e.startMs ?? 0) + (e.durationMs ?? 0));
     spans.push({
       traceId,
       spanId: parentId,
@@ -26,7 +34,7 @@ export function unitsToOtlp(units: readonly QueryUnit[], serviceName: string): o
       endTimeUnixNano: nanos(Math.max(...ends)),
       attributes: [],
     });
-    u.events.forEach((e, i) => {
+    events.forEach((e, i) => {
       const [file, line] = e.callSite === null ? [null, null] : [e.callSite.replace(/:\d+(:\d+)?$/, ''), /:(\d+)(?::\d+)?$/.exec(e.callSite)?.[1] ?? null];
       spans.push({
         traceId,

@@ -38,6 +38,26 @@ const nanosToMs = (v: string | number | undefined): number | null => {
   return typeof v === 'number' ? n / 1e6 : n;
 };
 
+/** Bind values when the instrumentation records them (db.query.parameter.<n>, db.postgresql.values). */
+function spanParams(span: OtlpSpan): string[] | null {
+  const out: string[] = [];
+  for (const a of span.attributes ?? []) {
+    const m = /^db\.query\.parameter\.(\d+)$/.exec(a.key);
+    if (m !== null) out[Number(m[1])] = String(a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? '');
+  }
+  if (out.length > 0) return out;
+  const values = attr(span, 'db.postgresql.values');
+  if (values !== null) {
+    try {
+      const parsed = JSON.parse(values) as unknown;
+      if (Array.isArray(parsed)) return parsed.map((v) => JSON.stringify(v));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** Collects spans across exports; units are built once all spans are in (a trace may span several). */
 export class OtlpSpanCollector {
   private readonly spans: OtlpSpan[] = [];
@@ -82,7 +102,7 @@ export class OtlpSpanCollector {
       const key = `${s.traceId ?? ''}/${s.parentSpanId ?? ''}`;
       let g = groups.get(key);
       if (g === undefined) groups.set(key, (g = { events: [], label: s.parentSpanId === undefined ? null : (names.get(s.parentSpanId) ?? null) }));
-      g.events.push({ sql, params: null, startMs: start, durationMs: start !== null && end !== null ? end - start : null, callSite, rows: null, connection: null });
+      g.events.push({ sql, params: spanParams(s), startMs: start, durationMs: start !== null && end !== null ? end - start : null, callSite, rows: null, connection: null });
     }
     return [...groups.entries()].map(([id, g]) => ({
       kind: 'span-parent' as const,
