@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 
 /**
  * Appends NDJSON records to the capture file in batches: one write per ~64 KiB or per
- * event-loop turn, so the instrumented query path only pushes a string.
+ * 100 ms, so the instrumented query path only pushes a string.
  */
 export class CaptureWriter {
   private fd: number | null;
@@ -15,13 +15,17 @@ export class CaptureWriter {
   }
 
   write(record: object): void {
-    const line = `${JSON.stringify(record)}\n`;
+    this.writeLine(`${JSON.stringify(record)}\n`);
+  }
+
+  writeLine(line: string): void {
     this.buffer.push(line);
     this.size += line.length;
     if (this.size >= 65_536) this.flush();
     else if (!this.scheduled) {
+      // a timer, not setImmediate: one write per 100 ms instead of one per event-loop turn
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), 100).unref();
     }
   }
 

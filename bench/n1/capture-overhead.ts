@@ -1,0 +1,72 @@
+/**
+ * Overhead of db-optimize/capture on a loop of simple queries: plain node-postgres vs the
+ * instrumented one (inside a request context, call sites on, writing the capture file), in
+ * one run. Short rounds alternate A/B (order flipped every pair) and the median of the
+ * per-pair ratios is reported, so load from other processes cancels out. Goal: < 3 %.
+ *   node --import tsx bench/n1/capture-overhead.ts [DATABASE_URL]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runInRequest, startCapture } from '../../src/capture/index.ts';
+
+const url = process.argv[2] ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const QUERIES = Number(process.env.QUERIES ?? 500);
+const PAIRS = Number(process.env.PAIRS ?? 40);
+const dir = mkdtempSync(join(tmpdir(), 'dbo-bench-capture-'));
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+
+async function loop(): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < QUERIES; i++) await client.query('SELECT $1::int AS n', [i]);
+  return performance.now() - start;
+}
+
+async function instrumented(r: number): Promise<number> {
+  const capture = startCapture({ pg, file: join(dir, `capture-${r}.ndjson`) });
+  try {
+    // one request per 50 queries, like an app serving requests
+    let total = 0;
+    for (let k = 0; k < QUERIES / 50; k++) {
+      total += await runInRequest(`GET /bench/${k}`, async () => {
+        const start = performance.now();
+        for (let i = 0; i < 50; i++) await client.query('SELECT $1::int AS n', [i]);
+        return performance.now() - start;
+      });
+    }
+    return total;
+  } finally {
+    capture.stop();
+  }
+}
+
+await loop();
+await instrumented(-1);
+const ratios: number[] = [];
+let plainTotal = 0;
+let capturedTotal = 0;
+for (let r = 0; r < PAIRS; r++) {
+  let p: number;
+  let c: number;
+  if (r % 2 === 0) {
+    p = await loop();
+    c = await instrumented(r);
+  } else {
+    c = await instrumented(r);
+    p = await loop();
+  }
+  plainTotal += p;
+  capturedTotal += c;
+  ratios.push(c / p);
+}
+await client.end();
+rmSync(dir, { recursive: true, force: true });
+ratios.sort((a, b) => a - b);
+const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
+const n = PAIRS * QUERIES;
+console.log(`capture overhead: ${PAIRS} alternating pairs × ${QUERIES} queries (SELECT $1::int, one request per 50 queries)`);
+console.log(`  plain pg        ${((plainTotal * 1000) / n).toFixed(1)} µs/query`);
+console.log(`  instrumented pg ${((capturedTotal * 1000) / n).toFixed(1)} µs/query (request context, call sites, capture file)`);
+console.log(`  median ratio ${median.toFixed(3)}  overhead ${((median - 1) * 100).toFixed(1)} %  (goal < 3 %)`);
