@@ -5,7 +5,14 @@ export interface MaskedSql {
   readonly literals: readonly string[];
 }
 
-const isIdentChar = (c: string): boolean => /[\w$]/.test(c);
+const isIdentChar = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95 || k === 36 || k > 127;
+};
+const isDigit = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return k >= 48 && k <= 57;
+};
 
 /**
  * A cheap scanner that masks literals so that thousands of statements differing only in
@@ -82,7 +89,7 @@ export function maskLiterals(sql: string): MaskedSql {
         continue;
       }
     }
-    if (/[0-9]/.test(c) && (i === 0 || !isIdentChar(sql[i - 1] as string))) {
+    if (isDigit(c) && (i === 0 || !isIdentChar(sql[i - 1] as string))) {
       const m = /^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(sql.slice(i, i + 40));
       const len = m === null ? 1 : m[0].length;
       literals.push(sql.slice(i, i + len));

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { QueryEvent, QueryUnit } from '../query-event.ts';
+import { forEachLine } from '../read-lines.ts';
 
 export interface CaptureReadResult {
   readonly queries: number;
@@ -44,11 +43,9 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
     loose.delete(c);
   };
   try {
-    const stream = createReadStream(path);
-    stream.on('error', () => undefined);
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    await forEachLine(path, process.stdin, (line) => {
       lineNo++;
-      if (line.trim() === '') continue;
+      if (line.trim() === '') return;
       let rec: Record<string, unknown>;
       try {
         rec = JSON.parse(line) as Record<string, unknown>;
@@ -59,11 +56,11 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
           });
         }
         bad++;
-        continue;
+        return;
       }
       if (rec.t === 'capture') {
         sawHeader = true;
-        continue;
+        return;
       }
       if (!sawHeader && lineNo === 1) {
         throw new DbOptimizeError('E_CAPTURE_FORMAT', 'input', `${path} is not a db-optimize capture file (no capture header on line 1)`, {
@@ -94,7 +91,7 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
         events.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
         onUnit({ kind: 'request', id: rec.id, label: typeof rec.label === 'string' ? rec.label : null, source: 'capture', events });
       }
-    }
+    });
   } catch (error) {
     if (error instanceof DbOptimizeError) throw error;
     throw new DbOptimizeError('E_CAPTURE_READ', 'input', `cannot read capture file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

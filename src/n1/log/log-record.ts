@@ -12,20 +12,24 @@ export interface LogRecord {
   readonly line: number;
 }
 
-const timeCache = new Map<string, number>();
+let lastSecond = '';
+let lastBase = 0;
 
-/** Parses a log timestamp; the zone is ignored (only gaps between entries matter). */
+/**
+ * Parses a log timestamp; the zone is ignored (only gaps between entries matter). Logs are
+ * chronological, so the base of the last second seen is kept — as a detached copy, because
+ * a substring would keep the whole 1 MiB read chunk it came from alive.
+ */
 export function parseLogTime(text: string): number | null {
-  const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(\.\d+)?/.exec(text);
-  if (m === null) return null;
-  const secondKey = text.slice(0, 19);
-  let base = timeCache.get(secondKey);
-  if (base === undefined) {
-    base = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-    if (timeCache.size > 10_000) timeCache.clear();
-    timeCache.set(secondKey, base);
+  const second = text.slice(0, 19);
+  if (second !== lastSecond) {
+    const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)/.exec(second);
+    if (m === null) return null;
+    lastBase = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+    lastSecond = Buffer.from(second, 'latin1').toString('latin1');
   }
-  return base + (m[7] === undefined ? 0 : Number(m[7]) * 1000);
+  const frac = text.charCodeAt(19) === 46 ? /^\.\d+/.exec(text.slice(19, 29))?.[0] : undefined;
+  return lastBase + (frac === undefined ? 0 : Number(frac) * 1000);
 }
 
 /** `parameters: $1 = '5', $2 = NULL` → ['5', 'NULL'] (by position). */

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { CompiledPrefix } from './log-line-prefix.ts';
 import { compilePrefix, inferPrefix, prefixProblems, RECOMMENDED_PREFIX } from './log-line-prefix.ts';
 import type { LogRecord } from './log-record.ts';
 import { parseLogTime } from './log-record.ts';
+import { forEachLine } from '../read-lines.ts';
 
 export type LogFormat = 'stderr' | 'csvlog' | 'jsonlog';
 
@@ -82,14 +81,6 @@ class CsvAssembler {
   }
 }
 
-function openLines(path: string, stdin: NodeJS.ReadableStream): AsyncIterable<string> {
-  const input = path === '-' ? stdin : createReadStream(path, { highWaterMark: 1 << 20 });
-  if (path !== '-') {
-    (input as NodeJS.ReadableStream).on('error', () => undefined);
-  }
-  return createInterface({ input, crlfDelay: Infinity });
-}
-
 /**
  * Streams a PostgreSQL log (stderr with any log_line_prefix, csvlog or jsonlog) line by line
  * and hands each record to `onRecord`. Memory stays constant whatever the file size.
@@ -148,13 +139,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           return;
         }
         flush();
-        const g = (i: number): string | null => (i < 0 ? null : (m[i + 1] ?? null));
-        const time = g(iTime);
-        const epoch = g(iEpoch);
+        const time = iTime < 0 ? undefined : m[iTime + 1];
+        const epoch = iEpoch < 0 ? undefined : m[iEpoch + 1];
         current = {
-          timeMs: time !== null ? parseLogTime(time) : epoch !== null ? Number(epoch) * 1000 : null,
-          session: g(iSession) ?? g(iPid),
-          vxid: g(iVxid),
+          timeMs: time !== undefined ? parseLogTime(time) : epoch !== undefined ? Number(epoch) * 1000 : null,
+          session: (iSession < 0 ? undefined : m[iSession + 1]) ?? (iPid < 0 ? undefined : m[iPid + 1]) ?? null,
+          vxid: (iVxid < 0 ? undefined : m[iVxid + 1]) ?? null,
           severity: m[p.fields.length + 1] ?? '',
           message: m[p.fields.length + 2] ?? '',
           detail: null,
@@ -215,21 +205,21 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
   };
 
   try {
-    for await (const line of openLines(path, stdin)) {
+    await forEachLine(path, stdin, (line) => {
       lines++;
       if (handle === null) {
         sample.push(line);
-        if (sample.length < SAMPLE) continue;
+        if (sample.length < SAMPLE) return;
         setup();
         lines -= sample.length;
         for (const l of sample.splice(0)) {
           lines++;
           (handle as unknown as (line: string) => void)(l);
         }
-        continue;
+        return;
       }
-      (handle as (line: string) => void)(line);
-    }
+      handle(line);
+    });
   } catch (error) {
     if (error instanceof DbOptimizeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
