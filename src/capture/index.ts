@@ -24,6 +24,7 @@ export const CAPTURE_FORMAT_VERSION = 1;
 /** The part of the pg module the capture patches. */
 export interface PgModuleLike {
   readonly Client: { prototype: { query: (...args: unknown[]) => unknown } };
+  readonly Pool?: { prototype: { query: (...args: unknown[]) => unknown } };
 }
 
 export interface CaptureOptions {
@@ -160,8 +161,25 @@ export function instrumentPg(pg: PgModuleLike): () => void {
     });
   };
   proto.query = patched;
+  // pool.query reaches client.query from a connect callback, after the caller's frames are
+  // gone: take the call site at pool.query and let client.query find it in the cache
+  const poolProto = pg.Pool?.prototype;
+  const poolOriginal = poolProto?.query;
+  const poolOwn = poolProto !== undefined && Object.prototype.hasOwnProperty.call(poolProto, 'query');
+  const poolPatched = function query(this: object, ...args: unknown[]): unknown {
+    const s = state;
+    const first = args[0];
+    const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? (first as { text?: unknown }).text : undefined;
+    if (s !== null && s.callSites && typeof text === 'string') callSiteFor(text, requestStorage.getStore(), poolPatched);
+    return (poolOriginal as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  if (poolProto !== undefined && poolOriginal !== undefined) poolProto.query = poolPatched;
   return () => {
     if (proto.query === patched) proto.query = original;
+    if (poolProto !== undefined && poolProto.query === poolPatched) {
+      if (poolOwn && poolOriginal !== undefined) poolProto.query = poolOriginal;
+      else delete (poolProto as { query?: unknown }).query;
+    }
   };
 }
 
