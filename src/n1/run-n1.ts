@@ -12,6 +12,7 @@ import { readPostgresLog } from './log/read-postgres-log.ts';
 import { patternToFinding } from './n1-findings.ts';
 import { OtlpSpanCollector, parseOtlpText } from './otlp/otlp-spans.ts';
 import type { QueryUnit } from './query-event.ts';
+import { noPoolingFinding } from './no-pooling.ts';
 
 export interface N1Sources {
   readonly logs?: readonly string[];
@@ -74,6 +75,7 @@ export async function runN1(sources: N1Sources, options: N1Options = {}): Promis
   const summaries: N1SourceSummary[] = [];
   const warnings: string[] = [];
   let unitNoun = 'request';
+  const extraFindings: Finding[] = [];
   const counted = (): { units: number; queries: number; add: (u: QueryUnit) => void } => {
     const c = {
       units: 0,
@@ -91,6 +93,8 @@ export async function runN1(sources: N1Sources, options: N1Options = {}): Promis
     const c = counted();
     const r = await readCaptureFile(path, gapMs, c.add);
     warnings.push(...r.warnings);
+    const pooling = noPoolingFinding(path, r.requests, r.requestsOnFreshConnections, r.connections);
+    if (pooling !== null) extraFindings.push(pooling);
     summaries.push({ kind: 'capture', name: path, units: c.units, queries: c.queries });
   }
   const otlp = new OtlpSpanCollector();
@@ -139,14 +143,14 @@ export async function runN1(sources: N1Sources, options: N1Options = {}): Promis
   if (summary.unparsable > 0) {
     warnings.push(`${summary.unparsable} statement(s) did not parse (lines cut mid-statement, or not PostgreSQL SQL) and were left out`);
   }
-  const findings = summary.patterns.map((p) =>
+  const findings = [...extraFindings, ...summary.patterns.map((p) =>
     patternToFinding(p, {
       snapshot: options.snapshot ?? null,
       orm: options.orm ?? null,
       unitNoun,
       ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
     }),
-  );
+  )];
   return {
     findings,
     sources: summaries,

@@ -5,6 +5,9 @@ import { forEachLine } from '../read-lines.ts';
 export interface CaptureReadResult {
   readonly queries: number;
   readonly requests: number;
+  /** requests whose queries all ran on connections opened during that request (no pooling) */
+  readonly requestsOnFreshConnections: number;
+  readonly connections: number;
   readonly warnings: readonly string[];
 }
 
@@ -35,6 +38,10 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
   let bad = 0;
   let sawHeader = false;
   let looseCount = 0;
+  // connection ids seen so far, and per open request whether every connection it used was new
+  const seen = new Map<number, string | null>();
+  const fresh = new Map<string, boolean>();
+  let freshRequests = 0;
   const flushLoose = (c: number): void => {
     const l = loose.get(c);
     if (l === undefined || l.events.length === 0) return;
@@ -70,8 +77,10 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
       if (rec.t === 'q' && typeof rec.sql === 'string') {
         const q = rec as unknown as CaptureQuery;
         queries++;
+        if (!seen.has(q.c) && seen.size < 100_000) seen.set(q.c, q.r);
         const event: QueryEvent = { sql: q.sql, params: q.p, startMs: q.s, durationMs: q.d, callSite: q.cs, rows: q.n, connection: String(q.c) };
         if (q.r !== null) {
+          fresh.set(q.r, (fresh.get(q.r) ?? true) && seen.get(q.c) === q.r);
           let list = open.get(q.r);
           if (list === undefined) open.set(q.r, (list = []));
           list.push(event);
@@ -85,6 +94,8 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
         }
       } else if (rec.t === 'req' && typeof rec.id === 'string') {
         requests++;
+        if (fresh.get(rec.id) === true) freshRequests++;
+        fresh.delete(rec.id);
         const events = open.get(rec.id) ?? [];
         open.delete(rec.id);
         // queries finish after their request only when the app did not await them
@@ -102,5 +113,5 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
   }
   for (const c of [...loose.keys()]) flushLoose(c);
   if (bad > 0) warnings.push(`${path}: ${bad} line(s) are not valid JSON (cut off while the app was writing?) and were skipped`);
-  return { queries, requests, warnings };
+  return { queries, requests, requestsOnFreshConnections: freshRequests, connections: seen.size, warnings };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../helpers/test-database.ts';
 import type { TestDatabase } from '../../helpers/test-database.ts';
 import { expressCapture, runInRequest, startCapture } from '../../../src/capture/index.ts';
+import { runN1 } from '../../../src/n1/run-n1.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -74,5 +75,30 @@ describe('db-optimize/capture', () => {
       ['GET /b', 2],
     ]);
     for (const req of reqs) expect(records.filter((r) => r.t === 'q' && r.r === req.id)).toHaveLength(2);
+  });
+
+  it('flags requests that each open their own connection, and not pooled ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbo-cap-'));
+    const perRequest = join(dir, 'client-per-request.ndjson');
+    let capture = startCapture({ pg, file: perRequest });
+    for (let i = 0; i < 6; i++) {
+      await runInRequest(`GET /orders/${i}`, async () => {
+        const client = new pg.Client({ connectionString: t.url });
+        await client.connect();
+        await client.query('SELECT * FROM users WHERE id = $1', [i]);
+        await client.end();
+      });
+    }
+    capture.stop();
+    const pooledFile = join(dir, 'pooled.ndjson');
+    capture = startCapture({ pg, file: pooledFile });
+    const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    for (let i = 0; i < 6; i++) await runInRequest(`GET /orders/${i}`, () => pool.query('SELECT * FROM users WHERE id = $1', [i]));
+    await pool.end();
+    capture.stop();
+    const bad = await runN1({ captures: [perRequest] });
+    expect(bad.findings.map((f) => [f.rule, f.evidence.requestsOnNewConnections])).toEqual([['n1-no-pooling', 6]]);
+    expect(bad.findings[0]?.fix?.content).toContain('new pg.Pool(');
+    expect((await runN1({ captures: [pooledFile] })).findings).toEqual([]);
   });
 });
