@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type * as Capture from '../../src/capture/index.ts';
 // the published entry point (dist/, built by `npm run build` / npm's prepare), as apps load it
-const { runInRequest, startCapture } = (await import('db-optimize/capture')) as typeof import('../../src/capture/index.ts');
+const { runInRequest, startCapture } = (await import('db-optimize/capture')) as typeof Capture;
 
 const url = process.argv[2] ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const QUERIES = Number(process.env.QUERIES ?? 500);

@@ -111,8 +111,8 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
       maxPerUnit: p.maxPerUnit,
       ...(avgTime === null ? { timeMsPerUnit: null } : { timeMsPerUnit: round(avgTime), totalTimeMs: round(p.timeMs) }),
       maxConcurrency: p.maxConcurrency,
-      statements: p.members.map((m) => m.shape.normalized),
-      ...(p.parentSql === null || p.parent === null ? {} : { parentStatement: p.parent.normalized }),
+      statements: p.members.map((m) => m.shape.normalized.replace(/\s+/g, ' ').trim()),
+      ...(p.parentSql === null || p.parent === null ? {} : { parentStatement: p.parent.normalized.replace(/\s+/g, ' ').trim() }),
       distinctParameters: p.members[0]?.distinctValues ?? 0,
       queriesBefore: round(before),
       expectedQueriesAfter: after,
@@ -135,7 +135,7 @@ function singularize(t: string): string {
 }
 
 function describe(p: AggregatedPattern, relationText: string): string {
-  const stmts = p.members.map((m) => m.shape.normalized).join(' / ');
+  const stmts = p.members.map((m) => m.shape.normalized.replace(/\s+/g, ' ').trim()).join(' / ');
   switch (p.rule) {
     case 'n1-query':
     case 'n1-fan-out':

@@ -74,6 +74,13 @@ describe('n1 on OpenTelemetry traces (OTLP JSON recorded from the two test apps)
     expect(r.findings.map((f) => f.rule)).toEqual(['n1-query']);
   });
 
+  it('answers to the seed spelling --fix-n1', async () => {
+    const r = await runCli(['--fix-n1', '--otlp', fixture('sqlalchemy-shop.otlp.json'), '--min-time', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 + N: orders loaded once per user row');
+    expect(r.stdout).toContain('selectinload(User.orders)');
+  });
+
   it('rejects a JSON file that is not OTLP, with exit 2 and no stack trace', async () => {
     const file = join(tmpdir(), `dbo-n1-not-otlp-${process.pid}.json`);
     writeFileSync(file, JSON.stringify({ data: [{ traceID: 'abc', spans: [] }] }));
