@@ -100,8 +100,15 @@ export function inferPrefix(lines: readonly string[]): CompiledPrefix | null {
     prefixes.set(tokenized, (prefixes.get(tokenized) ?? 0) + 1);
   }
   // the longest common form wins: lines of non-session processes omit the %q part
-  const ranked = [...prefixes.entries()].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length);
-  for (const [candidate] of ranked) {
+  const ranked = [...prefixes.entries()].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length).map(([p]) => p);
+  // two forms where one extends the other: the server's %q (session-only part of the prefix)
+  const withQ: string[] = [];
+  for (const long of ranked) {
+    for (const short of ranked) {
+      if (long !== short && long.startsWith(short) && short.length > 0) withQ.push(`${short}%q${long.slice(short.length)}`);
+    }
+  }
+  for (const candidate of [...withQ, ...ranked]) {
     if (!/%[mtnpc]/.test(candidate)) continue;
     let compiled: CompiledPrefix;
     try {

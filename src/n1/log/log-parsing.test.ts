@@ -57,6 +57,20 @@ describe('n1 --log on bad or incomplete logs', () => {
     expect(report.n1.warnings.join('\n')).toMatch(/1 statement\(s\) did not parse \(lines cut mid-statement/);
   });
 
+  it("reads Debian's default prefix '%m [%p] %q%u@%d ', where background lines have no user@db", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      lines.push(`2026-11-21 10:00:0${i}.100 UTC [31] app@shop LOG:  duration: 12.000 ms  statement: SELECT *`, '\tFROM orders', `\tWHERE user_id = ${i}`);
+      lines.push(`2026-11-21 10:00:0${i}.150 UTC [9] LOG:  checkpoint starting: time`);
+    }
+    const r = await runCli(['n1', '--log', file('debian.log', lines.join('\n')), '--gap', '5000', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { rule: string }[]; n1: { unparsable: number; sources: { logLinePrefix: string }[] } };
+    expect(report.n1.sources[0]?.logLinePrefix).toBe('%m [%p] %q%u@%d ');
+    expect(report.n1.unparsable).toBe(0);
+    expect(report.findings.map((f) => f.rule)).toEqual(['n1-query']);
+  });
+
   it('reports an empty log and a missing file clearly', async () => {
     expect((await runCli(['n1', '--log', file('empty.log', '')])).stderr).toMatch(/the log is empty/);
     const missing = await runCli(['n1', '--log', join(dir, 'nope.log')]);

@@ -1,6 +1,6 @@
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { CompiledPrefix } from './log-line-prefix.ts';
-import { compilePrefix, inferPrefix, prefixProblems, RECOMMENDED_PREFIX } from './log-line-prefix.ts';
+import { compilePrefix, inferPrefix, prefixProblems, RECOMMENDED_PREFIX, SEVERITIES } from './log-line-prefix.ts';
 import type { LogRecord } from './log-record.ts';
 import { parseLogTime } from './log-record.ts';
 import { forEachLine } from '../read-lines.ts';
@@ -24,6 +24,7 @@ export interface LogReadOptions {
 }
 
 const SAMPLE = 200;
+const OTHER_RECORD = new RegExp(`^\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d.*?\\b(?:${SEVERITIES}):  `);
 
 function detectFormat(sample: readonly string[]): LogFormat | null {
   const first = sample.find((l) => l.trim() !== '');
@@ -134,6 +135,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
       handle = (line) => {
         const m = p.regex.exec(line);
         if (m === null) {
+          // a log line of another shape (%q: background processes print a shorter prefix) ends
+          // the current record instead of being glued to its statement
+          if (!line.startsWith('\t') && OTHER_RECORD.test(line)) {
+            flush();
+            return;
+          }
           if (current !== null) current.message += `\n${line.startsWith('\t') ? line.slice(1) : line}`;
           else skipped++;
           return;
