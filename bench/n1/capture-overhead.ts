@@ -94,3 +94,26 @@ const extraCpu = (capturedCpu - plainCpu) / n;
 const bestWall = (Math.min(...plainWalls) * 1000) / QUERIES;
 console.log(`  CPU: plain ${(plainCpu / n).toFixed(1)} µs/query, instrumented ${(capturedCpu / n).toFixed(1)} µs/query: +${extraCpu.toFixed(1)} µs/query`);
 console.log(`  = ${((extraCpu / bestWall) * 100).toFixed(1)} % of the fastest plain round trip (${bestWall.toFixed(0)} µs/query)`);
+
+// the same capture outside any request context (AsyncLocalStorage inactive for these rounds,
+// though already enabled process-wide): separates ALS propagation from the capture's own work
+const dir2 = mkdtempSync(join(tmpdir(), 'dbo-bench-capture-'));
+const c2 = new pg.Client({ connectionString: url });
+await c2.connect();
+let noCtxCpu = 0;
+let basePlainCpu = 0;
+for (let r = 0; r < 10; r++) {
+  let t0 = process.cpuUsage();
+  for (let i = 0; i < QUERIES; i++) await c2.query('SELECT $1::int AS n', [i]);
+  let d = process.cpuUsage(t0);
+  basePlainCpu += d.user + d.system;
+  const capture = startCapture({ pg, file: join(dir2, `nc-${r}.ndjson`) });
+  t0 = process.cpuUsage();
+  for (let i = 0; i < QUERIES; i++) await c2.query('SELECT $1::int AS n', [i]);
+  d = process.cpuUsage(t0);
+  noCtxCpu += d.user + d.system;
+  capture.stop();
+}
+await c2.end();
+rmSync(dir2, { recursive: true, force: true });
+console.log(`  without a request context: +${((noCtxCpu - basePlainCpu) / (10 * QUERIES)).toFixed(1)} µs/query CPU (the capture's own work; the rest above is request-context propagation)`);
