@@ -122,7 +122,8 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
     else if (eqVarying !== null) rule = 'n1-query';
     else if (eqUnknown !== null && varying.size === 0) rule = 'n1-query';
     else if (shape.command === 'select' && varying.size > 0 && shape.pagingParams.length === 0) rule = 'n1-query';
-    else reason = 'no-varying-equality';
+    // without bind values a paged statement is still recognisable by its LIMIT/OFFSET parameters
+    else reason = varying.size === 0 && shape.equality.length === 0 && shape.pagingParams.length > 0 ? 'pagination' : 'no-varying-equality';
     if (rule === null) {
       if (reason !== null) ignored.push({ reason, fingerprint: fp, sql, count: o.indexes.length });
       continue;
