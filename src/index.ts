@@ -13,6 +13,8 @@ export { fingerprintSql, initSqlParser, normalizeSql, parseSql, splitStatements 
 export { HypopgEngine } from './whatif/index.ts';
 export type { WhatIfEngine } from './whatif/index.ts';
 export { estimatePercentiles, workloadFromPgStatStatements, workloadFromSql, workloadFromSqlFile } from './workload/index.ts';
+export { DEFAULT_THRESHOLDS, N1Detector, ORMS, runN1, startOtlpReceiver, unitsToOtlp } from './n1/index.ts';
+export type { DetectionThresholds, N1Options, N1Result, N1Rule, N1Sources, Orm, QueryEvent, QueryUnit } from './n1/index.ts';
 export { VERSION } from './version.ts';
 export { auditSettings } from './config/audit-settings.ts';
 export type { SettingAudit } from './config/audit-settings.ts';

@@ -12,6 +12,8 @@ export interface PostgresServerOptions {
   /** extra `-c name=value` settings */
   readonly settings?: Readonly<Record<string, string>>;
   readonly log?: (message: string) => void;
+  /** receives the server's own log output (stderr) after start-up */
+  readonly onOutput?: (chunk: string) => void;
 }
 
 export interface RunningPostgres {
@@ -131,9 +133,11 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
     });
   });
   // keep draining its output so the pipe never fills
-  child.stdout?.resume();
+  child.stdout?.removeAllListeners('data');
   child.stderr?.removeAllListeners('data');
-  child.stderr?.on('data', () => undefined);
+  const sink = options.onOutput;
+  child.stdout?.on('data', (d: Buffer) => sink?.(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => sink?.(d.toString()));
   running.add(child);
   installExitHook();
   let stopped: Promise<void> | null = null;

@@ -1,0 +1,18 @@
+/** FNV-1a of a parameter value: the capture needs to tell values apart, never to store them. */
+export function hashValue(v: unknown): string {
+  const s = v === null || v === undefined ? '\u0000null' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? safeJson(v) : String(v);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return Buffer.isBuffer(v) ? v.toString('hex') : JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,12 @@
+export { runN1 } from './run-n1.ts';
+export type { N1Options, N1Result, N1Sources, N1SourceSummary } from './run-n1.ts';
+export { N1Detector } from './detect/n1-detector.ts';
+export type { AggregatedPattern, DetectionSummary } from './detect/n1-detector.ts';
+export { DEFAULT_THRESHOLDS } from './detect/analyze-unit.ts';
+export type { DetectionThresholds } from './detect/analyze-unit.ts';
+export type { N1Rule } from './detect/unit-pattern.ts';
+export type { EventSource, QueryEvent, QueryUnit, UnitKind } from './query-event.ts';
+export { ORMS } from './fix/orm.ts';
+export type { Orm } from './fix/orm.ts';
+export { startOtlpReceiver } from './otlp/otlp-receiver.ts';
+export { unitsToOtlp } from './otlp/events-to-otlp.ts';

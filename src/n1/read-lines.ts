@@ -1,0 +1,24 @@
+import { createReadStream } from 'node:fs';
+
+/**
+ * Calls `onLine` for every line of a file (or stdin for "-"). Reads chunk by chunk through
+ * the stream's async iterator, which only pulls the next chunk once the previous one is
+ * processed: memory stays flat however slow the consumer (readline's iterator on Node 20
+ * buffers lines without limit when the consumer is slower than the disk).
+ */
+export async function forEachLine(path: string, stdin: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  const input = path === '-' ? stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  (input as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine(text.slice(start, end));
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== '') onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+}
