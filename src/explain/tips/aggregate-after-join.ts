@@ -1,0 +1,119 @@
+import type { Finding } from '../../model/index.ts';
+import { tryParseSql } from '../../sql/index.ts';
+import { childrenOf } from '../enrich-plan.ts';
+import type { EnrichedNode, EnrichedPlan } from '../enrich-plan.ts';
+import { predicateTerms } from '../predicate-terms.ts';
+import { indexCandidate } from './index-fix.ts';
+import { count, defineTip, ms, nodeLabel, tipFinding } from './plan-tip.ts';
+
+const JOINS = new Set(['Hash Join', 'Merge Join', 'Nested Loop']);
+const PASS = new Set(['Sort', 'Incremental Sort', 'Gather', 'Gather Merge', 'Aggregate']);
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
+
+function firstChild(plan: EnrichedPlan, n: EnrichedNode): EnrichedNode | undefined {
+  return childrenOf(plan, n.path).find((c) => c.node.subplanName === null);
+}
+
+function scansUnder(plan: EnrichedPlan, n: EnrichedNode): EnrichedNode[] {
+  return plan.nodes.filter((x) => (x.path === n.path || x.path.startsWith(`${n.path}.`)) && x.relation !== null);
+}
+
+/** Columns of `alias` used inside aggregate calls of the statement (for a covering INCLUDE list). */
+function aggregatedColumns(sql: string | null, alias: string): string[] {
+  if (sql === null) return [];
+  const parsed = tryParseSql(sql);
+  if (!parsed.ok) return [];
+  const cols = new Set<string>();
+  const walk = (node: unknown, inAgg: boolean): void => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, inAgg);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Record<string, unknown>;
+    if (o.FuncCall !== undefined) {
+      const fc = o.FuncCall as { funcname?: { String?: { sval?: string } }[]; args?: unknown[] };
+      const name = fc.funcname?.at(-1)?.String?.sval ?? '';
+      walk(fc.args ?? [], inAgg || AGGREGATES.has(name));
+      return;
+    }
+    if (o.ColumnRef !== undefined && inAgg) {
+      const fields = ((o.ColumnRef as { fields?: { String?: { sval?: string } }[] }).fields ?? []).map((f) => f.String?.sval ?? '');
+      if (fields.length === 2 && fields[0] === alias && fields[1] !== '') cols.add(fields[1] as string);
+      return;
+    }
+    for (const v of Object.values(o)) walk(v, inAgg);
+  };
+  walk(parsed.result, false);
+  return [...cols];
+}
+
+export const aggregateAfterJoinTip = defineTip({
+  id: 'plan-aggregate-after-join',
+  title: 'GROUP BY runs after a join that multiplied the rows',
+  description: 'The join produced many rows per group only to aggregate them back: aggregating the many side first (then joining) or a covering index on its join key does less work.',
+  check({ plan, sql }) {
+    const out: Finding[] = [];
+    for (const agg of plan.nodes) {
+      if (agg.node.nodeType !== 'Aggregate' || agg.node.groupKey.length === 0 || agg.node.partialMode === 'Partial' || agg.actualRowsTotal === null) continue;
+      let join = firstChild(plan, agg);
+      while (join !== undefined && PASS.has(join.node.nodeType)) join = firstChild(plan, join);
+      if (join === undefined || !JOINS.has(join.node.nodeType) || join.actualRowsTotal === null) continue;
+      const groups = Math.max(agg.actualRowsTotal, 1);
+      const joined = join.actualRowsTotal;
+      if (joined < 10_000 || joined < groups * 3) continue;
+      const groupAliases = new Set(agg.node.groupKey.map((k) => /^([A-Za-z_][\w$]*)\./.exec(k)?.[1] ?? null));
+      const cond = predicateTerms(join.node.hashCond ?? join.node.mergeCond ?? join.node.joinFilter) ?? [];
+      const term = cond.find((t) => t.kind === 'eq' && t.other === 'column' && t.qualifier !== null && t.otherQualifier !== null);
+      if (term === undefined) continue;
+      const manyAlias = groupAliases.has(term.qualifier) ? term.otherQualifier : term.qualifier;
+      const manyColumn = groupAliases.has(term.qualifier) ? term.otherColumn : term.column;
+      const oneAlias = manyAlias === term.qualifier ? term.otherQualifier : term.qualifier;
+      if (manyAlias === null || manyColumn === null || !groupAliases.has(oneAlias)) continue;
+      const manyScan = scansUnder(plan, join).find((s) => s.node.alias === manyAlias);
+      if (manyScan === undefined || manyScan.relation === null) continue;
+      const include = aggregatedColumns(sql, manyAlias).filter((c) => c !== manyColumn);
+      const candidate = indexCandidate(manyScan.relation, [manyColumn], include);
+      const work = (join.exclusiveMs ?? 0) + (agg.exclusiveMs ?? 0);
+      const fanout = Math.round((joined / groups) * 10) / 10;
+      out.push(
+        tipFinding(plan, {
+          rule: 'plan-aggregate-after-join',
+          node: agg,
+          title: `${nodeLabel(agg)} folds ${count(joined)} joined rows back into ${count(groups)} groups: aggregate ${manyScan.relation} by ${manyColumn} before joining`,
+          savingMs: work * (1 - groups / joined) * 0.5,
+          savingBasis: 'uncertain: half of the join and aggregate exclusive time × (1 − groups / joined rows); measure the rewrite',
+          evidence: {
+            groupKey: [...agg.node.groupKey],
+            joinNode: nodeLabel(join),
+            joinPath: join.path,
+            joinCondition: join.node.hashCond ?? join.node.mergeCond ?? join.node.joinFilter,
+            joinedRows: joined,
+            groups,
+            fanout,
+            joinExclusiveMs: Math.round((join.exclusiveMs ?? 0) * 1000) / 1000,
+            aggregateExclusiveMs: Math.round((agg.exclusiveMs ?? 0) * 1000) / 1000,
+            manySide: manyScan.relation,
+            manySideScan: nodeLabel(manyScan),
+            manySideMs: Math.round((manyScan.inclusiveMs ?? 0) * 1000) / 1000,
+            indexDefinition: candidate.definition,
+          },
+          description:
+            `Every ${oneAlias} row was joined to ~${fanout} ${manyAlias} rows (${count(joined)} in all, ${ms(join.exclusiveMs)}) and the wide joined rows were then hashed back into ` +
+            `${count(groups)} groups (${ms(agg.exclusiveMs)}). Aggregating ${manyScan.relation} by ${manyColumn} first joins ${count(groups)} narrow rows instead. ` +
+            `Either way every ${manyAlias} row is still read once (${ms(manyScan.inclusiveMs)} in ${nodeLabel(manyScan)}): the floor of this query is that scan unless the totals are precomputed.`,
+          nextSteps: [
+            `rewrite: … FROM <${oneAlias} table> ${oneAlias} LEFT JOIN (SELECT ${manyColumn}, <aggregates> FROM ${manyScan.relation} GROUP BY ${manyColumn}) ${manyAlias} ON ${manyAlias}.${manyColumn} = ${oneAlias}.<key> — keep COALESCE(count, 0) for unmatched rows`,
+            `covering index so the aggregate reads only the index: ${candidate.definition}`,
+            'if it must answer in milliseconds on a large table, keep the totals in a summary table or materialized view refreshed by the application',
+          ],
+          fix: candidate.fix,
+          relation: manyScan.relation,
+          index: candidate.name,
+          column: manyColumn,
+        }),
+      );
+    }
+    return out;
+  },
+});
