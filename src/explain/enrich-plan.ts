@@ -158,7 +158,10 @@ export function enrichPlan(plan: Plan): EnrichedPlan {
       direction = a === p || factor < 1.0001 ? 'exact' : a > p ? 'under' : 'over';
     }
     const loops = n.actualLoops ?? 1;
-    const io = n.ioReadTimeMs === null && n.ioWriteTimeMs === null ? null : (n.ioReadTimeMs ?? 0) + (n.ioWriteTimeMs ?? 0);
+    // I/O timings are cumulative like buffers: keep what this node itself waited for
+    const ioOf = (x: PlanNode): number | null => (x.ioReadTimeMs === null && x.ioWriteTimeMs === null ? null : (x.ioReadTimeMs ?? 0) + (x.ioWriteTimeMs ?? 0));
+    const ownIo = ioOf(n);
+    const io = ownIo === null ? null : Math.max(0, counted.reduce((acc, { c }) => acc - (ioOf(c) ?? 0), ownIo));
     return {
       node: n,
       path: w.path,

@@ -53,6 +53,19 @@ function fromAutoExplain(lines: readonly SourceLine[]): { lines: SourceLine[]; d
   return { lines: out, durationMs };
 }
 
+/** Where JSON.parse gave up: "at position N", or V8's quoted context ("...de Type": Limit,...") located in the text. */
+function jsonErrorOffset(message: string, text: string): number {
+  const pos = /position (\d+)/.exec(message);
+  if (pos !== null) return Number(pos[1]);
+  const ctx = /Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (ctx !== null) {
+    const snippet = ctx[2] ?? '';
+    const found = text.indexOf(snippet);
+    if (found >= 0) return found + Math.max(0, snippet.indexOf(ctx[1] ?? ''));
+  }
+  return text.length;
+}
+
 function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined): RawPlanObject {
   const text = lines.map((l) => l.text).join('\n');
   let parsed: unknown;
@@ -60,11 +73,11 @@ function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined)
     parsed = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const offset = pos === null ? text.length : Number(pos[1]);
+    const offset = jsonErrorOffset(message, text);
     const at = lineColumnAt(text, offset);
     const original = lines[at.line - 1]?.line ?? lines.at(-1)?.line ?? at.line;
-    const what = pos === null && /end of (JSON )?input|Unterminated/i.test(message) ? 'the JSON ends early (truncated?)' : `invalid JSON (${message.replace(/^JSON\.parse: /, '').split('\n')[0]})`;
+    const truncated = /end of (JSON )?input|Unterminated/i.test(message) || offset >= text.trimEnd().length;
+    const what = truncated ? 'the JSON ends early (truncated?)' : `invalid JSON (${message.replace(/^JSON\.parse: /, '').replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, '').split('\n')[0]})`;
     throw planParseError(what, { line: original, column: at.column, ...(source === undefined ? {} : { source }) });
   }
   let statement: unknown = Array.isArray(parsed) ? parsed[0] : parsed;

@@ -30,7 +30,8 @@ export function unframePlanText(text: string): { lines: SourceLine[]; framed: bo
         if (m !== null) l = (m[1] ?? '').replace(/\s+$/, '');
       }
     }
-    if ((framed || jsonish) && / ?\+$/.test(l) && !/^\s*->/.test(l)) l = l.replace(/\s*\+$/, '');
+    // "+" (ascii) or "↵" (unicode linestyle) marks a newline inside the value
+    if ((framed || jsonish) && /[+↵]$/.test(l) && !/^\s*->/.test(l)) l = l.replace(/\s*[+↵]$/, '');
     lines.push({ text: l, line: index + 1 });
   });
   if (framed) {

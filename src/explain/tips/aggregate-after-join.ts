@@ -73,7 +73,11 @@ export const aggregateAfterJoinTip = defineTip({
       const manyScan = scansUnder(plan, join).find((s) => s.node.alias === manyAlias);
       if (manyScan === undefined || manyScan.relation === null) continue;
       const include = aggregatedColumns(sql, manyAlias).filter((c) => c !== manyColumn);
-      const candidate = indexCandidate(manyScan.relation, [manyColumn], include);
+      // without the statement the aggregated columns are unknown, and a bare index on the join key
+      // (often already there) would not let the aggregate skip the table
+      const candidate = include.length > 0 ? indexCandidate(manyScan.relation, [manyColumn], include) : null;
+      const oneTable = scansUnder(plan, join).find((s) => s.node.alias === oneAlias)?.relation ?? `<${oneAlias} table>`;
+      const oneKey = term.qualifier === oneAlias ? term.column : (term.otherColumn ?? '<key>');
       const work = (join.exclusiveMs ?? 0) + (agg.exclusiveMs ?? 0);
       const fanout = Math.round((joined / groups) * 10) / 10;
       out.push(
@@ -96,20 +100,21 @@ export const aggregateAfterJoinTip = defineTip({
             manySide: manyScan.relation,
             manySideScan: nodeLabel(manyScan),
             manySideMs: Math.round((manyScan.inclusiveMs ?? 0) * 1000) / 1000,
-            indexDefinition: candidate.definition,
+            ...(candidate === null ? {} : { indexDefinition: candidate.definition }),
           },
           description:
             `Every ${oneAlias} row was joined to ~${fanout} ${manyAlias} rows (${count(joined)} in all, ${ms(join.exclusiveMs)}) and the wide joined rows were then hashed back into ` +
             `${count(groups)} groups (${ms(agg.exclusiveMs)}). Aggregating ${manyScan.relation} by ${manyColumn} first joins ${count(groups)} narrow rows instead. ` +
             `Either way every ${manyAlias} row is still read once (${ms(manyScan.inclusiveMs)} in ${nodeLabel(manyScan)}): the floor of this query is that scan unless the totals are precomputed.`,
           nextSteps: [
-            `rewrite: … FROM <${oneAlias} table> ${oneAlias} LEFT JOIN (SELECT ${manyColumn}, <aggregates> FROM ${manyScan.relation} GROUP BY ${manyColumn}) ${manyAlias} ON ${manyAlias}.${manyColumn} = ${oneAlias}.<key> — keep COALESCE(count, 0) for unmatched rows`,
-            `covering index so the aggregate reads only the index: ${candidate.definition}`,
+            `rewrite: … FROM ${oneTable} ${oneAlias} LEFT JOIN (SELECT ${manyColumn}, <aggregates> FROM ${manyScan.relation} GROUP BY ${manyColumn}) ${manyAlias} ON ${manyAlias}.${manyColumn} = ${oneAlias}.${oneKey} — keep COALESCE(count, 0) for unmatched rows`,
+            candidate === null
+              ? `give the statement (--sql) to get a covering index proposal on ${manyScan.relation}(${manyColumn}) INCLUDE (the aggregated columns)`
+              : `covering index so the aggregate can read only the index: ${candidate.definition}`,
             'if it must answer in milliseconds on a large table, keep the totals in a summary table or materialized view refreshed by the application',
           ],
-          fix: candidate.fix,
+          ...(candidate === null ? {} : { fix: candidate.fix, index: candidate.name }),
           relation: manyScan.relation,
-          index: candidate.name,
           column: manyColumn,
         }),
       );

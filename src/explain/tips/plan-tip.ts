@@ -71,13 +71,28 @@ export function count(n: number): string {
 /** "Seq Scan on orders o" — how a node is named in titles. */
 export function nodeLabel(n: EnrichedNode): string {
   const node = n.node;
-  const type = `${node.parallelAware ? 'Parallel ' : ''}${node.nodeType}${node.joinType !== null && node.joinType !== 'Inner' ? ` (${node.joinType})` : ''}`;
+  const type = `${node.partialMode === 'Partial' || node.partialMode === 'Finalize' ? `${node.partialMode} ` : ''}${node.parallelAware ? 'Parallel ' : ''}${textNodeType(n)}`;
   if (node.indexName !== null && node.relationName !== null) return `${type} using ${node.indexName} on ${node.relationName}`;
   if (node.indexName !== null) return `${type} on ${node.indexName}`;
   if (node.relationName !== null) return `${type} on ${node.relationName}${node.alias !== null && node.alias !== node.relationName ? ` ${node.alias}` : ''}`;
   if (node.cteName !== null) return `${type} on ${node.cteName}`;
   if (node.functionName !== null) return `${type} on ${node.functionName}`;
   return type;
+}
+
+const AGG_NAMES: Readonly<Record<string, string>> = { Hashed: 'HashAggregate', Sorted: 'GroupAggregate', Mixed: 'MixedAggregate', Plain: 'Aggregate' };
+
+/** The node type as text EXPLAIN prints it: "Hash Right Join", "HashAggregate", "Update". */
+export function textNodeType(n: EnrichedNode): string {
+  const node = n.node;
+  if (node.nodeType === 'Aggregate') return AGG_NAMES[node.strategy ?? 'Plain'] ?? 'Aggregate';
+  if (node.nodeType === 'ModifyTable' && node.operation !== null) return node.operation;
+  if (node.joinType !== null && node.joinType !== 'Inner') {
+    if (node.nodeType === 'Nested Loop') return `Nested Loop ${node.joinType} Join`;
+    return node.nodeType.replace(/ Join$/, ` ${node.joinType} Join`);
+  }
+  if (node.nodeType === 'Index Scan' && node.scanDirection === 'Backward') return 'Index Scan Backward';
+  return node.nodeType;
 }
 
 export interface TipFindingInput {

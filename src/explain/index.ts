@@ -1,0 +1,18 @@
+export { analyzePlan } from './analyze-plan.ts';
+export type { PlanAnalysis } from './analyze-plan.ts';
+export { comparePlans } from './compare-plans.ts';
+export type { PlanComparison } from './compare-plans.ts';
+export { ancestorsOf, childrenOf, enrichPlan } from './enrich-plan.ts';
+export type { EnrichedNode, EnrichedPlan } from './enrich-plan.ts';
+export { parsePlan } from './parse-plan.ts';
+export type { Plan, PlanBuffers, PlanNode, PlanTrigger } from './plan-model.ts';
+export { planSummary } from './plan-summary.ts';
+export { renderPlanTree } from './render-plan-tree.ts';
+export { explainLive, loadPlanCatalog, measureIndexInSandbox, relationBytes, sampleParameters } from './run-explain.ts';
+export type { LiveExplain, ParameterInfo } from './run-explain.ts';
+export { statementShape } from './statement-shape.ts';
+export { rankTipFindings, runPlanTips, runPlanTipsWithProviders } from './tip-engine.ts';
+export type { PlanFindingProvider } from './tip-engine.ts';
+export { PLAN_TIPS, defineTip, tipFinding } from './tips/index.ts';
+export type { PlanCatalog, PlanTip, PlanTipContext } from './tips/index.ts';
+export { verifyIndexTips } from './verify-index-tips.ts';
