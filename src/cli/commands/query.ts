@@ -151,7 +151,8 @@ export const queryCommand: Command = {
         }
       }
       const showLiterals = flag(ctx, 'show-literals');
-      const paramLines = live.parameters.notes.map((n) => (showLiterals || live.parameters.mode === 'given' ? n : n.replace(/ = ("(?:[^"\\]|\\.)*"|\S+) \(/, ' = <value> (')));
+      // the values are stated: the plan shows them in its conditions anyway
+      const paramLines = [...live.parameters.notes];
       const head: ReportSection[] = [
         {
           id: 'statement',
@@ -174,7 +175,7 @@ export const queryCommand: Command = {
         extra: {
           skipped,
           statement: { text: showLiterals ? sql : redactSql(sql), kind: shape.kind, writes: shape.writes, analyzed: live.analyzed },
-          parameters: { mode: live.parameters.mode, notes: paramLines, ...(showLiterals || live.parameters.mode === 'given' ? { values: [...live.parameters.values] } : {}) },
+          parameters: { mode: live.parameters.mode, notes: paramLines, values: [...live.parameters.values] },
           ...(whatIf === null ? {} : { whatIf }),
           ...(sandbox.length === 0 ? {} : { sandbox }),
         },

@@ -30,7 +30,8 @@ export function indexCandidate(relation: string, columns: readonly string[], inc
     name,
     fix: {
       kind: 'sql',
-      content: `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${qualified(relation)} (${cols})${inc};`,
+      // two lines so the statement stays readable (and copyable) in an 80-column report
+      content: `CREATE INDEX CONCURRENTLY ${quoteIdent(name)}\n  ON ${qualified(relation)} (${cols})${inc};`,
       rollback: `DROP INDEX CONCURRENTLY ${schema}${quoteIdent(name)};`,
       lockLevel: 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)',
       safety: 'safe',
