@@ -61,6 +61,10 @@ function isCteSubplan(n: PlanNode): boolean {
   return n.subplanName !== null && n.subplanName.startsWith('CTE ');
 }
 
+function ioOf(x: PlanNode): number | null {
+  return x.ioReadTimeMs === null && x.ioWriteTimeMs === null ? null : (x.ioReadTimeMs ?? 0) + (x.ioWriteTimeMs ?? 0);
+}
+
 interface Walk {
   node: PlanNode;
   path: string;
@@ -159,9 +163,12 @@ export function enrichPlan(plan: Plan): EnrichedPlan {
     }
     const loops = n.actualLoops ?? 1;
     // I/O timings are cumulative like buffers: keep what this node itself waited for
-    const ioOf = (x: PlanNode): number | null => (x.ioReadTimeMs === null && x.ioWriteTimeMs === null ? null : (x.ioReadTimeMs ?? 0) + (x.ioWriteTimeMs ?? 0));
     const ownIo = ioOf(n);
-    const io = ownIo === null ? null : Math.max(0, counted.reduce((acc, { c }) => acc - (ioOf(c) ?? 0), ownIo));
+    let io = ownIo;
+    if (ownIo !== null) {
+      for (const { c } of counted) io = (io as number) - (ioOf(c) ?? 0);
+      io = Math.max(0, io as number);
+    }
     return {
       node: n,
       path: w.path,

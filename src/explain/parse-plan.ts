@@ -66,11 +66,11 @@ function jsonErrorOffset(message: string, text: string): number {
   return text.length;
 }
 
-function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined): RawPlanObject {
+function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined, already?: unknown): RawPlanObject {
   const text = lines.map((l) => l.text).join('\n');
-  let parsed: unknown;
+  let parsed: unknown = already;
   try {
-    parsed = JSON.parse(text);
+    if (parsed === undefined) parsed = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const offset = jsonErrorOffset(message, text);
@@ -112,6 +112,16 @@ export function parsePlan(input: string | Uint8Array, options: ParsePlanOptions 
   if (text.trim() === '') throw planParseError('the input is empty', { line: 1, ...where });
   checkBinary(bytes, text, source);
   try {
+    // fast path: plain EXPLAIN JSON needs no unframing (large plans are megabytes)
+    if (/^\s*[[{]/.test(text)) {
+      let direct: unknown;
+      try {
+        direct = JSON.parse(text);
+      } catch {
+        direct = undefined;
+      }
+      if (direct !== undefined) return normalizePlan(parseJsonPlan([{ text, line: 1 }], source, direct), 'json');
+    }
     const unframed = unframePlanText(text);
     const logged = fromAutoExplain(unframed.lines);
     const lines = logged?.lines ?? unframed.lines;

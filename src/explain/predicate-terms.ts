@@ -137,6 +137,90 @@ function sqlable(expr: string): string {
  */
 export function predicateTerms(expr: string | null): PredicateTerm[] | null {
   if (expr === null || expr.trim() === '') return null;
+  const cached = CACHE.get(expr);
+  if (cached !== undefined) return cached === null ? null : [...cached];
+  const result = fastTerms(expr) ?? parsedTerms(expr);
+  // partitions and loops repeat the same conditions: parse each text once (bounded, deterministic)
+  if (CACHE.size >= 20_000) CACHE.clear();
+  CACHE.set(expr, result);
+  return result === null ? null : [...result];
+}
+
+const CACHE = new Map<string, PredicateTerm[] | null>();
+
+const IDENT = String.raw`[a-z_][a-z0-9_$]*`;
+const COLUMN = new RegExp(String.raw`^(?:(${IDENT})\.)?(${IDENT})$`);
+const SIMPLE = /^\((.+) (=|<>|<|<=|>|>=) (.+)\)$/;
+const CONSTANT = /^(?:'(?:[^']|'')*'(?:::[a-z][a-z0-9_ ]*(?:\[\])?)?|-?\d+(?:\.\d+)?(?:::[a-z][a-z0-9_ ]*)?)$/;
+
+/** Splits "((a = 1) AND (b < 2))" into its parenthesized conjuncts; null when it is not that shape. */
+function conjuncts(expr: string): string[] | null {
+  const inner = expr.startsWith('((') && expr.endsWith('))') ? expr.slice(1, -1) : null;
+  if (inner === null) return [expr];
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner[i];
+    if (quote) {
+      if (ch === "'") quote = false;
+      continue;
+    }
+    if (ch === "'") quote = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth < 0) return null;
+    } else if (depth === 0) {
+      if (inner.startsWith(' AND ', i)) {
+        parts.push(inner.slice(start, i));
+        start = i + 5;
+        i += 4;
+      } else if (ch !== ' ') return null;
+    }
+  }
+  parts.push(inner.slice(start));
+  return parts;
+}
+
+/**
+ * The common shapes — "(col op constant)", "(col = other.col)", "($n)" and AND-ed lists of them —
+ * read without the SQL parser (it costs ~0.1 ms a call, too much for plans with thousands of
+ * nodes); anything else goes to the real grammar.
+ */
+function fastTerms(expr: string): PredicateTerm[] | null {
+  const parts = conjuncts(expr.trim());
+  if (parts === null) return null;
+  const out: PredicateTerm[] = [];
+  for (const part of parts) {
+    const m = SIMPLE.exec(part);
+    if (m === null) return null;
+    const left = COLUMN.exec(m[1] ?? '');
+    const right = m[3] ?? '';
+    if (left === null || right.includes(' AND ') || right.includes(' OR ')) return null;
+    const op = m[2] ?? '';
+    const kind: TermKind = op === '=' ? 'eq' : op === '<>' ? 'other' : 'range';
+    const rc = COLUMN.exec(right);
+    let other: PredicateTerm['other'];
+    if (CONSTANT.test(right)) other = 'constant';
+    else if (/^\$\d+$/.test(right)) other = 'param';
+    else if (rc !== null) other = 'column';
+    else return null;
+    out.push({
+      column: left[2] ?? '',
+      qualifier: left[1] ?? null,
+      kind,
+      wrapped: null,
+      other,
+      otherQualifier: rc === null ? null : (rc[1] ?? null),
+      otherColumn: rc === null ? null : (rc[2] ?? null),
+    });
+  }
+  return out;
+}
+
+function parsedTerms(expr: string): PredicateTerm[] | null {
   let parsed;
   try {
     parsed = tryParseSql(`SELECT 1 WHERE ${sqlable(expr)}`);

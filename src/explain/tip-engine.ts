@@ -20,6 +20,11 @@ export interface RunTipsOptions {
   readonly providers?: readonly PlanFindingProvider[];
 }
 
+// plain code-unit order: deterministic across locales and much cheaper than localeCompare
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Ranks by estimated time saved, then severity, then node path (stable for golden tests). */
 export function rankTipFindings(findings: readonly Finding[]): Finding[] {
   const sev = { critical: 3, warning: 2, info: 1 } as const;
@@ -27,8 +32,8 @@ export function rankTipFindings(findings: readonly Finding[]): Finding[] {
     (a, b) =>
       b.impact.score - a.impact.score ||
       sev[b.severity] - sev[a.severity] ||
-      (a.target.nodePath ?? '').localeCompare(b.target.nodePath ?? '') ||
-      a.rule.localeCompare(b.rule),
+      byCodeUnit(a.target.nodePath ?? '', b.target.nodePath ?? '') ||
+      byCodeUnit(a.rule, b.rule),
   );
 }
 

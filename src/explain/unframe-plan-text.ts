@@ -18,7 +18,7 @@ export function unframePlanText(text: string): { lines: SourceLine[]; framed: bo
   const jsonish = /^[|│]?\s*[[{]/.test(firstContent);
   const lines: SourceLine[] = [];
   raw.forEach((original, index) => {
-    let l = original.replace(/\s+$/, '');
+    let l = original.trimEnd();
     if (framed) {
       const trimmed = l.trim();
       if (trimmed === '' || HEADER.test(l) || FOOTER.test(trimmed) || RECORD.test(trimmed)) return;

@@ -35,6 +35,12 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/** --only a,b captures just those scenarios (the others keep their files) */
+const ONLY = ((): Set<string> | null => {
+  const i = process.argv.indexOf('--only');
+  return i < 0 ? null : new Set((process.argv[i + 1] ?? '').split(','));
+})();
+
 async function capture(adminUrl: string): Promise<void> {
   const name = `dbo_plan_corpus_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -52,6 +58,7 @@ async function capture(adminUrl: string): Promise<void> {
     const dir = join(OUT_ROOT, `pg${Math.floor(version / 10000)}`);
     mkdirSync(dir, { recursive: true });
     for (const s of SCENARIOS) {
+      if (ONLY !== null && !ONLY.has(s.name)) continue;
       if (s.needs === 'jit' && !jit) {
         console.log(`skip ${s.name}: no JIT on this server`);
         continue;
@@ -74,7 +81,7 @@ async function capture(adminUrl: string): Promise<void> {
       writeFileSync(join(dir, `${s.name}.txt`), await run('ANALYZE, BUFFERS, SETTINGS'));
       console.log(`captured ${s.name}`);
     }
-    capturePsql(url, dir);
+    if (ONLY === null) capturePsql(url, dir);
   } finally {
     await c.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

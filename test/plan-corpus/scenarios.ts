@@ -98,6 +98,13 @@ export const SCENARIOS: readonly PlanScenario[] = [
     mustNot: ['plan-seq-scan-filter', 'plan-workers-not-launched'],
   },
   {
+    name: 'seed-report-nested-loop',
+    settings: { ...PARALLEL, enable_hashjoin: 'off', enable_mergejoin: 'off' },
+    sql: `SELECT u.*, COUNT(o.id) AS order_count, SUM(o.total) AS total_spent FROM users u LEFT JOIN orders o ON u.id = o.user_id WHERE u.created_at > '2022-06-01' GROUP BY u.id ORDER BY total_spent DESC LIMIT 100`,
+    must: ['plan-aggregate-after-join'],
+    mustNot: ['plan-seq-scan-filter', 'plan-workers-not-launched'],
+  },
+  {
     name: 'seq-scan-filter',
     settings: SERIAL,
     sql: `SELECT * FROM orders WHERE status = 'pending'`,

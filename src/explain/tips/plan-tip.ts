@@ -68,8 +68,19 @@ export function count(n: number): string {
   return String(Math.round(n));
 }
 
+const LABELS = new WeakMap<EnrichedNode, string>();
+
 /** "Seq Scan on orders o" — how a node is named in titles. */
 export function nodeLabel(n: EnrichedNode): string {
+  let label = LABELS.get(n);
+  if (label === undefined) {
+    label = computeLabel(n);
+    LABELS.set(n, label);
+  }
+  return label;
+}
+
+function computeLabel(n: EnrichedNode): string {
   const node = n.node;
   const type = `${node.partialMode === 'Partial' || node.partialMode === 'Finalize' ? `${node.partialMode} ` : ''}${node.parallelAware ? 'Parallel ' : ''}${textNodeType(n)}`;
   if (node.indexName !== null && node.relationName !== null) return `${type} using ${node.indexName} on ${node.relationName}`;
