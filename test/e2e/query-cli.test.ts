@@ -40,7 +40,11 @@ beforeAll(async () => {
       SELECT 1 + (hashint4(g) & 2147483647) % 5000, CASE WHEN g % 100 = 0 THEN 'pending' WHEN g % 10 = 0 THEN 'shipped' ELSE 'delivered' END,
              timestamptz '2022-01-01' + g * interval '5 minutes', (g % 997) + 0.99
       FROM generate_series(1, 60000) g;
-    ANALYZE users, orders;`);
+    CREATE TABLE parents (id int PRIMARY KEY);
+    CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents(id) ON DELETE CASCADE);
+    INSERT INTO parents SELECT g FROM generate_series(1, 500) g;
+    INSERT INTO children SELECT g, 1 + g % 500 FROM generate_series(1, 40000) g;
+    ANALYZE users, orders, parents, children;`);
 });
 afterAll(async () => {
   await t.drop();
@@ -122,6 +126,20 @@ describe('db-optimize query', () => {
     expect(report.statement.writes).toBe(true);
     expect(report.plan.nodes[0]?.nodeType).toBe('ModifyTable');
     expect(await sum()).toBe(s0);
+  });
+
+  it('names the unindexed foreign key behind a slow cascade and measures the index in the sandbox', async () => {
+    const sql = 'DELETE FROM parents WHERE id <= 40';
+    const { code, report } = await query([sql, '--allow-writes', '--apply-in-sandbox']);
+    expect(code).toBe(0);
+    const f = report.findings.find((x) => x.rule === 'plan-slow-trigger');
+    expect(f?.evidence).toMatchObject({ constraint: 'children_parent_id_fkey', referencingTable: 'public.children', referencingColumns: ['parent_id'], referencingColumnsIndexed: false });
+    expect(f?.fix?.content).toBe('CREATE INDEX CONCURRENTLY children_parent_id_idx\n  ON public.children (parent_id);');
+    // HypoPG cannot cost the cascade: only the sandbox can, and it did
+    expect(report.sandbox?.[0]?.indexDefinition).toBe('CREATE INDEX ON public.children (parent_id)');
+    expect(f?.fix?.verification).toMatch(/measured with the index built in a rolled-back transaction/);
+    expect(f?.fix?.verified).toBe(true);
+    expect(Number((await t.exec('SELECT count(*) AS n FROM children')).rows[0]?.n)).toBe(40000);
   });
 
   it('states how parameters were handled: GENERIC_PLAN on 16+, pg_stats samples before, or given values', async () => {

@@ -81,3 +81,15 @@ export function autoExplainLog(plan: string, sql: string): string {
     '',
   ].join('\n');
 }
+
+/** auto_explain with auto_explain.log_format = json: the statement object (with "Query Text") indented by a tab. */
+export function autoExplainJsonLog(json: string, sql: string): string {
+  const statement = (JSON.parse(json) as Record<string, unknown>[])[0] ?? {};
+  const body = JSON.stringify({ 'Query Text': sql, ...statement }, null, 2);
+  return [
+    '2026-11-21 10:00:01.456 UTC [4242] LOG:  duration: 99.500 ms  plan:',
+    ...body.split('\n').map((l) => `\t${l}`),
+    '2026-11-21 10:00:01.500 UTC [4242] LOG:  statement: SELECT 1',
+    '',
+  ].join('\n');
+}

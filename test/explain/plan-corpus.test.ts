@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzePlan } from '../../src/explain/index.ts';
 import type { PlanAnalysis } from '../../src/explain/index.ts';
 import { initSqlParser } from '../../src/sql/index.ts';
-import { autoExplainLog, CORPUS_DIR, corpusPlans, psqlAligned, psqlBordered, psqlExpanded, psqlJson } from './corpus.ts';
+import { autoExplainJsonLog, autoExplainLog, CORPUS_DIR, corpusPlans, psqlAligned, psqlBordered, psqlExpanded, psqlJson } from './corpus.ts';
 
 beforeAll(async () => {
   await initSqlParser();
@@ -83,6 +83,10 @@ describe('plan corpus (real plans from PostgreSQL 15 and 18)', () => {
         expect(shape(analyzePlan(psqlJson(p.json)))).toEqual(shape(j));
         const obj = JSON.stringify((JSON.parse(p.json) as unknown[])[0]);
         expect(shape(analyzePlan(obj))).toEqual(shape(j));
+        const logged = analyzePlan(autoExplainJsonLog(p.json, p.scenario.sql));
+        expect(shape(logged)).toEqual(shape(j));
+        expect(logged.plan.plan.queryText).toBe(p.scenario.sql);
+        expect(logged.plan.plan.loggedDurationMs).toBe(99.5);
       });
     });
   }

@@ -100,7 +100,7 @@ export const queryCommand: Command = {
         if (engine === null) {
           skipped.push({ analyzer: 'what-if', reason: 'HypoPG is not installed in this database: proposed indexes are not verified (CREATE EXTENSION hypopg, or use --apply-in-sandbox)' });
           findings = findings.map((f) =>
-            indexDefinitionOf(f) === null || f.fix === undefined ? f : { ...f, fix: { ...f.fix, verified: false, verification: 'not verified: HypoPG is not installed in this database (try --apply-in-sandbox)' } },
+            indexDefinitionOf(f) === null || f.fix === undefined || f.evidence.verifyBy === 'sandbox' ? f : { ...f, fix: { ...f.fix, verified: false, verification: 'not verified: HypoPG is not installed in this database (try --apply-in-sandbox)' } },
           );
         } else {
           try {
@@ -115,7 +115,9 @@ export const queryCommand: Command = {
       const sandboxSections: ReportSection[] = [];
       const sandbox: unknown[] = [];
       if (flag(ctx, 'apply-in-sandbox')) {
-        const candidates = findings.filter((f) => indexDefinitionOf(f) !== null && (f.fix?.verified === true || whatIf === null)).slice(0, SANDBOX_LIMIT);
+        const candidates = findings
+          .filter((f) => indexDefinitionOf(f) !== null && (f.fix?.verified === true || whatIf === null || f.evidence.verifyBy === 'sandbox'))
+          .slice(0, SANDBOX_LIMIT);
         if (candidates.length === 0) skipped.push({ analyzer: 'sandbox', reason: 'no proposed index the planner would use: nothing to measure' });
         for (const f of candidates) {
           const def = indexDefinitionOf(f) as string;

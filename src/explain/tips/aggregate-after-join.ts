@@ -100,7 +100,11 @@ export const aggregateAfterJoinTip = defineTip({
         tipFinding(plan, {
           rule: 'plan-aggregate-after-join',
           node: agg,
-          title: `${nodeLabel(agg)} folds ${count(joined)} joined rows back into ${count(groups)} groups: aggregate ${manyScan.relation} by ${manyColumn} before joining`,
+          title:
+            `${nodeLabel(agg)} folds ${count(joined)} joined rows back into ${count(groups)} groups: ` +
+            (candidate === null
+              ? `consider aggregating ${manyScan.relation} by ${manyColumn} before joining`
+              : `covering index on ${manyScan.relation}(${manyColumn}) INCLUDE (${include.join(', ')})`),
           savingMs: work * (1 - groups / joined) * 0.5 + heapVisits,
           savingBasis:
             'uncertain: half of the join and aggregate exclusive time × (1 − groups / joined rows)' +
@@ -123,10 +127,11 @@ export const aggregateAfterJoinTip = defineTip({
           },
           description:
             `Every ${oneAlias} row was joined to ~${fanout} ${manyAlias} rows (${count(joined)} in all, ${ms(join.exclusiveMs)}) and the wide joined rows were then hashed back into ` +
-            `${count(groups)} groups (${ms(agg.exclusiveMs)}). Aggregating ${manyScan.relation} by ${manyColumn} first joins ${count(groups)} narrow rows instead. ` +
+            `${count(groups)} groups (${ms(agg.exclusiveMs)}). Aggregating ${manyScan.relation} by ${manyColumn} first joins ${count(groups)} narrow rows instead, ` +
+            `but it aggregates every ${manyAlias} row, not only those of the selected ${oneAlias} rows: it helps when the filter on ${oneAlias} keeps most rows, and hurts when it is selective. ` +
             `Either way every ${manyAlias} row is still read once (${ms(manyScan.inclusiveMs)} in ${nodeLabel(manyScan)}): the floor of this query is that scan unless the totals are precomputed.`,
           nextSteps: [
-            `rewrite: … FROM ${oneTable} ${oneAlias} LEFT JOIN (SELECT ${manyColumn}, <aggregates> FROM ${manyScan.relation} GROUP BY ${manyColumn}) ${manyAlias} ON ${manyAlias}.${manyColumn} = ${oneAlias}.${oneKey} — keep COALESCE(count, 0) for unmatched rows`,
+            `rewrite (measure it; it pays off only when most ${manyScan.relation} rows belong to the selected groups): … FROM ${oneTable} ${oneAlias} LEFT JOIN (SELECT ${manyColumn}, <aggregates> FROM ${manyScan.relation} GROUP BY ${manyColumn}) ${manyAlias} ON ${manyAlias}.${manyColumn} = ${oneAlias}.${oneKey} — keep COALESCE(count, 0) for unmatched rows`,
             candidate === null
               ? `give the statement (--sql) to get a covering index proposal on ${manyScan.relation}(${manyColumn}) INCLUDE (the aggregated columns)`
               : `covering index so the aggregate can read only the index: ${candidate.definition}`,

@@ -34,7 +34,8 @@ export const slowTriggerTip = defineTip({
             calls: t.calls,
             msPerCall: Math.round(perCall * 1000) / 1000,
             ...(fk === undefined ? {} : { referencingTable: `${fk.schema}.${fk.table}`, referencingColumns: [...fk.columns], referencingColumnsIndexed: fk.indexed }),
-            ...(candidate === null ? {} : { indexDefinition: candidate.definition }),
+            // the FK checks run outside the statement's plan, so the planner's cost cannot show the gain
+            ...(candidate === null ? {} : { indexDefinition: candidate.definition, verifyBy: 'sandbox' }),
           },
           description: isFk
             ? `Each of the ${count(t.calls)} rows fired the ${label} check or cascade (${ms(perCall)} per row). ` +
@@ -49,7 +50,14 @@ export const slowTriggerTip = defineTip({
               ? [`find the referencing columns: SELECT conrelid::regclass, pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '${t.constraintName ?? t.name}'; and index them`]
               : []
             : [`profile the trigger function (auto_explain.log_nested_statements = on shows the statements it runs)`],
-          ...(candidate === null ? {} : { fix: candidate.fix, relation: `${fk?.schema}.${fk?.table}`, index: candidate.name, column: fk?.columns.join(',') ?? null }),
+          ...(candidate === null
+            ? {}
+            : {
+                fix: { ...candidate.fix, verification: 'HypoPG cannot cost foreign-key checks: measure it with `db-optimize query --allow-writes --apply-in-sandbox`' },
+                relation: `${fk?.schema}.${fk?.table}`,
+                index: candidate.name,
+                column: fk?.columns.join(',') ?? null,
+              }),
         }),
       );
     }
