@@ -137,7 +137,7 @@ export const aggregateAfterJoinTip = defineTip({
               : `covering index so the aggregate can read only the index: ${candidate.definition}`,
             'if it must answer in milliseconds on a large table, keep the totals in a summary table or materialized view refreshed by the application',
           ],
-          ...(candidate === null ? {} : { fix: candidate.fix, index: candidate.name }),
+          ...(candidate === null ? {} : { fix: candidate.fix }),
           relation: manyScan.relation,
           column: manyColumn,
         }),

@@ -71,7 +71,7 @@ export const nestedLoopInnerScanTip = defineTip({
             `${count(n.node.actualLoops ?? 0)} scans, ${count(read)} rows read, ${ms(incl)} in total. ` +
             (candidate === null ? 'An index on the correlated column would turn each scan into a lookup.' : `An index on ${n.relation}(${joinCols.join(', ')}) turns each scan into a lookup.`),
           ...(rep.kind === 'subplan' ? { nextSteps: ['a correlated subquery can often be rewritten as a join against a grouped subquery (aggregate once, join once)'] } : {}),
-          ...(candidate === null ? {} : { fix: candidate.fix, index: candidate.name, column: joinCols.join(',') }),
+          ...(candidate === null ? {} : { fix: candidate.fix, column: joinCols.join(',') }),
         }),
       );
     }

@@ -51,7 +51,7 @@ export const nonSargableExpressionTip = defineTip({
             ? {
                 nextSteps: [`rewrite the predicate so ${first.column} stands alone on one side of the comparison (a half-open range for date casts)`],
               }
-            : { fix: candidate.fix, index: candidate.name }),
+            : { fix: candidate.fix }),
           column: first.column,
         }),
       );

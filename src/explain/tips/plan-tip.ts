@@ -119,6 +119,7 @@ export interface TipFindingInput {
   /** how the saving was estimated, shown with the evidence */
   readonly savingBasis: string;
   readonly relation?: string | null;
+  /** an existing index the tip is about (proposed indexes live in the fix) */
   readonly index?: string | null;
   readonly column?: string | null;
 }

@@ -7,6 +7,7 @@ import { count, defineTip, nodeLabel, tipFinding } from './plan-tip.ts';
 
 export const MISESTIMATE_FACTOR = 10;
 const MIN_ROWS = 100;
+const NO_STATISTICS = new Set(['CTE Scan', 'Function Scan', 'WorkTable Scan', 'Values Scan', 'Table Function Scan', 'Named Tuplestore Scan']);
 
 function misestimated(n: EnrichedNode): boolean {
   if (n.misestimateFactor === null || n.misestimateFactor < MISESTIMATE_FACTOR) return false;
@@ -21,6 +22,8 @@ export const rowMisestimateTip = defineTip({
     const out: Finding[] = [];
     for (const n of plan.nodes) {
       if (!misestimated(n)) continue;
+      // estimates of CTEs, functions and work tables come from fixed defaults that statistics cannot fix
+      if (NO_STATISTICS.has(n.node.nodeType)) continue;
       // a LIMIT, a semi/anti join or a merge join stops reading early: fewer rows than planned is expected there
       const ancestors = ancestorsOf(plan, n.path);
       if (
@@ -35,7 +38,8 @@ export const rowMisestimateTip = defineTip({
       const own = [...new Set(terms.filter((t) => t.wrapped === null && (t.qualifier === null || t.qualifier === n.node.alias) && t.other !== 'column').map((t) => t.column))];
       const joinTerms = predicateTerms(n.node.hashCond ?? n.node.mergeCond ?? n.node.joinFilter) ?? [];
       const parent = ancestors[0] ?? null;
-      const affected = parent ?? n;
+      // at the root no operator was chosen on this estimate (it still matters where the query is reused)
+      const affected = parent;
       const under = n.misestimateDirection === 'under';
       const factor = Math.round((n.misestimateFactor ?? 1) * 10) / 10;
       const rel = n.relation;
@@ -60,7 +64,7 @@ export const rowMisestimateTip = defineTip({
           node: n,
           title: `${nodeLabel(n)}: ${under ? 'under' : 'over'}estimated rows ${factor}× (planned ${count(n.node.planRows)}, got ${count(n.node.actualRows ?? 0)})`,
           // a wrong estimate costs through the operator chosen above it: a share of that operator's time
-          savingMs: (affected.exclusiveMs ?? 0) * 0.3,
+          savingMs: (affected?.exclusiveMs ?? 0) * 0.3,
           savingBasis: 'uncertain: 30 % of the exclusive time of the operator planned on this estimate',
           evidence: {
             planRows: n.node.planRows,

@@ -43,7 +43,6 @@ export const seqScanFilterTip = defineTip({
             `The scan read every row of ${n.relation} and threw away ${Math.round(share * 1000) / 10} % of them in the filter ${n.node.filter}; ` +
             `it took ${ms(n.exclusiveMs)}. A btree on (${columns.join(', ')}) lets PostgreSQL read only the matching rows.`,
           fix: candidate.fix,
-          index: candidate.name,
           column: columns.join(','),
         }),
       );

@@ -55,7 +55,6 @@ export const slowTriggerTip = defineTip({
             : {
                 fix: { ...candidate.fix, verification: 'HypoPG cannot cost foreign-key checks: measure it with `db-optimize query --allow-writes --apply-in-sandbox`' },
                 relation: `${fk?.schema}.${fk?.table}`,
-                index: candidate.name,
                 column: fk?.columns.join(',') ?? null,
               }),
         }),

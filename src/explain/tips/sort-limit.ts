@@ -61,7 +61,6 @@ export const sortLimitTip = defineTip({
             `A btree on (${columns.join(', ')}) yields rows already in order, so the scan stops after the first ${count(returned)}.`,
           fix: candidate.fix,
           relation: scan.relation,
-          index: candidate.name,
           column: columns.join(','),
         }),
       );
