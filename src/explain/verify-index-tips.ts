@@ -18,6 +18,10 @@ export function indexDefinitionOf(f: Finding): string | null {
   return typeof d === 'string' && d.startsWith('CREATE INDEX') ? d : null;
 }
 
+function costText(c: number): string {
+  return c >= 100 ? String(Math.round(c)) : String(Math.round(c * 100) / 100);
+}
+
 function pct(before: number, after: number): string {
   if (before <= 0) return '0 %';
   return `${Math.round(((before - after) / before) * 1000) / 10} %`;
@@ -50,7 +54,7 @@ export async function verifyIndexTips(
     const used = withIndex.usedIndexes.some((name) => name.startsWith('<'));
     const gain = base.totalCost > 0 ? (base.totalCost - withIndex.totalCost) / base.totalCost : 0;
     const verified = used && gain >= minGain;
-    const costs = `cost ${Math.round(base.totalCost)} → ${Math.round(withIndex.totalCost)} (−${pct(base.totalCost, withIndex.totalCost)})`;
+    const costs = `cost ${costText(base.totalCost)} → ${costText(withIndex.totalCost)} (−${pct(base.totalCost, withIndex.totalCost)})`;
     verifications.push({ rule: f.rule, nodePath: f.target.nodePath ?? null, indexDefinition: def, costBefore: base.totalCost, costAfter: withIndex.totalCost, used, verified });
     const verification = verified
       ? `HypoPG ${engine.hypopgVersion}: the planner uses the hypothetical index; ${costs}`

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../explain/corpus.ts';
 import { reportSchemaErrors } from '../helpers/report-schema.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
@@ -180,6 +181,21 @@ describe('db-optimize query', () => {
     for (const r of [bad, explain, missing, slow]) expect(r.stderr).not.toMatch(/\n\s+at /);
     const none = await runCli(['query', '--db', t.url]);
     expect(none.code).toBe(2);
+  });
+
+  it('explain FILE --db --sql checks the proposed index of a captured plan with HypoPG', async () => {
+    const r = await runCli(['explain', `${CORPUS_DIR}pg15/sort-limit.json`, '--sql', 'SELECT * FROM orders ORDER BY created_at DESC LIMIT 10', '--db', t.url, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as QueryReport;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const f = report.findings.find((x) => x.rule === 'plan-sort-limit');
+    expect(f?.evidence.indexDefinition).toBe('CREATE INDEX ON orders (created_at)');
+    if (hypopgOrSkip()) {
+      expect(f?.fix?.verified).toBe(true);
+      expect(report.whatIf?.[0]).toMatchObject({ used: true, verified: true });
+    } else {
+      expect(report.skipped.some((s) => s.analyzer === 'what-if')).toBe(true);
+    }
   });
 
   it('renders the terminal report within 80 columns', async () => {
