@@ -8,7 +8,7 @@ export { parsePlan } from './parse-plan.ts';
 export type { Plan, PlanBuffers, PlanNode, PlanTrigger } from './plan-model.ts';
 export { planSummary } from './plan-summary.ts';
 export { renderPlanTree } from './render-plan-tree.ts';
-export { explainLive, loadPlanCatalog, measureIndexInSandbox, relationBytes, sampleParameters } from './run-explain.ts';
+export { compareResults, explainLive, loadPlanCatalog, measureIndexInSandbox, relationBytes, sampleParameters } from './run-explain.ts';
 export type { LiveExplain, ParameterInfo } from './run-explain.ts';
 export { statementShape } from './statement-shape.ts';
 export { rankTipFindings, runPlanTips, runPlanTipsWithProviders } from './tip-engine.ts';

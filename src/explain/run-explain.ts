@@ -123,7 +123,7 @@ export async function explainLive(
   db: Database,
   sql: string,
   shape: StatementShape,
-  options: { allowWrites?: boolean; params?: readonly string[]; sampleParams?: boolean } = {},
+  options: { allowWrites?: boolean; params?: readonly (string | null)[]; sampleParams?: boolean } = {},
 ): Promise<LiveExplain> {
   if (shape.writes && options.allowWrites !== true) {
     throw new DbOptimizeError('E_WRITES', 'usage', `this ${shape.kind} statement writes: it is only run with --allow-writes (inside BEGIN … ROLLBACK)`, {
@@ -235,4 +235,32 @@ export async function measureIndexInSandbox(
     },
     { allowWrites: true },
   );
+}
+
+/**
+ * Whether two read-only statements return the same rows (as multisets), by running
+ * (A EXCEPT ALL B) and (B EXCEPT ALL A) in a read-only transaction. Row order is not compared.
+ */
+export async function compareResults(
+  db: Database,
+  original: string,
+  rewrite: string,
+  parameters: ParameterInfo,
+): Promise<{ onlyInOriginal: number; onlyInRewrite: number }> {
+  const values = parameters.mode === 'sampled' || parameters.mode === 'given' ? [...parameters.values] : undefined;
+  return db.inRolledBackTransaction(async (client) => {
+    const count = async (a: string, b: string): Promise<number> => {
+      const sql = `SELECT count(*)::bigint AS n FROM ((${a}) EXCEPT ALL (${b})) AS diff`;
+      try {
+        const r = await client.query<{ n: string }>(sql, values);
+        return Number(r.rows[0]?.n ?? 0);
+      } catch (error) {
+        throw new DbOptimizeError('E_REWRITE_COMPARE', 'input', `could not compare the results of the two statements: ${(error as Error).message}`, {
+          hint: 'both must return the same columns, in the same order and of compatible types',
+          cause: error,
+        });
+      }
+    };
+    return { onlyInOriginal: await count(original, rewrite), onlyInRewrite: await count(rewrite, original) };
+  });
 }

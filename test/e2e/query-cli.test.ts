@@ -19,6 +19,7 @@ interface QueryReport {
   parameters: { mode: string; notes: string[]; values?: string[] };
   statement: { writes: boolean; analyzed: boolean };
   whatIf?: { verified: boolean; used: boolean; costBefore: number; costAfter: number }[];
+  rewrite?: { sameRows: boolean | null; speedup: number | null; onlyInOriginal?: number; onlyInRewrite?: number };
   sandbox?: { indexDefinition: string; before: { executionTimeMs: number }; after: { executionTimeMs: number } }[];
   database: { serverVersionNum: number };
 }
@@ -181,6 +182,23 @@ describe('db-optimize query', () => {
     for (const r of [bad, explain, missing, slow]) expect(r.stderr).not.toMatch(/\n\s+at /);
     const none = await runCli(['query', '--db', t.url]);
     expect(none.code).toBe(2);
+  });
+
+  it('--rewrite measures a rewritten statement and checks it returns the same rows', async () => {
+    const rewrite = `SELECT u.*, COALESCE(o.order_count, 0) AS order_count, o.total_spent FROM users u LEFT JOIN (SELECT user_id, count(id) AS order_count, sum(total) AS total_spent FROM orders GROUP BY user_id) o ON o.user_id = u.id WHERE u.created_at > '2022-06-01' ORDER BY o.total_spent DESC LIMIT 100`;
+    const { code, report } = await query([SEED, '--rewrite', rewrite]);
+    expect(code).toBe(0);
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.rewrite?.sameRows).toBe(true);
+    const f = report.findings.find((x) => x.rule === 'query-rewrite');
+    expect(f?.evidence.results).toMatch(/same rows/);
+    // a wrong rewrite is caught, whatever its speed
+    const wrong = await query([SEED, '--rewrite', rewrite.replace('LEFT JOIN', 'JOIN').replace("'2022-06-01'", "'2022-03-01'")]);
+    expect(wrong.report.rewrite?.sameRows).toBe(false);
+    const w = wrong.report.findings.find((x) => x.rule === 'query-rewrite');
+    expect(w?.severity).toBe('info');
+    expect(w?.fix).toBeUndefined();
+    expect(w?.title).toMatch(/not a confirmed improvement \(DIFFERENT rows/);
   });
 
   it('explain FILE --db --sql checks the proposed index of a captured plan with HypoPG', async () => {
