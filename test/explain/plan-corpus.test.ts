@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzePlan } from '../../src/explain/index.ts';
 import type { PlanAnalysis } from '../../src/explain/index.ts';
@@ -92,12 +92,13 @@ describe('plan corpus (real plans from PostgreSQL 15 and 18)', () => {
   }
 
   it('reads real psql output (aligned, ascii and unicode borders, JSON with "+") like the plain capture', () => {
-    const dir = `${CORPUS_DIR}pg15/psql/`;
-    const files = readdirSync(dir);
+    const files = ['pg15', 'pg18'].flatMap((v) => (existsSync(`${CORPUS_DIR}${v}/psql/`) ? readdirSync(`${CORPUS_DIR}${v}/psql/`).map((f) => `${v}/psql/${f}`) : []));
     expect(files.length).toBeGreaterThanOrEqual(6);
-    for (const f of files) {
+    for (const path of files) {
+      const [version = '', , f = ''] = path.split('/');
       const name = f.split('.')[0] as string;
-      const original = analyzePlan(readFileSync(`${CORPUS_DIR}pg15/${name}.json`, 'utf8'));
+      const dir = `${CORPUS_DIR}${version}/psql/`;
+      const original = analyzePlan(readFileSync(`${CORPUS_DIR}${version}/${name}.json`, 'utf8'));
       const framed = analyzePlan(readFileSync(`${dir}${f}`, 'utf8'));
       expect(framed.plan.nodes.map((n) => `${n.path} ${n.node.nodeType} ${n.node.relationName}`), f).toEqual(
         original.plan.nodes.map((n) => `${n.path} ${n.node.nodeType} ${n.node.relationName}`),
