@@ -11,6 +11,8 @@ export const KNOWN_NODE_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[^\s"]+)`;
+// VERBOSE prints schema-qualified names, each part quoted when needed: "My Schema"."User Table"
+const QUALIFIED = String.raw`${IDENT}(?:\.${IDENT})?`;
 
 /** Removes the double quotes quote_identifier adds, so text and JSON name relations alike. */
 export function unquoteIdent(s: string): string {
@@ -18,17 +20,17 @@ export function unquoteIdent(s: string): string {
 }
 
 function splitQualified(s: string): { schema: string | null; name: string } {
-  const m = new RegExp(`^(${IDENT})\\.(${IDENT})$`).exec(s);
+  const m = new RegExp(String.raw`^("(?:[^"]|"")+"|[^\s".]+)\.(${IDENT})$`).exec(s);
   if (m !== null) return { schema: unquoteIdent(m[1] ?? ''), name: unquoteIdent(m[2] ?? '') };
   return { schema: null, name: unquoteIdent(s) };
 }
 
 const SCAN_ON = new RegExp(
-  `^(Seq Scan|Bitmap Heap Scan|Tid Scan|Tid Range Scan|Sample Scan|Foreign Scan|Subquery Scan|Function Scan|Table Function Scan|Values Scan|CTE Scan|Named Tuplestore Scan|WorkTable Scan|Custom Scan \\([^)]*\\)|Foreign Insert|Foreign Update|Foreign Delete)(?: on (${IDENT})(?: (${IDENT}))?)?$`,
+  `^(Seq Scan|Bitmap Heap Scan|Tid Scan|Tid Range Scan|Sample Scan|Foreign Scan|Subquery Scan|Function Scan|Table Function Scan|Values Scan|CTE Scan|Named Tuplestore Scan|WorkTable Scan|Custom Scan \\([^)]*\\)|Foreign Insert|Foreign Update|Foreign Delete)(?: on (${QUALIFIED})(?: (${IDENT}))?)?$`,
 );
-const INDEX_SCAN = new RegExp(`^(Index Only Scan|Index Scan)( Backward)? using (${IDENT}) on (${IDENT})(?: (${IDENT}))?$`);
+const INDEX_SCAN = new RegExp(`^(Index Only Scan|Index Scan)( Backward)? using (${IDENT}) on (${QUALIFIED})(?: (${IDENT}))?$`);
 const BITMAP_INDEX = new RegExp(`^Bitmap Index Scan on (${IDENT})$`);
-const MODIFY = new RegExp(`^(Insert|Update|Delete|Merge) on (${IDENT})(?: (${IDENT}))?$`);
+const MODIFY = new RegExp(`^(Insert|Update|Delete|Merge) on (${QUALIFIED})(?: (${IDENT}))?$`);
 const JOIN = /^(Nested Loop|Hash|Merge)(?: (Left|Right|Full|Semi|Anti|Right Semi|Right Anti))?(?: Join)?$/;
 const AGG = /^(Partial |Finalize )?(HashAggregate|GroupAggregate|MixedAggregate|Aggregate)$/;
 const SETOP = /^(HashSetOp|SetOp) (Intersect All|Intersect|Except All|Except)$/;
