@@ -9,6 +9,7 @@ interface QueryReport {
   findings: {
     rule: string;
     severity: string;
+    title: string;
     target: { kind: string; nodePath?: string; relation?: string };
     evidence: Record<string, unknown>;
     impact: { score: number; costBefore?: number; costAfter?: number };
