@@ -10,6 +10,7 @@ export {
   analyzePlan,
   comparePlans,
   defineTip,
+  diagnoseQuery,
   enrichPlan,
   parsePlan,
   PLAN_TIPS,
@@ -19,7 +20,7 @@ export {
   runPlanTipsWithProviders,
   verifyIndexTips,
 } from './explain/index.ts';
-export type { EnrichedNode, EnrichedPlan, Plan, PlanAnalysis, PlanFindingProvider, PlanNode, PlanTip, PlanTipContext } from './explain/index.ts';
+export type { DiagnoseQueryOptions, EnrichedNode, EnrichedPlan, Plan, PlanAnalysis, QueryDiagnosis, PlanFindingProvider, PlanNode, PlanTip, PlanTipContext } from './explain/index.ts';
 export type * from './model/index.ts';
 export { buildReport, render, renderJson, renderMarkdown, renderTerminal } from './render/index.ts';
 export type { Format } from './render/index.ts';

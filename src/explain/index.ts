@@ -1,6 +1,8 @@
 export { analyzePlan } from './analyze-plan.ts';
 export type { PlanAnalysis } from './analyze-plan.ts';
 export { comparePlans } from './compare-plans.ts';
+export { diagnoseQuery } from './diagnose-query.ts';
+export type { DiagnoseQueryOptions, QueryDiagnosis } from './diagnose-query.ts';
 export type { PlanComparison } from './compare-plans.ts';
 export { ancestorsOf, childrenOf, enrichPlan } from './enrich-plan.ts';
 export type { EnrichedNode, EnrichedPlan } from './enrich-plan.ts';
