@@ -132,40 +132,31 @@ export function tipFinding(plan: EnrichedPlan, input: TipFindingInput): Finding 
   const severity = saving >= 1000 || (share >= 0.5 && saving >= 100) ? 'critical' : share >= 0.1 || saving >= 100 ? 'warning' : 'info';
   const node = input.node;
   const relation = input.relation ?? node?.relation ?? null;
-  return {
-    rule: input.rule,
-    severity,
-    title: input.title,
-    target: {
-      kind: 'plan-node',
-      nodePath: node?.path ?? '0',
-      ...(relation === null ? {} : { relation }),
-      ...(input.index === undefined || input.index === null ? {} : { index: input.index }),
-      ...(input.column === undefined || input.column === null ? {} : { column: input.column }),
-      ...(node === null ? {} : { name: nodeLabel(node) }),
-    },
-    evidence: {
-      ...(node === null
-        ? {}
-        : {
-            node: nodeLabel(node),
-            nodePath: node.path,
-            exclusiveMs: node.exclusiveMs === null ? null : round(node.exclusiveMs, 3),
-            exclusiveShare: node.exclusiveShare === null ? null : round(node.exclusiveShare, 3),
-          }),
-      ...input.evidence,
-      estimatedSavingMs: round(saving, 3),
-      savingBasis: input.savingBasis,
-    },
-    impact: {
-      score: round(saving, 3),
-      summary: total > 0 ? `could save ~${ms(saving)} of ${ms(total)} per execution (${Math.round(share * 100)} %)` : `could save ~${ms(saving)} per execution`,
-      ...(total > 0 ? { workloadShare: round(share, 4) } : {}),
-    },
-    description: input.description,
-    ...(input.nextSteps === undefined ? {} : { nextSteps: input.nextSteps }),
-    ...(input.fix === undefined ? {} : { fix: input.fix }),
+  // built by assignment rather than conditional spreads: plans with thousands of nodes make thousands of these
+  const target: { -readonly [K in keyof Finding['target']]: Finding['target'][K] } = { kind: 'plan-node', nodePath: node?.path ?? '0' };
+  if (relation !== null) target.relation = relation;
+  if (input.index !== undefined && input.index !== null) target.index = input.index;
+  if (input.column !== undefined && input.column !== null) target.column = input.column;
+  const evidence: Record<string, Finding['evidence'][string]> = {};
+  if (node !== null) {
+    target.name = nodeLabel(node);
+    evidence.node = target.name;
+    evidence.nodePath = node.path;
+    evidence.exclusiveMs = node.exclusiveMs === null ? null : round(node.exclusiveMs, 3);
+    evidence.exclusiveShare = node.exclusiveShare === null ? null : round(node.exclusiveShare, 3);
+  }
+  Object.assign(evidence, input.evidence);
+  evidence.estimatedSavingMs = round(saving, 3);
+  evidence.savingBasis = input.savingBasis;
+  const impact: { -readonly [K in keyof Finding['impact']]: Finding['impact'][K] } = {
+    score: round(saving, 3),
+    summary: total > 0 ? `could save ~${ms(saving)} of ${ms(total)} per execution (${Math.round(share * 100)} %)` : `could save ~${ms(saving)} per execution`,
   };
+  if (total > 0) impact.workloadShare = round(share, 4);
+  const finding: { -readonly [K in keyof Finding]: Finding[K] } = { rule: input.rule, severity, title: input.title, target, evidence, impact, description: input.description };
+  if (input.nextSteps !== undefined) finding.nextSteps = input.nextSteps;
+  if (input.fix !== undefined) finding.fix = input.fix;
+  return finding;
 }
 
 /** Total rows a node removed with its filter, over all loops. */
