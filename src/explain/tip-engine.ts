@@ -37,6 +37,33 @@ export function rankTipFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
+function indexColumnsOf(f: Finding): string[] | null {
+  const cols = f.evidence.indexColumns;
+  const def = f.evidence.indexDefinition;
+  if (!Array.isArray(cols) || typeof def !== 'string' || def.includes(' INCLUDE ')) return null;
+  return cols.filter((c): c is string => typeof c === 'string');
+}
+
+/**
+ * Two tips on one relation may propose (a) and (a, b): one index on (a, b) serves both, so the
+ * narrower proposal says so instead of inviting a second, redundant index.
+ */
+export function noteSubsumedIndexes(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    const mine = indexColumnsOf(f);
+    if (mine === null || f.target.relation === undefined) return f;
+    const wider = findings.find((g) => {
+      if (g === f || g.target.relation !== f.target.relation) return false;
+      const theirs = indexColumnsOf(g);
+      return theirs !== null && theirs.length > mine.length && mine.every((c, i) => theirs[i] === c);
+    });
+    if (wider === undefined) return f;
+    const cols = (indexColumnsOf(wider) ?? []).join(', ');
+    const note = `the index on ${f.target.relation}(${cols}) proposed for node ${wider.target.nodePath ?? '?'} serves this too: create that one, not both`;
+    return { ...f, evidence: { ...f.evidence, subsumedBy: String(wider.evidence.indexDefinition) }, nextSteps: [...(f.nextSteps ?? []), note] };
+  });
+}
+
 /** Runs the synchronous tips over an enriched plan; a failing tip is an internal error naming it. */
 export function runPlanTips(plan: EnrichedPlan, options: Omit<RunTipsOptions, 'providers'> = {}): Finding[] {
   const context: PlanTipContext = { plan, sql: options.sql ?? plan.plan.queryText, catalog: options.catalog ?? null };
@@ -48,7 +75,7 @@ export function runPlanTips(plan: EnrichedPlan, options: Omit<RunTipsOptions, 'p
       throw new DbOptimizeError('E_TIP', 'internal', `plan tip ${tip.id} failed: ${(error as Error).message}`, { cause: error });
     }
   }
-  return rankTipFindings(out);
+  return rankTipFindings(noteSubsumedIndexes(out));
 }
 
 /** Tips plus asynchronous providers (advisor, rewriter), merged and ranked. */

@@ -111,3 +111,26 @@ describe('enrichPlan', () => {
     expect(a.nodes.some((n) => n.node.parentRelationship === 'InitPlan')).toBe(true);
   });
 });
+
+describe('tip engine', () => {
+  it('notes when one proposed index serves another tip too', async () => {
+    const { analyzePlan } = await import('../../src/explain/index.ts');
+    const text = [
+      'Limit  (cost=5146.19..5146.24 rows=20 width=65) (actual time=92.1..92.2 rows=20 loops=1)',
+      '  ->  Sort  (cost=5146.19..5151.19 rows=2000 width=65) (actual time=92.1..92.1 rows=20 loops=1)',
+      '        Sort Key: created_at DESC',
+      '        Sort Method: top-N heapsort  Memory: 30kB',
+      '        ->  Seq Scan on orders  (cost=0.00..5093.00 rows=2000 width=65) (actual time=0.1..91.0 rows=2000 loops=1)',
+      "              Filter: (status = 'pending'::text)",
+      '              Rows Removed by Filter: 198000',
+      'Execution Time: 92.5 ms',
+    ].join('\n');
+    const a = analyzePlan(text);
+    const scan = a.findings.find((f) => f.rule === 'plan-seq-scan-filter');
+    const sort = a.findings.find((f) => f.rule === 'plan-sort-limit');
+    expect(sort?.evidence.indexColumns).toEqual(['status', 'created_at']);
+    expect(scan?.evidence.subsumedBy).toBe('CREATE INDEX ON orders (status, created_at)');
+    expect(scan?.nextSteps?.at(-1)).toMatch(/orders\(status, created_at\) proposed for node 0\.0 serves this too/);
+    expect(sort?.evidence.subsumedBy).toBeUndefined();
+  });
+});
