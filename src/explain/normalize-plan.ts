@@ -196,5 +196,6 @@ export function normalizePlan(statement: RawPlanObject, format: PlanSourceFormat
     settings: settingsOf(statement),
     queryText: str(statement, 'Query Text'),
     loggedDurationMs: num(statement, 'Logged Duration'),
+    loggedEntries: num(statement, 'Logged Entries'),
   };
 }

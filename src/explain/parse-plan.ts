@@ -38,19 +38,29 @@ function checkBinary(bytes: Uint8Array | null, text: string, source: string | un
   }
 }
 
-/** Pulls the plan out of auto_explain log lines ("LOG:  duration: 12.3 ms  plan:" then tab-indented lines). */
-function fromAutoExplain(lines: readonly SourceLine[]): { lines: SourceLine[]; durationMs: number } | null {
-  const start = lines.findIndex((l) => /duration: \d+(?:\.\d+)? ms\s+plan:\s*$/.test(l.text));
-  if (start < 0) return null;
-  const head = lines[start] as SourceLine;
-  const durationMs = Number(/duration: (\d+(?:\.\d+)?) ms/.exec(head.text)?.[1] ?? 0);
-  const out: SourceLine[] = [];
-  for (let i = start + 1; i < lines.length; i++) {
-    const l = lines[i] as SourceLine;
-    if (l.text !== '' && !/^[\t ]/.test(l.text)) break;
-    out.push({ text: l.text.replace(/^\t/, '').replace(/\t/g, '    '), line: l.line });
+/**
+ * Pulls a plan out of auto_explain log lines ("LOG:  duration: 12.3 ms  plan:" then tab-indented
+ * lines). A log usually holds many: the slowest one is taken, and the count is kept for the report.
+ */
+function fromAutoExplain(lines: readonly SourceLine[]): { lines: SourceLine[]; durationMs: number; entries: number } | null {
+  const starts: number[] = [];
+  lines.forEach((l, i) => {
+    if (/duration: \d+(?:\.\d+)? ms\s+plan:\s*$/.test(l.text)) starts.push(i);
+  });
+  if (starts.length === 0) return null;
+  let best: { lines: SourceLine[]; durationMs: number } | null = null;
+  for (const start of starts) {
+    const head = lines[start] as SourceLine;
+    const durationMs = Number(/duration: (\d+(?:\.\d+)?) ms/.exec(head.text)?.[1] ?? 0);
+    const out: SourceLine[] = [];
+    for (let i = start + 1; i < lines.length; i++) {
+      const l = lines[i] as SourceLine;
+      if (l.text !== '' && !/^[\t ]/.test(l.text)) break;
+      out.push({ text: l.text.replace(/^\t/, '').replace(/\t/g, '    '), line: l.line });
+    }
+    if (best === null || durationMs > best.durationMs) best = { lines: out, durationMs };
   }
-  return { lines: out, durationMs };
+  return best === null ? null : { ...best, entries: starts.length };
 }
 
 /** Where JSON.parse gave up: "at position N", or V8's quoted context ("...de Type": Limit,...") located in the text. */
@@ -138,7 +148,10 @@ export function parsePlan(input: string | Uint8Array, options: ParsePlanOptions 
       statement = parseTextPlan(lines);
       format = 'text';
     }
-    if (logged !== null) statement['Logged Duration'] = logged.durationMs;
+    if (logged !== null) {
+      statement['Logged Duration'] = logged.durationMs;
+      statement['Logged Entries'] = logged.entries;
+    }
     return normalizePlan(statement, format);
   } catch (error) {
     if (error instanceof Error && (error as { code?: string }).code === 'E_PLAN_PARSE') {

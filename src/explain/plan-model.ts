@@ -133,4 +133,6 @@ export interface Plan {
   readonly queryText: string | null;
   /** auto_explain "duration:" of the logged statement */
   readonly loggedDurationMs: number | null;
+  /** plans found in the auto_explain log (the slowest was taken) */
+  readonly loggedEntries: number | null;
 }

@@ -61,7 +61,9 @@ export function renderPlanTree(plan: EnrichedPlan, findings: readonly Finding[] 
   if (p.planningTimeMs !== null) head.push(`planning ${ms(p.planningTimeMs)}`);
   if (p.jit !== null) head.push(`JIT ${ms(p.jit.totalMs)}`);
   for (const t of p.triggers) head.push(`trigger ${t.constraintName ?? t.name} ${ms(t.timeMs)}`);
-  if (p.loggedDurationMs !== null) head.push(`logged ${ms(p.loggedDurationMs)}`);
+  if (p.loggedDurationMs !== null) {
+    head.push(`logged ${ms(p.loggedDurationMs)}${(p.loggedEntries ?? 1) > 1 ? ` (slowest of ${p.loggedEntries} plans in the log)` : ''}`);
+  }
   if (!p.analyzed) head.push('estimates only (no ANALYZE): times and actual rows unknown');
   if (head.length > 0) lines.push(head.join(' · '));
   lines.push(`${pad('excl', 9)} ${pad('%', 4)} ${pad('rows', 6)} ${pad('est', 5)}  node  (» hot path, ↓↑ misestimate, #n finding)`);

@@ -41,6 +41,22 @@ const MYSQL_TREE = `-> Filter: (orders.status = 'pending')  (cost=1009 rows=998)
     -> Table scan on orders  (cost=1009 rows=9980)
 `;
 
+describe('auto_explain logs with several plans', () => {
+  it('takes the slowest plan and says how many there were', () => {
+    const plans = corpusPlans();
+    const fast = plans.find((p) => p.id === 'pg15/point-lookup');
+    const slow = plans.find((p) => p.id === 'pg15/seq-scan-filter');
+    const entry = (ms: number, text: string): string =>
+      [`2026-11-21 10:00:01.456 UTC [42] LOG:  duration: ${ms} ms  plan:`, '\tQuery Text: SELECT 1', ...text.trimEnd().split('\n').map((l) => `\t${l}`)].join('\n');
+    const log = [entry(0.5, fast?.text ?? ''), entry(37.9, slow?.text ?? ''), entry(1.2, fast?.text ?? ''), ''].join('\n');
+    const plan = parsePlan(log);
+    expect(plan.loggedDurationMs).toBe(37.9);
+    expect(plan.loggedEntries).toBe(3);
+    expect(plan.root.relationName).toBe('orders');
+    expect(plan.root.filter).toBe("(status = 'pending'::text)");
+  });
+});
+
 describe('bad input gives a clear parse error with a position', () => {
   const plan = corpusPlans().find((p) => p.id === 'pg15/seed-report');
 
