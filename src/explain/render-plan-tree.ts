@@ -1,4 +1,5 @@
 import type { Finding } from '../model/index.ts';
+import { ancestorsOf } from './enrich-plan.ts';
 import type { EnrichedNode, EnrichedPlan } from './enrich-plan.ts';
 import { count, ms, nodeLabel } from './tips/plan-tip.ts';
 
@@ -13,8 +14,10 @@ function timeCell(v: number | null): string {
   return `${v.toFixed(v < 10 ? 2 : 1)}ms`;
 }
 
-function estimateCell(n: EnrichedNode): string {
+function estimateCell(n: EnrichedNode, plan: EnrichedPlan): string {
   if (n.misestimateFactor === null || n.misestimateFactor < 10) return '';
+  // a LIMIT above stops the node early: fewer rows than planned is not a misestimate
+  if (n.misestimateDirection === 'over' && ancestorsOf(plan, n.path).some((a) => a.node.nodeType === 'Limit')) return '';
   const f = n.misestimateFactor >= 1000 ? `${Math.round(n.misestimateFactor / 1000)}k` : String(Math.round(n.misestimateFactor));
   return `${n.misestimateDirection === 'under' ? '↓' : '↑'}${f}×`;
 }
@@ -74,7 +77,7 @@ export function renderPlanTree(plan: EnrichedPlan, findings: readonly Finding[] 
     const indent = '  '.repeat(Math.min(n.depth, 12)) + (n.depth > 12 ? '…' : '');
     const marks = (findingNumbers.get(n.path) ?? []).map((x) => `#${x}`).join(' ');
     const label = `${indent}${n.depth > 0 ? '→ ' : ''}${nodeLabel(n)} [${n.path}]${marks === '' ? '' : ` ${marks}`}`;
-    lines.push(`${n.hot ? '»' : ' '}${pad(timeCell(n.exclusiveMs), 9)} ${pad(share, 4)} ${pad(rows, 6)} ${pad(estimateCell(n), 5)}  ${label}`);
+    lines.push(`${n.hot ? '»' : ' '}${pad(timeCell(n.exclusiveMs), 9)} ${pad(share, 4)} ${pad(rows, 6)} ${pad(estimateCell(n, plan), 5)}  ${label}`);
     const d = details(n);
     if (d.length > 0) {
       const prefix = ' '.repeat(fixed) + indent + (n.depth > 0 ? '  ' : '');
