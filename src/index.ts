@@ -6,6 +6,21 @@ export type { ConnectionOptions, Queryable } from './collect/connection.ts';
 export { analyzeDatabase, defineAnalyzer, PHASES, runAnalyzers, silentLogger } from './engine/index.ts';
 export type { Analyzer, AnalyzerContext, Logger, Phase, Requirements } from './engine/index.ts';
 export { DbOptimizeError, EXIT } from './errors/index.ts';
+export {
+  analyzePlan,
+  comparePlans,
+  defineTip,
+  diagnoseQuery,
+  enrichPlan,
+  parsePlan,
+  PLAN_TIPS,
+  planSummary,
+  renderPlanTree,
+  runPlanTips,
+  runPlanTipsWithProviders,
+  verifyIndexTips,
+} from './explain/index.ts';
+export type { DiagnoseQueryOptions, EnrichedNode, EnrichedPlan, Plan, PlanAnalysis, QueryDiagnosis, PlanFindingProvider, PlanNode, PlanTip, PlanTipContext } from './explain/index.ts';
 export type * from './model/index.ts';
 export { buildReport, render, renderJson, renderMarkdown, renderTerminal } from './render/index.ts';
 export type { Format } from './render/index.ts';

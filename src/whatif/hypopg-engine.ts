@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import { markOwn } from '../collect/connection.ts';
-import type { WhatIfConfiguration, WhatIfCost, WhatIfEngine } from './what-if-engine.ts';
+import type { WhatIfConfiguration, WhatIfCost, WhatIfCostOptions, WhatIfEngine } from './what-if-engine.ts';
 
 interface PlanNode {
   'Node Type'?: string;
@@ -66,10 +66,11 @@ export class HypopgEngine implements WhatIfEngine {
     return next;
   }
 
-  async cost(sql: string, configuration: WhatIfConfiguration = {}): Promise<WhatIfCost> {
+  async cost(sql: string, configuration: WhatIfConfiguration = {}, options: WhatIfCostOptions = {}): Promise<WhatIfCost> {
     const create = [...(configuration.create ?? [])].sort();
     const hide = [...(configuration.hide ?? [])].sort((a, b) => a - b);
-    const key = JSON.stringify([sql, create, hide]);
+    const params = options.params ?? null;
+    const key = JSON.stringify(params === null ? [sql, create, hide] : [sql, create, hide, params]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     return this.exclusive(async () => {
@@ -82,9 +83,9 @@ export class HypopgEngine implements WhatIfEngine {
         if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
         for (const oid of hide) await this.client.query(markOwn('SELECT hypopg_hide_index($1)'), [oid]);
       }
-      const generic = /\$\d/.test(sql) && this.serverVersionNum >= 160000 ? 'GENERIC_PLAN, ' : '';
+      const generic = params === null && /\$\d/.test(sql) && this.serverVersionNum >= 160000 ? 'GENERIC_PLAN, ' : '';
       this.plannerCalls++;
-      const result = await this.client.query(markOwn(`EXPLAIN (${generic}FORMAT JSON) ${sql}`));
+      const result = await this.client.query(markOwn(`EXPLAIN (${generic}FORMAT JSON) ${sql}`), params === null ? undefined : [...params]);
       const plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
       const cost: WhatIfCost = {
         totalCost: plan['Total Cost'] ?? 0,

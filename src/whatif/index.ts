@@ -1,2 +1,2 @@
 export { HypopgEngine } from './hypopg-engine.ts';
-export type { WhatIfConfiguration, WhatIfCost, WhatIfEngine } from './what-if-engine.ts';
+export type { WhatIfConfiguration, WhatIfCost, WhatIfCostOptions, WhatIfEngine } from './what-if-engine.ts';

@@ -15,12 +15,18 @@ export interface WhatIfConfiguration {
   readonly hide?: readonly number[];
 }
 
+export interface WhatIfCostOptions {
+  /** values for $1…$n, as text (the server infers their types) */
+  readonly params?: readonly (string | null)[];
+}
+
 export interface WhatIfEngine {
   readonly backend: 'hypopg';
   readonly hypopgVersion: string;
   /** hypopg_hide_index exists (HypoPG 1.4+) */
   readonly canHide: boolean;
-  cost(sql: string, configuration?: WhatIfConfiguration): Promise<WhatIfCost>;
+  /** `options.params` binds $1…$n (otherwise a parameterized statement needs GENERIC_PLAN, PG 16+) */
+  cost(sql: string, configuration?: WhatIfConfiguration, options?: WhatIfCostOptions): Promise<WhatIfCost>;
   /** estimated size in bytes of a hypothetical index */
   indexSize(definition: string): Promise<number>;
   /** planner calls made so far (cache misses) */

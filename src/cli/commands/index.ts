@@ -1,11 +1,23 @@
 import type { Command } from '../command.ts';
 import { configCommand } from './config.ts';
 import { demoCommand } from './demo.ts';
+import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
 import { poolCommand } from './pool.ts';
 import { profileCommand } from './profile.ts';
+import { queryCommand } from './query.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [demoCommand, profileCommand, fullCommand, n1Command, configCommand, poolCommand, pgbouncerCommand];
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  profileCommand,
+  fullCommand,
+  explainCommand,
+  queryCommand,
+  n1Command,
+  configCommand,
+  poolCommand,
+  pgbouncerCommand,
+];

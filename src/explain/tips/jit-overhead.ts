@@ -1,0 +1,47 @@
+import { defineTip, ms, tipFinding } from './plan-tip.ts';
+
+export const JIT_SHARE = 0.2;
+
+export const jitOverheadTip = defineTip({
+  id: 'plan-jit',
+  title: 'JIT compilation is a large share of execution time',
+  description: 'JIT compiling took ≥ 20 % of the execution time: for short queries its fixed cost outweighs faster expressions.',
+  check({ plan }) {
+    const jit = plan.plan.jit;
+    const exec = plan.plan.executionTimeMs;
+    if (jit === null || exec === null || exec <= 0) return [];
+    const share = jit.totalMs / exec;
+    if (share < JIT_SHARE || jit.totalMs < 5) return [];
+    const root = plan.nodes[0] ?? null;
+    return [
+      tipFinding(plan, {
+        rule: 'plan-jit',
+        node: root,
+        title: `JIT took ${ms(jit.totalMs)} of ${ms(exec)} execution (${Math.round(share * 100)} %)`,
+        savingMs: jit.totalMs * 0.9,
+        savingBasis: 'JIT time × 0.9 (the expressions run interpreted instead)',
+        evidence: {
+          jitFunctions: jit.functions,
+          jitGenerationMs: jit.generationMs,
+          jitInliningMs: jit.inliningMs,
+          jitOptimizationMs: jit.optimizationMs,
+          jitEmissionMs: jit.emissionMs,
+          jitTotalMs: jit.totalMs,
+          executionMs: exec,
+          planTotalCost: root?.node.totalCost ?? null,
+          jitAboveCost: plan.plan.settings.jit_above_cost ?? 'default 100000',
+        },
+        description:
+          `The plan's total cost (${Math.round(root?.node.totalCost ?? 0)}) crossed jit_above_cost, so PostgreSQL compiled ${jit.functions} functions with LLVM ` +
+          `(${ms(jit.optimizationMs)} optimizing, ${ms(jit.inliningMs)} inlining, ${ms(jit.emissionMs)} emitting). For this query that compilation cost more than it saved.`,
+        fix: {
+          kind: 'config',
+          content: `SET jit = off;  -- for this statement's session/role\n-- or raise the thresholds: jit_above_cost, jit_inline_above_cost, jit_optimize_above_cost`,
+          safety: 'safe',
+          verified: false,
+          verification: 're-run with SET jit = off and compare Execution Time',
+        },
+      }),
+    ];
+  },
+});

@@ -1,0 +1,52 @@
+import type { Finding } from '../../model/index.ts';
+import { indexColumnsFor, predicateTerms } from '../predicate-terms.ts';
+import { indexCandidate } from './index-fix.ts';
+import { count, defineTip, ms, nodeLabel, removedTotal, tipFinding } from './plan-tip.ts';
+
+export const MIN_ROWS_SCANNED = 10_000;
+export const MIN_REMOVED_SHARE = 0.9;
+
+export const seqScanFilterTip = defineTip({
+  id: 'plan-seq-scan-filter',
+  title: 'Sequential scan discards most of the rows it reads',
+  description: 'A Seq Scan whose filter removes ≥ 90 % of ≥ 10k rows read: an index on the filtered columns would read only the rows returned.',
+  check({ plan }) {
+    const out: Finding[] = [];
+    for (const n of plan.nodes) {
+      if (n.node.nodeType !== 'Seq Scan' || n.node.filter === null || n.actualRowsTotal === null || n.relation === null) continue;
+      const removed = removedTotal(n.node.rowsRemovedByFilter, n);
+      const scanned = removed + n.actualRowsTotal;
+      if (scanned < MIN_ROWS_SCANNED || removed / scanned < MIN_REMOVED_SHARE) continue;
+      const terms = predicateTerms(n.node.filter);
+      const columns = terms === null ? [] : indexColumnsFor(terms.filter((t) => t.other !== 'column'), n.node.alias);
+      // a filter only on wrapped columns (lower(x), x::date) is the non-sargable tip's case
+      if (columns.length === 0) continue;
+      const share = removed / scanned;
+      const candidate = indexCandidate(n.relation, columns);
+      out.push(
+        tipFinding(plan, {
+          rule: 'plan-seq-scan-filter',
+          node: n,
+          title: `${nodeLabel(n)} reads ${count(scanned)} rows to return ${count(n.actualRowsTotal)}: index ${n.relation}(${columns.join(', ')})`,
+          savingMs: (n.exclusiveMs ?? 0) * share * 0.9,
+          savingBasis: 'exclusive time of the scan × share of rows removed × 0.9',
+          evidence: {
+            filter: n.node.filter,
+            rowsReturned: n.actualRowsTotal,
+            rowsRemovedByFilter: removed,
+            removedShare: Math.round(share * 1000) / 1000,
+            loops: n.node.actualLoops,
+            indexColumns: columns,
+            indexDefinition: candidate.definition,
+          },
+          description:
+            `The scan read every row of ${n.relation} and threw away ${Math.round(share * 1000) / 10} % of them in the filter ${n.node.filter}; ` +
+            `it took ${ms(n.exclusiveMs)}. A btree on (${columns.join(', ')}) lets PostgreSQL read only the matching rows.`,
+          fix: candidate.fix,
+          column: columns.join(','),
+        }),
+      );
+    }
+    return out;
+  },
+});
