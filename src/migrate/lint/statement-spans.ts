@@ -50,6 +50,8 @@ export function statementSpans(source: string, stmts: readonly unknown[]): State
   const bytes = Buffer.from(source, 'utf8');
   const toIndex = (byteOffset: number): number => bytes.subarray(0, byteOffset).toString('utf8').length;
   const spans: StatementSpan[] = [];
+  // libpg_query's stmt_location skips leading comments: scan from the end of the previous statement
+  let previousEnd = 0;
   for (const raw of stmts) {
     if (!isNode(raw)) continue;
     const locB = num(raw, 'stmt_location') ?? 0;
@@ -57,7 +59,8 @@ export function statementSpans(source: string, stmts: readonly unknown[]): State
     const loc = toIndex(locB);
     const endRaw = lenB === 0 ? source.length : toIndex(locB + lenB);
     const comments: string[] = [];
-    const start = skipTrivia(source, loc, endRaw, comments);
+    const start = skipTrivia(source, Math.min(previousEnd, loc), endRaw, comments);
+    previousEnd = endRaw;
     const node = isNode(raw.stmt) ? raw.stmt : {};
     const a = lineColumn(source, start);
     const b = lineColumn(source, Math.max(start, endRaw - 1));
