@@ -85,4 +85,26 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     safe: safe.length,
   };
   console.log(JSON.stringify(summary, null, 2));
+  const timing = await timeBoth();
+  console.log(JSON.stringify(timing, null, 2));
+}
+
+/** Wall time to lint the whole corpus: squawk in one process vs our CLI in one process (both include start-up). */
+export async function timeBoth(): Promise<{ files: number; squawkMs: number; dbOptimizeMs: number; ratio: number }> {
+  const files = (['dangerous', 'safe'] as const).flatMap((k) => readdirSync(join(here, 'corpus', k)).filter((f) => f.endsWith('.sql')).map((f) => join(here, 'corpus', k, f)));
+  const t0 = performance.now();
+  try {
+    execFileSync(squawkBin, ['--reporter', 'json', ...files], { stdio: 'ignore' });
+  } catch {
+    // squawk exits 1 when it finds something
+  }
+  const squawkMs = performance.now() - t0;
+  const t1 = performance.now();
+  try {
+    execFileSync(process.execPath, [join(here, '../../bin/db-optimize.js'), 'migrate', 'lint', '--format', 'json', ...files], { stdio: 'ignore' });
+  } catch {
+    // exit 1 on findings
+  }
+  const dbOptimizeMs = performance.now() - t1;
+  return { files: files.length, squawkMs: Math.round(squawkMs), dbOptimizeMs: Math.round(dbOptimizeMs), ratio: Math.round((dbOptimizeMs / squawkMs) * 10) / 10 };
 }
