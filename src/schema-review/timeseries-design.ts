@@ -46,6 +46,7 @@ export interface TimeSeriesDesign {
 }
 
 const PAGE = 8192;
+const ADVERB = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 const TUPLE_HEADER = 24; // 23-byte header, MAXALIGNed
 const LINE_POINTER = 4;
 
@@ -83,6 +84,8 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
   const hourlyRollupBytes = series * 24 * input.retentionDays * rollupRow;
   const dailyRollupBytes = series * input.retentionDays * rollupRow;
   const t = input.table;
+  // pg_partman wants schema-qualified names
+  const partmanName = t.includes('.') ? t : `public.${t}`;
   const tc = quoteIdent(input.timeColumn);
   const sc = quoteIdent(input.seriesColumn);
 
@@ -100,7 +103,7 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     `CREATE TABLE ${t} (`,
     ...columns.map((c, i) => `  ${c}${i === columns.length - 1 ? '' : ','}`),
     `) PARTITION BY RANGE (${tc});`,
-    `-- "last hour of sensor X" and alert look-ups: one btree per partition, small because each partition is`,
+    `-- "last hour of sensor X" and alert look-ups: one btree per partition, each small because a partition holds one ${interval}`,
     `CREATE INDEX ON ${t} (${sc}, ${tc} DESC);`,
     `-- time-range scans across all series: BRIN is ~${formatBytes(brinBytes)} for the whole retention vs ~${formatBytes(btreeBytes)} for a btree`,
     `CREATE INDEX ON ${t} USING brin (${tc}) WITH (pages_per_range = 32);`,
@@ -113,7 +116,7 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     parts.push(`CREATE TABLE ${quoteIdent(`${bare}_p${from.replace(/-/g, '')}`)} PARTITION OF ${t} FOR VALUES FROM ('${from}') TO ('${to}');`);
   }
   const partitionSql = [
-    `-- ${partitions} ${interval}ly partitions cover ${input.retentionDays} days; ~${formatBytes(partitionBytes)} each (heap + indexes)`,
+    `-- ${partitions} ${ADVERB[interval]} partitions cover ${input.retentionDays} days; ~${formatBytes(partitionBytes)} each (heap + indexes)`,
     ...parts,
     `-- retention: dropping a whole partition is instant and leaves no bloat (no DELETE, no VACUUM)`,
     `ALTER TABLE ${t} DETACH PARTITION ${quoteIdent(`${bare}_p${input.startDate.replace(/-/g, '')}`)} CONCURRENTLY;`,
@@ -122,8 +125,8 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
   const scheduleSql = [
     `-- pg_partman 5 creates future partitions and drops expired ones; pg_cron runs its maintenance`,
     `CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman;`,
-    `SELECT partman.create_parent(p_parent_table => '${t}', p_control => '${input.timeColumn}', p_interval => '1 ${interval}', p_premake => ${interval === 'day' ? 7 : 4});`,
-    `UPDATE partman.part_config SET retention = '${input.retentionDays} days', retention_keep_table = false WHERE parent_table = '${t}';`,
+    `SELECT partman.create_parent(p_parent_table => '${partmanName}', p_control => '${input.timeColumn}', p_interval => '1 ${interval}', p_premake => ${interval === 'day' ? 7 : 4});`,
+    `UPDATE partman.part_config SET retention = '${input.retentionDays} days', retention_keep_table = false WHERE parent_table = '${partmanName}';`,
     `CREATE EXTENSION IF NOT EXISTS pg_cron;`,
     `SELECT cron.schedule('partman-maintenance', '*/30 * * * *', $$CALL partman.run_maintenance_proc()$$);`,
     `-- without pg_partman: a pg_cron job that runs CREATE TABLE … PARTITION OF for the next ${interval} and DROPs the partition older than ${input.retentionDays} days`,
@@ -160,7 +163,7 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     reasons.push(
       `${formatCount(totalRows)} rows (~${formatBytes(totalBytes)} uncompressed in PostgreSQL heap + indexes): TimescaleDB's native compression typically stores sensor data 10–20× smaller (~${formatBytes(timescaleCompressedBytes)} at 12×), and continuous aggregates replace the hand-written rollup jobs`,
       'it stays PostgreSQL: same SQL, joins with the rest of the schema, transactional ingest, the same backups and replicas',
-      `hypertables do the ${interval}ly partitioning and retention (add_retention_policy) without pg_partman`,
+      `hypertables do the ${ADVERB[interval]} partitioning and retention (add_retention_policy) without pg_partman`,
     );
   } else {
     reasons.push(`${formatCount(totalRows)} rows (~${formatBytes(totalBytes)}) fit comfortably in plain PostgreSQL with ${interval}ly partitions, BRIN and rollups`);

@@ -19,6 +19,7 @@ import type { Change } from '../../migrate/plan/parse-change.ts';
 import { PLAN_FORMATS, renderPlanFiles, stepSql } from '../../migrate/plan/plan-formats.ts';
 import type { PlanFormat } from '../../migrate/plan/plan-formats.ts';
 import type { MigrationPlan } from '../../migrate/plan/plan-types.ts';
+import { wrapSqlLines } from '../../schema-review/wrap-sql-lines.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, failOnOption, flag, numberOption, option } from '../context-helpers.ts';
 
@@ -237,7 +238,7 @@ async function runPlan(ctx: CommandContext): Promise<number> {
       generatedAt: new Date().toISOString(),
       database: db === null ? { source: `planned for PostgreSQL ${pgVersion} (no --db)` } : { host: db.display, serverVersion: String(pgVersion) },
       findings: [planFinding(plan, change.table, verification)],
-      sections: [{ id: 'plan', title: `Zero-downtime plan (${plan.steps.length} steps)`, lines: planLines(plan, log) }],
+      sections: [{ id: 'plan', title: `Zero-downtime plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'})`, lines: wrapSqlLines(planLines(plan, log)) }],
       extra: {
         plan: { ...plan, format: formatRaw, files: outDir === undefined ? files.map((f) => ({ path: f.path, content: f.content })) : files.map((f) => ({ path: join(outDir, f.path) })) },
         ...(log === null ? {} : { applied: log }),

@@ -10,6 +10,7 @@ import { DDL_UNKNOWNS, snapshotFromDdlFiles } from '../../schema-review/ddl-snap
 import { SCHEMA_ANALYZERS } from '../../schema-review/schema-analyzers.ts';
 import { parseRetention, timeSeriesDesign } from '../../schema-review/timeseries-design.ts';
 import type { TimeSeriesDesign } from '../../schema-review/timeseries-design.ts';
+import { wrapSqlLines } from '../../schema-review/wrap-sql-lines.ts';
 import { verifySchemaFindings } from '../../schema-review/verify-schema-findings.ts';
 import { workloadFromPgStatStatements } from '../../workload/from-pg-stat-statements.ts';
 import { workloadFromSqlFile } from '../../workload/from-sql-file.ts';
@@ -59,7 +60,7 @@ function timeSeriesFinding(d: TimeSeriesDesign, r: TimeSeriesRequest): Finding {
   return {
     rule: 'schema-time-series',
     severity: 'info',
-    title: `Time-series design for ${r.table}: ${formatCount(d.estimate.totalRows)} rows, ~${formatBytes(d.estimate.totalBytes)} in PostgreSQL; ${d.partitions} ${d.interval}ly partitions; engine: ${d.engine.choice}`,
+    title: `Time-series design for ${r.table}: ${formatCount(d.estimate.totalRows)} rows, ~${formatBytes(d.estimate.totalBytes)} in PostgreSQL; ${d.partitions} partitions of 1 ${d.interval}; engine: ${d.engine.choice}`,
     target: { kind: 'table', relation: r.table },
     evidence: { rowsPerMinute: r.rowsPerMinute, retentionDays: r.retentionDays, interval: d.interval, partitions: d.partitions, estimate: { ...d.estimate }, engine: d.engine.choice },
     impact: { score: 10, bytes: d.estimate.totalBytes, summary: d.summaryLines.join('; ') },
@@ -73,7 +74,7 @@ function timeSeriesSection(d: TimeSeriesDesign): ReportSection {
   return {
     id: 'timeseries',
     title: 'Time-series plan',
-    lines: [...d.summaryLines, '', ...d.schemaSql.split('\n'), '', ...d.partitionSql.split('\n'), '', ...d.scheduleSql.split('\n'), '', ...d.rollupSql.split('\n'), '', ...d.alertingSql.split('\n'), '', ...d.engine.reasons.map((r) => `why: ${r}`), ...d.engine.alternatives.map((a) => `alternative: ${a}`)],
+    lines: wrapSqlLines([...d.summaryLines, '', ...d.schemaSql.split('\n'), '', ...d.partitionSql.split('\n'), '', ...d.scheduleSql.split('\n'), '', ...d.rollupSql.split('\n'), '', ...d.alertingSql.split('\n'), '', ...d.engine.reasons.map((r) => `why: ${r}`), ...d.engine.alternatives.map((a) => `alternative: ${a}`)]),
   };
 }
 
