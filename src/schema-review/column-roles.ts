@@ -17,9 +17,9 @@ export function isTimestampColumn(name: string): boolean {
   return /(_at|_on|_date|_time|_ts|^date|^timestamp|^time)$/.test(name) || ['created', 'updated', 'deleted', 'timestamp', 'date'].includes(name);
 }
 
-/** Rows in the table as far as the catalog knows (reltuples or live tuples); 0 when unknown. */
+/** Rows in the table as far as the catalog knows: reltuples when analyzed, else live tuples; 0 when unknown. */
 export function tableRows(t: Table): number {
-  return Math.max(t.rowEstimate, t.activity?.nLiveTup ?? 0, 0);
+  return t.rowEstimate > 0 ? t.rowEstimate : Math.max(t.activity?.nLiveTup ?? 0, 0);
 }
 
 /** Distinct values of a column from pg_stats, as an absolute count; null when unknown. */

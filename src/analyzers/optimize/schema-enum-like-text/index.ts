@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { distinctValues, isIdColumn, isTextType, tableRows } from '../../../schema-review/column-roles.ts';
+import { distinctValues, isAmountColumn, isIdColumn, isTextType, isTimestampColumn, tableRows } from '../../../schema-review/column-roles.ts';
 import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../format.ts';
 
 export const schemaEnumLikeText = defineAnalyzer({
@@ -20,11 +20,12 @@ export const schemaEnumLikeText = defineAnalyzer({
       const rows = tableRows(t);
       if (rows < options.minRows) continue;
       for (const c of t.columns) {
-        if (!isTextType(c.type) || isIdColumn(c.name) || c.stats === null) continue;
+        // timestamps and amounts stored as text have their own findings; a single value is a constant, not an enumeration
+        if (!isTextType(c.type) || isIdColumn(c.name) || isTimestampColumn(c.name) || isAmountColumn(c.name) || c.stats === null) continue;
         const n = distinctValues(t, c);
         const values = (c.stats.mostCommonVals ?? []).filter((v): v is string => v !== null);
         const covered = (c.stats.mostCommonFreqs ?? []).reduce((a, b) => a + b, 0) + c.stats.nullFrac;
-        if (n === null || n < 1 || n > options.maxDistinct || values.length < n || covered < 0.99) continue;
+        if (n === null || n < 2 || n > options.maxDistinct || values.length < n || covered < 0.99) continue;
         const saved = Math.max(0, c.stats.avgWidth + 1 - 4) * rows * (1 - c.stats.nullFrac);
         const col = quoteIdent(c.name);
         const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
