@@ -1,6 +1,7 @@
 import { DbOptimizeError } from '../../errors/index.ts';
 import { describeParseError } from '../../sql/parser.ts';
 import { parseSync } from 'libpg-query';
+import { deparseSync } from 'pgsql-deparser';
 import { initSqlParser } from '../../sql/index.ts';
 import type { AstNode } from '../pg-ast.ts';
 import { bool, child, classifyDefault, list, rangeVarName, strings, text, typeInfo, unwrap } from '../pg-ast.ts';
@@ -115,7 +116,7 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
       for (const n of (m[2] ?? '').split(/[\s,]+/).filter((s) => s !== '')) for (const id of resolveRuleName(n)) statementIgnores.add(id);
     }
     const info: StatementInfo = { lock: null, duration: null, needsTimeouts: false };
-    const emit = (rule: string, message: string): void => {
+    const emit = (rule: string, message: string, recipe?: string): void => {
       const meta = lintRule(rule);
       if (excluded.has(rule)) return;
       if (fileIgnoreAll || fileIgnores.has(rule) || statementIgnores.has(rule)) {
@@ -135,7 +136,7 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
         duration: info.duration,
         message,
         why: meta.why,
-        recipe: meta.recipe,
+        recipe: recipe ?? meta.recipe,
       });
     };
     const existing = (name: string): boolean => !created.has(name);
@@ -240,15 +241,17 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
               const serial = SERIAL_TYPES.has(t.name);
               const dk = classifyDefault(defaultCon?.raw_expr);
               if (!isExisting) break;
+              const defSql = defaultCon === undefined ? '' : deparseExpression(defaultCon.raw_expr);
+              const splitRecipe = `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${colName} ${t.display};\nALTER TABLE ${table} ALTER COLUMN ${colName} SET DEFAULT ${defSql};\n-- backfill in batches, then NOT NULL via CHECK … NOT VALID + VALIDATE; the whole plan:\ndb-optimize migrate plan --add-column ${table}.${colName} "${t.display}${notNull ? ' NOT NULL' : ''} DEFAULT ${defSql.replace(/"/g, '\\"')}" --pg-version ${pg}`;
               if (dk === 'volatile') {
                 info.duration = 'rewrite';
-                emit('adding-field-with-default', `ADD COLUMN ${colName} has a volatile default: every row of ${table} is rewritten under ACCESS EXCLUSIVE`);
+                emit('adding-field-with-default', `ADD COLUMN ${colName} has a volatile default: every row of ${table} is rewritten under ACCESS EXCLUSIVE`, splitRecipe);
               } else if (dk === 'unknown-function') {
                 info.duration = 'rewrite';
-                emit('adding-field-with-default', `ADD COLUMN ${colName} calls a function in its default; unless it is STABLE or IMMUTABLE (check pg_proc.provolatile) ${table} is rewritten`);
+                emit('adding-field-with-default', `ADD COLUMN ${colName} calls a function in its default; unless it is STABLE or IMMUTABLE (check pg_proc.provolatile) ${table} is rewritten`, splitRecipe);
               } else if (dk !== 'none' && pg < 11) {
                 info.duration = 'rewrite';
-                emit('adding-field-with-default', `ADD COLUMN ${colName} with a default rewrites ${table} on PostgreSQL ${pg} (only 11+ stores constant defaults in the catalog)`);
+                emit('adding-field-with-default', `ADD COLUMN ${colName} with a default rewrites ${table} on PostgreSQL ${pg} (only 11+ stores constant defaults in the catalog)`, splitRecipe);
               }
               if (serial || identity) {
                 info.duration = 'rewrite';
@@ -282,13 +285,24 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
               const t = typeInfo(child(col, 'typeName'));
               info.duration = 'rewrite';
               if (col !== undefined) checkColumnType({ ...col, colname: text(cmd, 'name') ?? '?' }, table);
-              emit('changing-column-type', `ALTER COLUMN ${text(cmd, 'name') ?? '?'} TYPE ${t.display} rewrites ${table} and its indexes unless the change is binary-compatible`);
+              emit(
+                'changing-column-type',
+                `ALTER COLUMN ${text(cmd, 'name') ?? '?'} TYPE ${t.display} rewrites ${table} and its indexes unless the change is binary-compatible`,
+                `db-optimize migrate plan --change-type ${table}.${text(cmd, 'name') ?? '?'} "${t.display}" --db $DATABASE_URL\n-- expand/contract: new column + sync trigger + batched backfill + swap in one short transaction`,
+              );
               break;
             }
             case 'AT_SetNotNull':
               if (!isExisting) break;
               info.duration = 'scan';
-              emit('adding-not-nullable-field', `SET NOT NULL on ${table}.${text(cmd, 'name') ?? '?'} scans the table under ACCESS EXCLUSIVE${pg >= 12 ? ' unless a validated CHECK (… IS NOT NULL) already proves it' : ''}`);
+              emit(
+                'adding-not-nullable-field',
+                `SET NOT NULL on ${table}.${text(cmd, 'name') ?? '?'} scans the table under ACCESS EXCLUSIVE${pg >= 12 ? ' unless a validated CHECK (… IS NOT NULL) already proves it' : ''}`,
+                `db-optimize migrate plan --set-not-null ${table}.${text(cmd, 'name') ?? '?'} --pg-version ${pg}   # writes these steps:\n` +
+                  `ALTER TABLE ${table} ADD CONSTRAINT ${table.split('.').pop() ?? 't'}_${text(cmd, 'name') ?? 'c'}_not_null CHECK (${text(cmd, 'name') ?? 'c'} IS NOT NULL) NOT VALID;\n` +
+                  `ALTER TABLE ${table} VALIDATE CONSTRAINT ${table.split('.').pop() ?? 't'}_${text(cmd, 'name') ?? 'c'}_not_null;\n` +
+                  (pg >= 12 ? `ALTER TABLE ${table} ALTER COLUMN ${text(cmd, 'name') ?? 'c'} SET NOT NULL; -- no scan: the valid CHECK proves it\nALTER TABLE ${table} DROP CONSTRAINT ${table.split('.').pop() ?? 't'}_${text(cmd, 'name') ?? 'c'}_not_null;` : `-- PostgreSQL ${pg}: keep the validated CHECK instead of SET NOT NULL (12+ can skip the scan)`),
+              );
               break;
             case 'AT_DropNotNull':
               emit('ban-drop-not-null', `DROP NOT NULL on ${table}.${text(cmd, 'name') ?? '?'}`);
@@ -306,29 +320,40 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
               if (!(conname !== undefined && droppedConstraints.has(conname))) robust(false, `ADD CONSTRAINT ${conname ?? ''} (no IF NOT EXISTS form; drop it IF EXISTS first)`);
               if (notValid && conname !== undefined) tx.notValid.add(conname);
               if (!isExisting) break;
+              const notValidRecipe = (): string => {
+                const name = conname ?? `${(table.split('.').pop() ?? 't')}_${contype === 'CONSTR_FOREIGN' ? strings(con.fk_attrs).join('_') + '_fkey' : 'check'}`;
+                const add = deparseStatement({ AlterTableStmt: { ...n, cmds: [{ AlterTableCmd: { ...cmd, def: { Constraint: { ...con, conname: name, skip_validation: true, initially_valid: false } } } }] } });
+                return `${add};\nCOMMIT; -- or end the migration here\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name}; -- separate transaction: SHARE UPDATE EXCLUSIVE, writes continue`;
+              };
               if (contype === 'CONSTR_FOREIGN') {
                 if (!notValid) {
                   info.duration = 'scan';
                   info.lock = `SHARE ROW EXCLUSIVE on ${table} and ${rangeVarName(con.pktable)}`;
-                  emit('adding-foreign-key-constraint', `FOREIGN KEY ${conname ?? ''} to ${rangeVarName(con.pktable)} validates every row of ${table} while blocking writes to both tables`);
-                  emit('constraint-missing-not-valid', `FOREIGN KEY ${conname ?? ''} without NOT VALID`);
+                  emit('adding-foreign-key-constraint', `FOREIGN KEY ${conname ?? ''} to ${rangeVarName(con.pktable)} validates every row of ${table} while blocking writes to both tables`, notValidRecipe());
+                  emit('constraint-missing-not-valid', `FOREIGN KEY ${conname ?? ''} without NOT VALID`, notValidRecipe());
                 }
               } else if (contype === 'CONSTR_CHECK') {
                 if (!notValid) {
                   info.duration = 'scan';
-                  emit('constraint-missing-not-valid', `CHECK ${conname ?? ''} validates every row of ${table} under ACCESS EXCLUSIVE`);
+                  emit('constraint-missing-not-valid', `CHECK ${conname ?? ''} validates every row of ${table} under ACCESS EXCLUSIVE`, notValidRecipe());
                 }
               } else if (contype === 'CONSTR_UNIQUE') {
                 if (text(con, 'indexname') === undefined) {
                   info.duration = 'scan';
-                  emit('disallowed-unique-constraint', `UNIQUE ${conname ?? ''} builds its index on ${table} under ACCESS EXCLUSIVE`);
-                  emit('constraint-missing-not-valid', `UNIQUE ${conname ?? ''} validates every row while building its index`);
+                  const keys = strings(con.keys);
+                  const idx = conname ?? `${table.split('.').pop() ?? 't'}_${keys.join('_')}_key`;
+                  const uniqueRecipe = `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${idx} ON ${table} (${keys.join(', ')}); -- outside a transaction\nALTER TABLE ${table} ADD CONSTRAINT ${idx} UNIQUE USING INDEX ${idx}; -- instant`;
+                  emit('disallowed-unique-constraint', `UNIQUE ${conname ?? ''} builds its index on ${table} under ACCESS EXCLUSIVE`, uniqueRecipe);
+                  emit('constraint-missing-not-valid', `UNIQUE ${conname ?? ''} validates every row while building its index`, uniqueRecipe);
                 }
               } else if (contype === 'CONSTR_PRIMARY') {
                 if (text(con, 'indexname') === undefined) {
                   info.duration = 'scan';
-                  emit('adding-serial-primary-key-field', `PRIMARY KEY on ${table} builds its index under ACCESS EXCLUSIVE`);
-                  emit('constraint-missing-not-valid', `PRIMARY KEY on ${table} validates every row while building its index`);
+                  const keys = strings(con.keys);
+                  const pkName = conname ?? `${table.split('.').pop() ?? 't'}_pkey`;
+                  const pkRecipe = `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${pkName} ON ${table} (${keys.join(', ')}); -- outside a transaction\nALTER TABLE ${table} ADD CONSTRAINT ${pkName} PRIMARY KEY USING INDEX ${pkName}; -- scans only for NOT NULL unless the columns are NOT NULL already`;
+                  emit('adding-serial-primary-key-field', `PRIMARY KEY on ${table} builds its index under ACCESS EXCLUSIVE`, pkRecipe);
+                  emit('constraint-missing-not-valid', `PRIMARY KEY on ${table} validates every row while building its index`, pkRecipe);
                 }
               } else if (contype === 'CONSTR_EXCLUSION') {
                 info.duration = 'scan';
@@ -342,10 +367,10 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
             }
             case 'AT_ValidateConstraint': {
               const name = text(cmd, 'name') ?? '';
-              if (tx.notValid.has(name)) {
-                emit('constraint-missing-not-valid', `VALIDATE CONSTRAINT ${name} in the transaction that added it keeps ACCESS EXCLUSIVE for the whole scan`);
-              }
               info.duration = 'scan';
+              if (tx.notValid.has(name)) {
+                emit('constraint-missing-not-valid', `VALIDATE CONSTRAINT ${name} in the transaction that added it keeps ACCESS EXCLUSIVE for the whole scan`, `COMMIT; -- end the transaction that added ${name} NOT VALID\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name}; -- own transaction: SHARE UPDATE EXCLUSIVE, reads and writes continue`);
+              }
               break;
             }
             case 'AT_DropConstraint': {
@@ -383,8 +408,12 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
         info.duration = 'metadata';
         info.needsTimeouts = existing(rel);
         if (!existing(rel)) break;
-        if (type === 'OBJECT_TABLE') emit('renaming-table', `RENAME ${rel} TO ${text(n, 'newname') ?? '?'}`);
-        if (type === 'OBJECT_COLUMN') emit('renaming-column', `RENAME COLUMN ${rel}.${text(n, 'subname') ?? '?'} TO ${text(n, 'newname') ?? '?'}`);
+        if (type === 'OBJECT_TABLE') {
+          emit('renaming-table', `RENAME ${rel} TO ${text(n, 'newname') ?? '?'}`, `BEGIN;\nALTER TABLE ${rel} RENAME TO ${text(n, 'newname') ?? '?'};\nCREATE VIEW ${rel} AS SELECT * FROM ${text(n, 'newname') ?? '?'}; -- old code keeps working through the view\nCOMMIT;\n-- drop the view once every deployed release uses the new name`);
+        }
+        if (type === 'OBJECT_COLUMN') {
+          emit('renaming-column', `RENAME COLUMN ${rel}.${text(n, 'subname') ?? '?'} TO ${text(n, 'newname') ?? '?'}`, `db-optimize migrate plan --rename ${rel}.${text(n, 'subname') ?? '?'} ${text(n, 'newname') ?? '?'}\n-- add the new column, sync both with a trigger, backfill, deploy code that uses the new name, then drop the old one`);
+        }
         break;
       }
       case 'IndexStmt': {
@@ -397,7 +426,10 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
         if (concurrent && inTransaction()) emit('ban-concurrent-index-creation-in-transaction', 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
         if (name === undefined && (concurrent || !inTransaction())) emit('prefer-robust-stmts', 'index has no explicit name: IF NOT EXISTS cannot guard a re-run');
         else robust(bool(n, 'if_not_exists'), `CREATE INDEX ${name ?? ''} without IF NOT EXISTS`, concurrent);
-        if (!concurrent && existing(table)) emit('require-concurrent-index-creation', `CREATE INDEX ${name ?? ''} on ${table} blocks writes for the whole build`);
+        if (!concurrent && existing(table)) {
+          const safe = deparseStatement({ IndexStmt: { ...n, concurrent: true, if_not_exists: true, idxname: name ?? `${(table.split('.').pop() ?? 't')}_${list(n.indexParams).map((p) => text(child(p, 'IndexElem'), 'name') ?? 'expr').join('_')}_idx`.slice(0, 63) } });
+          emit('require-concurrent-index-creation', `CREATE INDEX ${name ?? ''} on ${table} blocks writes for the whole build`, `-- in its own migration, outside a transaction:\nSET lock_timeout = '1s';\n${safe};\n-- if it fails it leaves an INVALID index: DROP INDEX CONCURRENTLY IF EXISTS … and retry`);
+        }
         if (list(n.indexParams).length > 3) emit('add-index-many-columns', `index ${name ?? ''} has ${list(n.indexParams).length} key columns`);
         break;
       }
@@ -416,7 +448,7 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
           info.lock = concurrent ? 'SHARE UPDATE EXCLUSIVE on the table' : 'ACCESS EXCLUSIVE on the table';
           info.needsTimeouts = true;
           robust(bool(n, 'missing_ok'), `DROP INDEX ${names.join(', ')} without IF EXISTS`, concurrent);
-          if (!concurrent) emit('require-concurrent-index-deletion', `DROP INDEX ${names.join(', ')} takes ACCESS EXCLUSIVE on its table`);
+          if (!concurrent) emit('require-concurrent-index-deletion', `DROP INDEX ${names.join(', ')} takes ACCESS EXCLUSIVE on its table`, `-- outside a transaction, one index per statement:\n${names.map((x) => `DROP INDEX CONCURRENTLY IF EXISTS ${x};`).join('\n')}`);
           else if (inTransaction()) emit('ban-concurrent-index-creation-in-transaction', 'DROP INDEX CONCURRENTLY cannot run inside a transaction block');
         } else {
           robust(bool(n, 'missing_ok'), `DROP ${type.replace('OBJECT_', '')} ${names.join(', ')} without IF EXISTS`);
@@ -552,6 +584,19 @@ function longIdentifiers(sql: string): string[] {
     if (id !== undefined && Buffer.byteLength(id, 'utf8') > 63) out.push(id);
   }
   return out;
+}
+
+function deparseStatement(stmt: AstNode): string {
+  try {
+    return deparseSync({ stmts: [{ stmt }] } as never).replace(/;\s*$/, '');
+  } catch {
+    return '-- (could not render the statement)';
+  }
+}
+
+function deparseExpression(expr: unknown): string {
+  const sql = deparseStatement({ SelectStmt: { targetList: [{ ResTarget: { val: expr } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } });
+  return sql.replace(/^SELECT\s+/i, '');
 }
 
 function cmdLock(cmd: AstNode): string {
