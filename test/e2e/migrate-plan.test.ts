@@ -181,6 +181,27 @@ describe('migrate plan', () => {
     expect(journal.entries).toHaveLength(7);
   });
 
+  it('renames a column by expand/contract: --apply stops before the deploy step, both names stay in sync, --from-step finishes', async () => {
+    await t.exec("CREATE TABLE people (id bigint PRIMARY KEY, name text); INSERT INTO people SELECT g, 'p' || g FROM generate_series(1, 2000) g;");
+    const first = await planJson(['--rename', 'people.name', 'full_name', '--db', t.url, '--apply']);
+    expect(first.applied?.map((s) => s.status)).toEqual(['done', 'done', 'done', 'pending', 'pending']);
+    expect(Number((await t.exec('SELECT count(*) AS n FROM people WHERE full_name IS DISTINCT FROM name')).rows[0]?.n)).toBe(0);
+    await t.exec("INSERT INTO people (id, name) VALUES (5001, 'old code')");
+    await t.exec("INSERT INTO people (id, full_name) VALUES (5002, 'new code')");
+    await t.exec("UPDATE people SET full_name = 'renamed' WHERE id = 1");
+    await t.exec("UPDATE people SET name = 'old rename' WHERE id = 2");
+    const rows = (await t.exec('SELECT id, name, full_name FROM people WHERE id IN (1, 2, 5001, 5002) ORDER BY id')).rows;
+    expect(rows).toEqual([
+      { id: '1', name: 'renamed', full_name: 'renamed' },
+      { id: '2', name: 'old rename', full_name: 'old rename' },
+      { id: '5001', name: 'old code', full_name: 'old code' },
+      { id: '5002', name: 'new code', full_name: 'new code' },
+    ]);
+    const second = await planJson(['--rename', 'people.name', 'full_name', '--db', t.url, '--apply', '--from-step', '5']);
+    expect(second.applied?.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'done']);
+    expect((await t.exec("SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'people'::regclass AND attname = 'name' AND NOT attisdropped")).rows[0]?.n).toBe(0);
+  });
+
   it('rejects bad change requests with exit 2 and a position', async () => {
     const r = await runCli(['migrate', 'plan', '--add-column', 'users.tier', 'text not nul default 1']);
     expect(r.code).toBe(2);

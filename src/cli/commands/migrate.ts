@@ -220,7 +220,8 @@ async function runPlan(ctx: CommandContext): Promise<number> {
     }
     const plan = buildPlan(change, { pgVersion, facts, ...settings, ...(key === undefined ? {} : { key }) });
     if (apply && db !== null) {
-      log = await applyPlan(db, plan, { onProgress: (m) => ctx.logger.info(m) });
+      const fromStep = numberOption(ctx, 'from-step', { min: 1, integer: true });
+      log = await applyPlan(db, plan, { onProgress: (m) => ctx.logger.info(m), ...(fromStep === undefined ? {} : { fromStep }) });
       verification = `applied to ${db.display}: ${log.filter((l) => l.status === 'done').length} steps done`;
     }
     const outDir = option(ctx, 'out-dir');
@@ -276,7 +277,8 @@ export const migrateCommand: Command = {
     'pg-version': { type: 'string', valueName: 'N', description: 'PostgreSQL major version to plan/lint for (default: the server with --db, else 17)' },
     'migration-format': { type: 'string', valueName: 'FMT', description: 'plan files: sql (default), alembic, knex, prisma, drizzle' },
     'out-dir': { type: 'string', valueName: 'DIR', description: 'plan: write the migration files there' },
-    apply: { type: 'boolean', description: 'plan: run the plan against --db (read-write; explicit)' },
+    apply: { type: 'boolean', description: 'plan: run the plan against --db (read-write; explicit); stops before a manual (deploy) step' },
+    'from-step': { type: 'string', valueName: 'N', description: 'plan --apply: start at step N (after deploying code for a manual step)' },
     key: { type: 'string', valueName: 'COLUMN', description: 'plan: integer key to batch backfills by (found from the primary key with --db)' },
     'batch-size': { type: 'string', valueName: 'N', description: 'plan: rows per backfill batch (default 5000)' },
     'sleep-ms': { type: 'string', valueName: 'MS', description: 'plan: pause between backfill batches (default 50)' },

@@ -140,7 +140,7 @@ export const schemaCommand: Command = {
         sections.push({ id: 'unknown-without-data', title: 'Not known from DDL alone', lines: DDL_UNKNOWNS.map((u) => `- ${u}`) });
       } else if (wantsSchema) {
         db = await connect(ctx);
-        snapshot = await collectSnapshot(db, { showLiterals: true });
+        snapshot = await collectSnapshot(db, { showLiterals: flag(ctx, 'show-literals') });
         source = 'database';
       }
       if (snapshot !== null) {

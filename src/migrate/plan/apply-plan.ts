@@ -7,7 +7,7 @@ import type { MigrationPlan, PlanStep } from './plan-types.ts';
 export interface ApplyLogEntry {
   readonly step: number;
   readonly title: string;
-  readonly status: 'done' | 'skipped';
+  readonly status: 'done' | 'skipped' | 'pending';
   readonly attempts: number;
   readonly ms: number;
   readonly rows?: number;
@@ -15,6 +15,8 @@ export interface ApplyLogEntry {
 }
 
 export interface ApplyOptions {
+  /** first step to run (earlier ones were applied by a previous run) */
+  readonly fromStep?: number;
   readonly onProgress?: (message: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -37,10 +39,17 @@ export async function applyPlan(db: Database, plan: MigrationPlan, options: Appl
   try {
     await client.query('SET default_transaction_read_only = off');
     await client.query("SET application_name = 'db-optimize migrate apply'");
+    let stopped = false;
     for (const step of plan.steps) {
-      if (step.manual === true) {
-        options.onProgress?.(`step ${step.n}: manual (${step.title}) — skipped by --apply`);
+      if (step.n < (options.fromStep ?? 1)) {
         log.push({ step: step.n, title: step.title, status: 'skipped', attempts: 0, ms: 0 });
+        continue;
+      }
+      if (stopped || step.manual === true) {
+        // a manual step (deploy code) separates expand from contract: never run the contract in the same go
+        if (!stopped) options.onProgress?.(`step ${step.n} is manual (${step.title}): stopping; after it, run again with --from-step ${step.n + 1}`);
+        stopped = true;
+        log.push({ step: step.n, title: step.title, status: 'pending', attempts: 0, ms: 0 });
         continue;
       }
       const started = Date.now();

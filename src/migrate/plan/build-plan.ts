@@ -381,7 +381,8 @@ export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
         {
           title: 'Sync both names on every write',
           sql:
-            `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF TG_OP = 'INSERT' OR NEW.${neu} IS NOT DISTINCT FROM OLD.${neu} THEN NEW.${neu} := NEW.${col};\n  ELSE NEW.${col} := NEW.${neu}; END IF;\n  RETURN NEW;\nEND $$;\n` +
+            // old code writes the old name, new code the new one: copy whichever was written to the other
+            `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF NEW.${neu} IS NULL THEN NEW.${neu} := NEW.${col}; ELSE NEW.${col} := NEW.${neu}; END IF;\n  ELSIF NEW.${neu} IS DISTINCT FROM OLD.${neu} THEN NEW.${col} := NEW.${neu};\n  ELSE NEW.${neu} := NEW.${col}; END IF;\n  RETURN NEW;\nEND $$;\n` +
             `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
           lock: 'SHARE ROW EXCLUSIVE (instant)',
           duration: 'metadata',
