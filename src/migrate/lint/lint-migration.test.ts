@@ -20,6 +20,18 @@ describe('migrate lint rules', () => {
     expect(await rules(`${T}BEGIN;\nALTER TABLE users ADD COLUMN at timestamptz DEFAULT now();\nCOMMIT;`, 15)).toEqual([]);
   });
 
+  it('gives recipes that exist on the target version', async () => {
+    const sql = `${T}REINDEX INDEX orders_user_id_idx;`;
+    const on11 = await lintMigration(sql, { file: 'm.sql', pgVersion: 11 });
+    expect(on11.violations.find((v) => v.rule === 'require-concurrent-reindex')?.recipe).toMatch(/needs PostgreSQL 12/);
+    const on15 = await lintMigration(sql, { file: 'm.sql', pgVersion: 15 });
+    expect(on15.violations.find((v) => v.rule === 'require-concurrent-reindex')?.recipe).toMatch(/^REINDEX INDEX CONCURRENTLY orders_user_id_idx;/);
+    const fk = await lintMigration(`${T}BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;`, { file: 'm.sql', pgVersion: 15 });
+    const recipe = fk.violations.find((v) => v.rule === 'adding-foreign-key-constraint')?.recipe ?? '';
+    expect(recipe).toMatch(/NOT VALID;/);
+    expect(recipe).toMatch(/ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;/);
+  });
+
   it('reports line, lock, why and recipe for each finding', async () => {
     const r = await lintMigration(`${T}BEGIN;\n\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;`, { file: 'x.sql', pgVersion: 15 });
     const v = r.violations.find((x) => x.rule === 'require-concurrent-index-creation');

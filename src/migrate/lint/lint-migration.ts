@@ -383,7 +383,16 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
               const pc = child(def, 'PartitionCmd');
               const concurrent = bool(pc, 'concurrent');
               robust(false, `DETACH PARTITION ${rangeVarName(child(pc, 'name'))}`, concurrent);
-              if (!concurrent) emit('require-concurrent-partition-detach', `DETACH PARTITION on ${table} takes ACCESS EXCLUSIVE on the partitioned table`);
+              if (!concurrent) {
+                const part = rangeVarName(child(pc, 'name'));
+                emit(
+                  'require-concurrent-partition-detach',
+                  `DETACH PARTITION on ${table} takes ACCESS EXCLUSIVE on the partitioned table`,
+                  pg >= 14
+                    ? `ALTER TABLE ${table} DETACH PARTITION ${part} CONCURRENTLY; -- outside a transaction; if interrupted: ALTER TABLE ${table} DETACH PARTITION ${part} FINALIZE;`
+                    : `-- DETACH … CONCURRENTLY needs PostgreSQL 14 (this migration targets ${pg}): detach in a quiet period with SET lock_timeout = '1s' and retry`,
+                );
+              }
               else if (inTransaction()) emit('ban-concurrent-index-creation-in-transaction', 'DETACH PARTITION … CONCURRENTLY cannot run inside a transaction block');
               break;
             }
@@ -484,7 +493,16 @@ function lintStatements(source: string, spans: readonly StatementSpan[], options
         info.lock = concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE on the table, ACCESS EXCLUSIVE on the index';
         info.duration = 'rewrite';
         info.needsTimeouts = true;
-        if (!concurrent) emit('require-concurrent-reindex', `REINDEX ${text(n, 'name') ?? rangeVarName(n.relation)} blocks writes for the rebuild`);
+        if (!concurrent) {
+          const target = text(n, 'name') ?? rangeVarName(n.relation);
+          emit(
+            'require-concurrent-reindex',
+            `REINDEX ${target} blocks writes for the rebuild`,
+            pg >= 12
+              ? `REINDEX ${(text(n, 'kind') ?? 'REINDEX_OBJECT_INDEX').replace('REINDEX_OBJECT_', '')} CONCURRENTLY ${target}; -- outside a transaction (this spelling works on 12+)`
+              : `-- REINDEX CONCURRENTLY needs PostgreSQL 12 (this migration targets ${pg}): CREATE INDEX CONCURRENTLY a copy, DROP INDEX CONCURRENTLY the old one, then rename the copy`,
+          );
+        }
         else if (inTransaction()) emit('ban-concurrent-index-creation-in-transaction', 'REINDEX CONCURRENTLY cannot run inside a transaction block');
         break;
       }
