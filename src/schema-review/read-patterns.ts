@@ -15,6 +15,9 @@ export interface CountPerRead {
   readonly name: string;
   readonly distinct: boolean;
   readonly form: 'subquery' | 'group-by';
+  /** count(*) / count(x), or sum(x.column) */
+  readonly aggregate: 'count' | 'sum';
+  readonly valueColumn: string | null;
 }
 
 export interface ReadPattern {
@@ -68,8 +71,8 @@ function relations(from: unknown, rels: Rel[], edges: Edge[]): void {
   }
 }
 
-function countName(target: AstNode | undefined, childTable: string): string {
-  return text(target, 'name') ?? `${childTable}_count`;
+function countName(target: AstNode | undefined, childTable: string, agg: 'count' | 'sum'): string {
+  return text(target, 'name') ?? `${childTable}_${agg === 'sum' ? 'sum' : 'count'}`;
 }
 
 /** Reads a SELECT and finds per-row counts of child tables (correlated subqueries or LEFT JOIN + GROUP BY). */
@@ -95,7 +98,10 @@ export function readPattern(sql: string): ReadPattern | null {
     if (sub !== undefined) {
       // (SELECT count(*) FROM comments c WHERE c.post_id = p.id)
       const fn = child(child(list(sub.targetList)[0], 'ResTarget')?.val, 'FuncCall');
-      if (fn === undefined || strings(fn.funcname).pop() !== 'count') continue;
+      const agg = strings(fn?.funcname).pop();
+      if (fn === undefined || (agg !== 'count' && agg !== 'sum')) continue;
+      const summed = agg === 'sum' ? colRef(list(fn.args)[0]) : null;
+      if (agg === 'sum' && summed === null) continue;
       const inner: Rel[] = [];
       const innerEdges: Edge[] = [];
       relations(sub.fromClause, inner, innerEdges);
@@ -106,13 +112,16 @@ export function readPattern(sql: string): ReadPattern | null {
         const [ca, cc, pa, pc] = e.a === c.alias ? [e.a, e.aCol, e.b, e.bCol] : [e.b, e.bCol, e.a, e.aCol];
         const p = byAlias.get(pa);
         if (ca !== c.alias || p === undefined) continue;
-        counts.push({ parent: p.table, parentAlias: p.alias, parentKey: pc, child: c.table, childFk: cc, via: null, name: countName(rt, c.table), distinct: false, form: 'subquery' });
+        counts.push({ parent: p.table, parentAlias: p.alias, parentKey: pc, child: c.table, childFk: cc, via: null, name: countName(rt, c.table, agg), distinct: false, form: 'subquery', aggregate: agg, valueColumn: summed?.[1] ?? null });
       }
       continue;
     }
     const fn = child(val, 'FuncCall');
-    if (fn === undefined || strings(fn.funcname).pop() !== 'count' || !grouped) continue;
+    const agg = strings(fn?.funcname).pop();
+    if (fn === undefined || (agg !== 'count' && agg !== 'sum') || !grouped) continue;
     const arg = colRef(list(fn.args)[0]);
+    const valueColumn = agg === 'sum' ? (arg?.[1] ?? null) : null;
+    if (agg === 'sum' && valueColumn === null) continue;
     const c = arg === null ? undefined : byAlias.get(arg[0]);
     if (c === undefined) continue;
     // the GROUP BY table is the parent: find the edge path child → parent (one or two hops)
@@ -129,7 +138,7 @@ export function readPattern(sql: string): ReadPattern | null {
     };
     const direct = edge(c.alias, p.alias);
     if (direct !== null) {
-      counts.push({ parent: p.table, parentAlias: p.alias, parentKey: direct.yCol, child: c.table, childFk: direct.xCol, via: null, name: countName(rt, c.table), distinct: fn.agg_distinct === true, form: 'group-by' });
+      counts.push({ parent: p.table, parentAlias: p.alias, parentKey: direct.yCol, child: c.table, childFk: direct.xCol, via: null, name: countName(rt, c.table, agg), distinct: fn.agg_distinct === true, form: 'group-by', aggregate: agg, valueColumn });
       continue;
     }
     for (const mid of rels) {
@@ -137,7 +146,7 @@ export function readPattern(sql: string): ReadPattern | null {
       const a = edge(c.alias, mid.alias);
       const b = edge(mid.alias, p.alias);
       if (a !== null && b !== null) {
-        counts.push({ parent: p.table, parentAlias: p.alias, parentKey: b.yCol, child: c.table, childFk: a.xCol, via: { table: mid.table, key: a.yCol, fk: b.xCol }, name: countName(rt, c.table), distinct: fn.agg_distinct === true, form: 'group-by' });
+        counts.push({ parent: p.table, parentAlias: p.alias, parentKey: b.yCol, child: c.table, childFk: a.xCol, via: { table: mid.table, key: a.yCol, fk: b.xCol }, name: countName(rt, c.table, agg), distinct: fn.agg_distinct === true, form: 'group-by', aggregate: agg, valueColumn });
         break;
       }
     }

@@ -11,7 +11,10 @@ function counterTrigger(c: CountPerRead): string {
   const fn = quoteIdent(`${c.child}_${c.name}_counter`);
   const target = (row: 'NEW' | 'OLD'): string =>
     c.via === null ? `${row}.${quoteIdent(c.childFk)}` : `(SELECT ${quoteIdent(c.via.fk)} FROM ${quoteIdent(c.via.table)} WHERE ${quoteIdent(c.via.key)} = ${row}.${quoteIdent(c.childFk)})`;
-  const upd = (delta: string, row: 'NEW' | 'OLD'): string => `UPDATE ${quoteIdent(c.parent)} SET ${quoteIdent(c.name)} = ${quoteIdent(c.name)} ${delta} 1 WHERE ${quoteIdent(c.parentKey)} = ${target(row)};`;
+  const amount = (row: 'NEW' | 'OLD'): string => (c.aggregate === 'sum' && c.valueColumn !== null ? `coalesce(${row}.${quoteIdent(c.valueColumn)}, 0)` : '1');
+  const upd = (delta: string, row: 'NEW' | 'OLD'): string =>
+    `UPDATE ${quoteIdent(c.parent)} SET ${quoteIdent(c.name)} = ${quoteIdent(c.name)} ${delta} ${amount(row)} WHERE ${quoteIdent(c.parentKey)} = ${target(row)};`;
+  const watched = [c.childFk, ...(c.aggregate === 'sum' && c.valueColumn !== null ? [c.valueColumn] : [])].map(quoteIdent).join(', ');
   return [
     `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
     'BEGIN',
@@ -19,22 +22,24 @@ function counterTrigger(c: CountPerRead): string {
     `  IF TG_OP IN ('DELETE', 'UPDATE') THEN ${upd('-', 'OLD')} END IF;`,
     '  RETURN NULL;',
     'END $$;',
-    `CREATE TRIGGER ${fn} AFTER INSERT OR DELETE OR UPDATE OF ${quoteIdent(c.childFk)} ON ${quoteIdent(c.child)} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    `CREATE TRIGGER ${fn} AFTER INSERT OR DELETE OR UPDATE OF ${watched} ON ${quoteIdent(c.child)} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
   ].join('\n');
 }
+
+const aggregateSql = (c: CountPerRead, alias: string): string => (c.aggregate === 'sum' && c.valueColumn !== null ? `coalesce(sum(${alias}.${quoteIdent(c.valueColumn)}), 0)` : 'count(*)');
 
 function backfill(c: CountPerRead): string {
   const src =
     c.via === null
-      ? `SELECT ${quoteIdent(c.childFk)} AS k, count(*) AS n FROM ${quoteIdent(c.child)} GROUP BY 1`
-      : `SELECT v.${quoteIdent(c.via.fk)} AS k, count(*) AS n FROM ${quoteIdent(c.child)} x JOIN ${quoteIdent(c.via.table)} v ON v.${quoteIdent(c.via.key)} = x.${quoteIdent(c.childFk)} GROUP BY 1`;
+      ? `SELECT x.${quoteIdent(c.childFk)} AS k, ${aggregateSql(c, 'x')} AS n FROM ${quoteIdent(c.child)} x GROUP BY 1`
+      : `SELECT v.${quoteIdent(c.via.fk)} AS k, ${aggregateSql(c, 'x')} AS n FROM ${quoteIdent(c.child)} x JOIN ${quoteIdent(c.via.table)} v ON v.${quoteIdent(c.via.key)} = x.${quoteIdent(c.childFk)} GROUP BY 1`;
   return `UPDATE ${quoteIdent(c.parent)} p SET ${quoteIdent(c.name)} = s.n FROM (${src}) s WHERE s.k = p.${quoteIdent(c.parentKey)}; -- batch by key range on a large table (db-optimize migrate plan shows how)`;
 }
 
 export const schemaDenormalization = defineAnalyzer({
   id: 'schema-denormalization',
   phase: 'optimize',
-  title: 'Read-heavy statements that count child rows on every read',
+  title: 'Read-heavy statements that count or sum child rows on every read',
   description: 'High-rate SELECTs that join and count child rows per result row (feeds with comment/like counts): proposes counter columns kept by triggers, or a materialized view, with the consistency strategy and the write cost.',
   depth: 4,
   requires: { workload: true },
@@ -69,7 +74,7 @@ export const schemaDenormalization = defineAnalyzer({
         return sum + (parentRows > 0 && x.childRows > 0 ? x.childRows / parentRows : 0);
       }, 0);
       const extraUpdates = counters.reduce((sum, x) => sum + x.childWrites, 0);
-      const ddl = counters.map((x) => `ALTER TABLE ${quoteIdent(x.c.parent)} ADD COLUMN IF NOT EXISTS ${quoteIdent(x.c.name)} bigint NOT NULL DEFAULT 0; -- metadata only on 11+`).join('\n');
+      const ddl = counters.map((x) => `ALTER TABLE ${quoteIdent(x.c.parent)} ADD COLUMN IF NOT EXISTS ${quoteIdent(x.c.name)} ${x.c.aggregate === 'sum' ? 'numeric' : 'bigint'} NOT NULL DEFAULT 0; -- metadata only on 11+`).join('\n');
       const triggers = counters.map((x) => counterTrigger(x.c)).join('\n\n');
       const fills = counters.map((x) => backfill(x.c)).join('\n');
       const parent = p.counts[0]?.parent ?? '?';
@@ -78,8 +83,8 @@ export const schemaDenormalization = defineAnalyzer({
         `CREATE MATERIALIZED VIEW ${quoteIdent(mvName)} AS SELECT p.${quoteIdent(p.counts[0]?.parentKey ?? 'id')} AS id,`,
         ...counters.map((x, i) =>
           x.c.via === null
-            ? `  (SELECT count(*) FROM ${quoteIdent(x.c.child)} c WHERE c.${quoteIdent(x.c.childFk)} = p.${quoteIdent(x.c.parentKey)}) AS ${quoteIdent(x.c.name)}${i === counters.length - 1 ? '' : ','}`
-            : `  (SELECT count(*) FROM ${quoteIdent(x.c.child)} c JOIN ${quoteIdent(x.c.via.table)} v ON v.${quoteIdent(x.c.via.key)} = c.${quoteIdent(x.c.childFk)} WHERE v.${quoteIdent(x.c.via.fk)} = p.${quoteIdent(x.c.parentKey)}) AS ${quoteIdent(x.c.name)}${i === counters.length - 1 ? '' : ','}`,
+            ? `  (SELECT ${aggregateSql(x.c, 'c')} FROM ${quoteIdent(x.c.child)} c WHERE c.${quoteIdent(x.c.childFk)} = p.${quoteIdent(x.c.parentKey)}) AS ${quoteIdent(x.c.name)}${i === counters.length - 1 ? '' : ','}`
+            : `  (SELECT ${aggregateSql(x.c, 'c')} FROM ${quoteIdent(x.c.child)} c JOIN ${quoteIdent(x.c.via.table)} v ON v.${quoteIdent(x.c.via.key)} = c.${quoteIdent(x.c.childFk)} WHERE v.${quoteIdent(x.c.via.fk)} = p.${quoteIdent(x.c.parentKey)}) AS ${quoteIdent(x.c.name)}${i === counters.length - 1 ? '' : ','}`,
         ),
         `FROM ${quoteIdent(parent)} p;`,
         `CREATE UNIQUE INDEX ON ${quoteIdent(mvName)} (id); -- required by REFRESH … CONCURRENTLY`,
@@ -96,7 +101,7 @@ export const schemaDenormalization = defineAnalyzer({
           statement: (s.sample ?? s.text).slice(0, 300),
           callsPerSecond: round(callsPerSecond, 1),
           tablesJoined: [...p.tables],
-          counts: counters.map((x) => ({ counter: `${x.c.parent}.${x.c.name}`, counts: x.c.child, via: x.c.via?.table ?? null, form: x.c.form, childRows: Math.round(x.childRows), childWritesPerSecond: round(x.childWrites, 1) })),
+          counts: counters.map((x) => ({ counter: `${x.c.parent}.${x.c.name}`, aggregate: x.c.aggregate === 'sum' ? `sum(${x.c.child}.${x.c.valueColumn ?? '?'})` : 'count', counts: x.c.child, via: x.c.via?.table ?? null, form: x.c.form, childRows: Math.round(x.childRows), childWritesPerSecond: round(x.childWrites, 1) })),
           childRowsCountedPerRead: round(rowsCountedPerRead, 1),
           extraParentUpdatesPerSecond: round(extraUpdates, 1),
         },
