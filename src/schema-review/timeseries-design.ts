@@ -5,6 +5,8 @@ export interface TimeSeriesInput {
   readonly timeColumn: string;
   /** series key (sensor, device, user…) */
   readonly seriesColumn: string;
+  /** measurement column aggregated by the rollups and checked by alerts (default value) */
+  readonly valueColumn?: string | null;
   readonly rowsPerMinute: number;
   readonly retentionDays: number;
   /** bytes of user data per row before alignment; default: int4 series + timestamptz + float8 value */
@@ -33,6 +35,7 @@ export interface StorageEstimate {
 }
 
 export interface TimeSeriesDesign {
+  readonly table: string;
   readonly interval: 'day' | 'week' | 'month';
   readonly partitions: number;
   readonly estimate: StorageEstimate;
@@ -131,12 +134,14 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     `SELECT cron.schedule('partman-maintenance', '*/30 * * * *', $$CALL partman.run_maintenance_proc()$$);`,
     `-- without pg_partman: a pg_cron job that runs CREATE TABLE … PARTITION OF for the next ${interval} and DROPs the partition older than ${input.retentionDays} days`,
   ].join('\n');
+  // no measurement column (an event log): the rollups keep counts only
+  const vc = input.valueColumn === null ? 'NULL::double precision' : quoteIdent(input.valueColumn ?? 'value');
   const rollupSql = [
-    `CREATE TABLE ${t}_hourly (${sc} integer NOT NULL, bucket timestamptz NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
-    `CREATE TABLE ${t}_daily (${sc} integer NOT NULL, bucket date NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
+    `CREATE TABLE ${t}_hourly (${sc} bigint NOT NULL, bucket timestamptz NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
+    `CREATE TABLE ${t}_daily (${sc} bigint NOT NULL, bucket date NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
     `-- every hour at :05, aggregate the previous hour (idempotent: re-running overwrites)`,
     `SELECT cron.schedule('${bare}-hourly', '5 * * * *', $$`,
-    `  INSERT INTO ${t}_hourly SELECT ${sc}, date_trunc('hour', ${tc}), count(*), min(value), max(value), sum(value)`,
+    `  INSERT INTO ${t}_hourly SELECT ${sc}, date_trunc('hour', ${tc}), count(*), min(${vc}), max(${vc}), sum(${vc})`,
     `  FROM ${t} WHERE ${tc} >= date_trunc('hour', now()) - interval '1 hour' AND ${tc} < date_trunc('hour', now())`,
     `  GROUP BY 1, 2 ON CONFLICT (${sc}, bucket) DO UPDATE SET n = EXCLUDED.n, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum$$);`,
     `SELECT cron.schedule('${bare}-daily', '15 0 * * *', $$`,
@@ -146,10 +151,10 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     `-- daily aggregates read ${t}_daily (${formatCount(series * input.retentionDays)} rows in total); monthly trends aggregate it further`,
   ].join('\n');
   const alertingSql = [
-    `CREATE TABLE ${t}_thresholds (${sc} integer PRIMARY KEY, max_value double precision, min_value double precision);`,
+    `CREATE TABLE ${t}_thresholds (${sc} bigint PRIMARY KEY, max_value double precision, min_value double precision);`,
     `-- every minute: breaches in the last minute, served by the (${input.seriesColumn}, ${input.timeColumn}) index of the newest partition only`,
-    `SELECT r.${sc}, r.${tc}, r.value FROM ${t} r JOIN ${t}_thresholds th USING (${sc})`,
-    `WHERE r.${tc} >= now() - interval '1 minute' AND (r.value > th.max_value OR r.value < th.min_value);`,
+    `SELECT r.${sc}, r.${tc}, r.${vc} FROM ${t} r JOIN ${t}_thresholds th USING (${sc})`,
+    `WHERE r.${tc} >= now() - interval '1 minute' AND (r.${vc} > th.max_value OR r.${vc} < th.min_value);`,
   ].join('\n');
 
   const timescaleCompressedBytes = totalBytes / 12;
@@ -195,7 +200,7 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     `rollups: hourly ${formatBytes(hourlyRollupBytes)}, daily ${formatBytes(dailyRollupBytes)} for the whole retention`,
     `engine: ${choice}${choice === 'timescaledb' ? ` (compressed ~${formatBytes(timescaleCompressedBytes)})` : ''}; ClickHouse ~${formatBytes(clickhouseBytes)}`,
   ];
-  return { interval, partitions, estimate: e, schemaSql, partitionSql, scheduleSql, rollupSql, alertingSql, engine: { choice, reasons, alternatives }, summaryLines };
+  return { table: input.table, interval, partitions, estimate: e, schemaSql, partitionSql, scheduleSql, rollupSql, alertingSql, engine: { choice, reasons, alternatives }, summaryLines };
 }
 
 /** "2y", "18m", "90d", "12w", "730" (days) → days. */

@@ -164,6 +164,34 @@ describe('db-optimize schema --timeseries', () => {
   });
 });
 
+describe('db-optimize schema --ddl with rate flags', () => {
+  it('designs the time series from a DDL table: its columns, its row width, and SQL that runs', async () => {
+    const r = await schemaJson(['--ddl', fixture('sensors.sql'), '--timeseries', '--table', 'sensor_readings', '--rows-per-minute', '10000', '--retention', '2y']);
+    const f = r.findings.find((x) => x.rule === 'schema-time-series');
+    expect(f?.target.relation).toBe('public.sensor_readings');
+    // int4 + (pad) timestamptz + real + real = 24 data bytes
+    expect(r.schemaReview.timeseries?.estimate.bytesPerRow).toBeCloseTo(52.2, 0);
+    const d = await createTestDatabase('schema_ts_ddl');
+    try {
+      await d.exec('CREATE TABLE sensors (id integer PRIMARY KEY, name text NOT NULL)');
+      await runScript(d, f?.fix?.content ?? '');
+      const steps = f?.nextSteps ?? [];
+      // partitions and the rollup/alert statements (pg_cron bodies run directly) against the new table
+      await runScript(d, (steps[0] ?? '').split('\n').filter((l) => l.startsWith('CREATE TABLE')).join('\n'));
+      // the first partition starts today (UTC), as the CLI computed it
+      const at = `${new Date().toISOString().slice(0, 10)}T01:30:00Z`;
+      await d.exec(`INSERT INTO sensor_readings SELECT g % 10, '${at}', g, g FROM generate_series(1, 100) g`);
+      const rollup = (steps[2] ?? '').split('\n');
+      await runScript(d, rollup.filter((l) => l.startsWith('CREATE TABLE')).join('\n'));
+      const hourly = /\$\$\n([\s\S]*?)\$\$\);/.exec(rollup.join('\n'))?.[1] ?? '';
+      await d.exec(hourly.replace("date_trunc('hour', now()) - interval '1 hour'", `timestamptz '${at}' - interval '1 hour'`).replace("< date_trunc('hour', now())", `< timestamptz '${at}' + interval '1 hour'`));
+      expect(Number((await d.exec('SELECT sum(n) AS n FROM sensor_readings_hourly')).rows[0]?.n)).toBe(100);
+    } finally {
+      await d.drop();
+    }
+  });
+});
+
 describe('db-optimize schema --db', () => {
   it('finds type, key and normalization problems on live data and verifies them there', async () => {
     const r = await schemaJson(['--db', t.url, '--set', 'schema-time-series.minRows=50000']);

@@ -5,7 +5,7 @@ import { DbOptimizeError, isDbOptimizeError } from '../../errors/index.ts';
 import type { Finding, ReportSection, Snapshot, Workload } from '../../model/index.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
 import { initSqlParser } from '../../sql/index.ts';
-import { formatBytes, formatCount } from '../../analyzers/format.ts';
+import { formatBytes, formatCount, quoteIdent } from '../../analyzers/format.ts';
 import { DDL_UNKNOWNS, snapshotFromDdlFiles } from '../../schema-review/ddl-snapshot.ts';
 import { SCHEMA_ANALYZERS } from '../../schema-review/schema-analyzers.ts';
 import { parseRetention, timeSeriesDesign } from '../../schema-review/timeseries-design.ts';
@@ -24,8 +24,8 @@ function listValues(ctx: CommandContext, name: string): string[] {
 
 interface TimeSeriesRequest {
   readonly table: string;
-  readonly timeColumn: string;
-  readonly seriesColumn: string;
+  readonly timeColumn: string | null;
+  readonly seriesColumn: string | null;
   readonly rowsPerMinute: number;
   readonly retentionDays: number;
   readonly series: number | null;
@@ -47,8 +47,8 @@ function timeSeriesRequest(ctx: CommandContext): TimeSeriesRequest | null {
   const series = numberOption(ctx, 'series', { min: 1, integer: true }) ?? null;
   return {
     table: option(ctx, 'table') ?? 'sensor_readings',
-    timeColumn: option(ctx, 'time-column') ?? 'recorded_at',
-    seriesColumn: option(ctx, 'series-column') ?? 'sensor_id',
+    timeColumn: option(ctx, 'time-column') ?? null,
+    seriesColumn: option(ctx, 'series-column') ?? null,
     rowsPerMinute: perMinute ?? (perSecond ?? 0) * 60,
     retentionDays,
     series,
@@ -56,12 +56,43 @@ function timeSeriesRequest(ctx: CommandContext): TimeSeriesRequest | null {
   };
 }
 
+const TYPE_BYTES: Readonly<Record<string, number>> = {
+  smallint: 2,
+  integer: 4,
+  bigint: 8,
+  real: 4,
+  'double precision': 8,
+  boolean: 1,
+  date: 4,
+  'timestamp with time zone': 8,
+  'timestamp without time zone': 8,
+  uuid: 16,
+};
+
+/** Columns and data width of an existing table for the time-series design (widths of variable types are estimates). */
+function tableShape(snapshot: Snapshot | null, ts: TimeSeriesRequest): { table: string; columnsDdl: string[]; dataBytes: number; timeColumn: string | null; seriesColumn: string | null; valueColumn: string | null } | null {
+  const t = snapshot?.tables.find((x) => x.qualifiedName === ts.table || x.name === ts.table);
+  if (t === undefined) return null;
+  const columnsDdl = t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
+  // align each column to its own width, as the heap does (8 for 8-byte types, 4 for int/date, 1 for bool)
+  let bytes = 0;
+  for (const c of t.columns) {
+    const w = c.stats?.avgWidth ?? TYPE_BYTES[c.type] ?? (c.type.startsWith('numeric') ? 12 : c.type === 'jsonb' || c.type === 'json' ? 64 : 16);
+    const align = w >= 8 ? 8 : w >= 4 ? 4 : 1;
+    bytes = Math.ceil(bytes / align) * align + w;
+  }
+  const time = t.columns.find((c) => c.type.startsWith('timestamp') || c.type === 'date')?.name ?? null;
+  const series = t.columns.find((c) => c.name !== 'id' && /_id$/.test(c.name))?.name ?? null;
+  const value = t.columns.find((c) => c.name !== series && c.name !== 'id' && /^(real|double precision|numeric|integer|bigint|smallint)/.test(c.type))?.name ?? null;
+  return { table: t.qualifiedName, columnsDdl, dataBytes: bytes, timeColumn: time, seriesColumn: series, valueColumn: value };
+}
+
 function timeSeriesFinding(d: TimeSeriesDesign, r: TimeSeriesRequest): Finding {
   return {
     rule: 'schema-time-series',
     severity: 'info',
-    title: `Time-series design for ${r.table}: ${formatCount(d.estimate.totalRows)} rows, ~${formatBytes(d.estimate.totalBytes)} in PostgreSQL; ${d.partitions} partitions of 1 ${d.interval}; engine: ${d.engine.choice}`,
-    target: { kind: 'table', relation: r.table },
+    title: `Time-series design for ${d.table}: ${formatCount(d.estimate.totalRows)} rows, ~${formatBytes(d.estimate.totalBytes)} in PostgreSQL; ${d.partitions} partitions of 1 ${d.interval}; engine: ${d.engine.choice}`,
+    target: { kind: 'table', relation: d.table },
     evidence: { rowsPerMinute: r.rowsPerMinute, retentionDays: r.retentionDays, interval: d.interval, partitions: d.partitions, estimate: { ...d.estimate }, engine: d.engine.choice },
     impact: { score: 10, bytes: d.estimate.totalBytes, summary: d.summaryLines.join('; ') },
     description: d.engine.reasons.join('; '),
@@ -156,13 +187,17 @@ export const schemaCommand: Command = {
       }
       let design: TimeSeriesDesign | null = null;
       if (ts !== null) {
+        // a table of the same name in the DDL files (or the database) gives the columns and the row width
+        const shape = tableShape(snapshot, ts);
         design = timeSeriesDesign({
-          table: ts.table,
-          timeColumn: ts.timeColumn,
-          seriesColumn: ts.seriesColumn,
+          table: shape?.table ?? ts.table,
+          timeColumn: ts.timeColumn ?? shape?.timeColumn ?? 'recorded_at',
+          seriesColumn: ts.seriesColumn ?? shape?.seriesColumn ?? 'sensor_id',
           rowsPerMinute: ts.rowsPerMinute,
           retentionDays: ts.retentionDays,
           startDate: new Date().toISOString().slice(0, 10),
+          ...(shape === null ? {} : { columnsDdl: shape.columnsDdl, dataBytes: shape.dataBytes }),
+          ...(shape?.valueColumn == null ? {} : { valueColumn: shape.valueColumn }),
           ...(ts.rowBytes === null ? {} : { dataBytes: ts.rowBytes }),
           ...(ts.series === null ? {} : { series: ts.series }),
           extensions: snapshot?.extensions.filter((e) => e.installedVersion !== null).map((e) => e.name) ?? [],

@@ -39,7 +39,9 @@ export const schemaTimeSeries = defineAnalyzer({
       const rowsPerMinute = window > 0 && ins > 0 ? (ins / window) * 60 : spanDays !== null ? rows / (spanDays * 1440) : rows / (options.retentionDays * 1440);
       const dataBytes = t.columns.reduce((sum, c) => sum + (c.stats?.avgWidth ?? 8), 0);
       const series = t.columns.find((c) => isIdColumn(c.name) && c.name !== 'id')?.name ?? t.columns.find((c) => c.name !== time.name)?.name ?? 'id';
+      const value = t.columns.find((c) => c.name !== series && !isIdColumn(c.name) && /^(real|double precision|numeric|integer|bigint|smallint)/.test(c.type))?.name ?? null;
       const design = timeSeriesDesign({
+        valueColumn: value,
         table: t.qualifiedName,
         timeColumn: time.name,
         seriesColumn: series,
