@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportSchemaErrors } from '../helpers/report-schema.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { adminUrl } from '../helpers/test-database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dbo-lint-'));
 const bad = join(dir, '001_add_tier.sql');
@@ -56,6 +57,13 @@ describe('db-optimize migrate lint', () => {
     const old = await runCli(['migrate', 'lint', v10, '--pg-version', '10', '--format', 'json']);
     expect(old.code).toBe(1);
     expect(old.stdout).toMatch(/PostgreSQL 10/);
+  });
+
+  it('takes the PostgreSQL version from --db when no --pg-version is given', async () => {
+    const r = await runCli(['migrate', 'lint', good, '--db', adminUrl(), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { lint: { pgVersion: number } };
+    expect(report.lint.pgVersion).toBeGreaterThanOrEqual(14);
   });
 
   it('reports an unparsable migration with its position and exit 2, unknown flags and rules with exit 2', async () => {

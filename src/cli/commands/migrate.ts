@@ -73,7 +73,18 @@ async function runLint(ctx: CommandContext, files: readonly string[]): Promise<n
   if (files.length === 0) throw new DbOptimizeError('E_USAGE', 'usage', 'migrate lint needs at least one migration file or directory', { hint: 'db-optimize migrate lint migrations/*.sql' });
   const cfg = migrateConfig(ctx);
   const cfgVersion = cfg.pgVersion === undefined ? undefined : String(cfg.pgVersion as string | number);
-  const pgVersion = pgVersionOption(ctx, cfgVersion === undefined ? DEFAULT_PG : Number.parseInt(cfgVersion, 10));
+  let fallback = cfgVersion === undefined ? DEFAULT_PG : Number.parseInt(cfgVersion, 10);
+  if (option(ctx, 'pg-version') === undefined && option(ctx, 'db') !== undefined) {
+    // lint for the server the migrations will run on
+    const db = await connect(ctx);
+    try {
+      const [row] = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+      fallback = Math.floor(Number(row?.v ?? '0') / 10_000) || fallback;
+    } finally {
+      await db.close();
+    }
+  }
+  const pgVersion = pgVersionOption(ctx, fallback);
   const exclude = listOption(ctx, 'exclude', 'exclude');
   for (const e of exclude) {
     if (resolveRuleName(e).length === 0) throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--exclude: unknown rule "${e}"`, { hint: 'rule ids are listed in src/migrate/lint/README.md (squawk names work too)' });
@@ -274,7 +285,7 @@ export const migrateCommand: Command = {
     'change-type': { type: 'string', valueName: 'T.COL', description: 'plan: change a column type by expand/contract' },
     'set-not-null': { type: 'string', valueName: 'T.COL', description: 'plan: SET NOT NULL via CHECK … NOT VALID + VALIDATE' },
     rename: { type: 'string', valueName: 'T[.COL]', description: 'plan: rename a column (expand/contract) or a table (with a compatibility view)' },
-    'pg-version': { type: 'string', valueName: 'N', description: 'PostgreSQL major version to plan/lint for (default: the server with --db, else 17)' },
+    'pg-version': { type: 'string', valueName: 'N', description: 'PostgreSQL major version to plan/lint for (default: the server of --db, else 17)' },
     'migration-format': { type: 'string', valueName: 'FMT', description: 'plan files: sql (default), alembic, knex, prisma, drizzle' },
     'out-dir': { type: 'string', valueName: 'DIR', description: 'plan: write the migration files there' },
     apply: { type: 'boolean', description: 'plan: run the plan against --db (read-write; explicit); stops before a manual (deploy) step' },
