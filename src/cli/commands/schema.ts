@@ -168,7 +168,8 @@ export const schemaCommand: Command = {
       if (ddlFiles.length > 0) {
         snapshot = await snapshotFromDdlFiles(ddlFiles, pgVersion);
         source = 'ddl';
-        sections.push({ id: 'unknown-without-data', title: 'Not known from DDL alone', lines: DDL_UNKNOWNS.map((u) => `- ${u}`) });
+        const unknowns = DDL_UNKNOWNS.filter((u) => workloadFile === undefined || !u.startsWith('the workload'));
+        sections.push({ id: 'unknown-without-data', title: 'Not known from DDL alone', lines: wrapSqlLines(unknowns.map((u) => `- ${u}`)) });
       } else if (wantsSchema) {
         db = await connect(ctx);
         snapshot = await collectSnapshot(db, { showLiterals: flag(ctx, 'show-literals') });
