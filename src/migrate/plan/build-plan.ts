@@ -297,7 +297,7 @@ export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
           title: 'Keep the new column in sync on every insert and update',
           sql:
             `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${tmp} := ${convNew};\n  RETURN NEW;\nEND $$;\n` +
-            `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE OF ${col} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+            `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE OF ${col} ON ${table} FOR EACH ROW EXECUTE ${pg >= 11 ? 'FUNCTION' : 'PROCEDURE'} ${fn}();`,
           lock: 'SHARE ROW EXCLUSIVE (instant)',
           duration: 'metadata',
           rollback: `DROP TRIGGER IF EXISTS ${fn} ON ${table};\nDROP FUNCTION IF EXISTS ${fn}();`,
@@ -383,7 +383,7 @@ export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
           sql:
             // old code writes the old name, new code the new one: copy whichever was written to the other
             `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF NEW.${neu} IS NULL THEN NEW.${neu} := NEW.${col}; ELSE NEW.${col} := NEW.${neu}; END IF;\n  ELSIF NEW.${neu} IS DISTINCT FROM OLD.${neu} THEN NEW.${col} := NEW.${neu};\n  ELSE NEW.${neu} := NEW.${col}; END IF;\n  RETURN NEW;\nEND $$;\n` +
-            `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+            `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE ${pg >= 11 ? 'FUNCTION' : 'PROCEDURE'} ${fn}();`,
           lock: 'SHARE ROW EXCLUSIVE (instant)',
           duration: 'metadata',
           rollback: `DROP TRIGGER IF EXISTS ${fn} ON ${table};\nDROP FUNCTION IF EXISTS ${fn}();`,

@@ -7,7 +7,7 @@ import { formatCount, quoteIdent, round } from '../../format.ts';
 
 const perSecond = (callsPerDay: number): number => callsPerDay / 86_400;
 
-function counterTrigger(c: CountPerRead): string {
+function counterTrigger(c: CountPerRead, pg: number): string {
   const fn = quoteIdent(`${c.child}_${c.name}_counter`);
   const target = (row: 'NEW' | 'OLD'): string =>
     c.via === null ? `${row}.${quoteIdent(c.childFk)}` : `(SELECT ${quoteIdent(c.via.fk)} FROM ${quoteIdent(c.via.table)} WHERE ${quoteIdent(c.via.key)} = ${row}.${quoteIdent(c.childFk)})`;
@@ -22,7 +22,7 @@ function counterTrigger(c: CountPerRead): string {
     `  IF TG_OP IN ('DELETE', 'UPDATE') THEN ${upd('-', 'OLD')} END IF;`,
     '  RETURN NULL;',
     'END $$;',
-    `CREATE TRIGGER ${fn} AFTER INSERT OR DELETE OR UPDATE OF ${watched} ON ${quoteIdent(c.child)} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+    `CREATE TRIGGER ${fn} AFTER INSERT OR DELETE OR UPDATE OF ${watched} ON ${quoteIdent(c.child)} FOR EACH ROW EXECUTE ${pg >= 11 ? 'FUNCTION' : 'PROCEDURE'} ${fn}();`,
   ].join('\n');
 }
 
@@ -75,7 +75,7 @@ export const schemaDenormalization = defineAnalyzer({
       }, 0);
       const extraUpdates = counters.reduce((sum, x) => sum + x.childWrites, 0);
       const ddl = counters.map((x) => `ALTER TABLE ${quoteIdent(x.c.parent)} ADD COLUMN IF NOT EXISTS ${quoteIdent(x.c.name)} ${x.c.aggregate === 'sum' ? 'numeric' : 'bigint'} NOT NULL DEFAULT 0; -- metadata only on 11+`).join('\n');
-      const triggers = counters.map((x) => counterTrigger(x.c)).join('\n\n');
+      const triggers = counters.map((x) => counterTrigger(x.c, snapshot.server.major)).join('\n\n');
       const fills = counters.map((x) => backfill(x.c)).join('\n');
       const parent = p.counts[0]?.parent ?? '?';
       const mvName = `${parent}_counts`;
