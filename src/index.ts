@@ -47,3 +47,14 @@ export { generatePgbouncerConfig } from './pgbouncer/generate-pgbouncer-config.t
 export type { PgbouncerInput, PgbouncerPlan } from './pgbouncer/generate-pgbouncer-config.ts';
 export { scanTransactionPooling } from './pgbouncer/scan-transaction-pooling.ts';
 export type { Breaker, BreakerKind, ScannedStatement } from './pgbouncer/scan-transaction-pooling.ts';
+export { lintMigration } from './migrate/lint/lint-migration.ts';
+export type { LintOptions, LintResult, LintViolation } from './migrate/lint/lint-migration.ts';
+export { LINT_RULES } from './migrate/lint/lint-rules.ts';
+export { buildPlan } from './migrate/plan/build-plan.ts';
+export { parseChange } from './migrate/plan/parse-change.ts';
+export { applyPlan } from './migrate/plan/apply-plan.ts';
+export { renderPlanFiles } from './migrate/plan/plan-formats.ts';
+export type { MigrationPlan, PlanStep } from './migrate/plan/plan-types.ts';
+export { snapshotFromDdl } from './schema-review/ddl-snapshot.ts';
+export { timeSeriesDesign } from './schema-review/timeseries-design.ts';
+export { verifySchemaFindings } from './schema-review/verify-schema-findings.ts';

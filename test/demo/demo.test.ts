@@ -20,7 +20,7 @@ interface DemoReport {
 
 describe('db-optimize demo', () => {
   it('builds the seed scenarios, replays the workload and reports the planted problems', async () => {
-    const r = await runCli(['demo', '--scale', '0.02', '--fresh', '--data-dir', dataDir, '--format', 'json']);
+    const r = await runCli(['demo', '--scale', '0.02', '--fresh', '--data-dir', dataDir, '--format', 'json', '--set', 'top-statements.limit=30', '--set', 'top-statements.minShare=0']);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as DemoReport;

@@ -3,11 +3,13 @@ import { configCommand } from './config.ts';
 import { demoCommand } from './demo.ts';
 import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
+import { migrateCommand } from './migrate.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
 import { poolCommand } from './pool.ts';
 import { profileCommand } from './profile.ts';
 import { queryCommand } from './query.ts';
+import { schemaCommand } from './schema.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -17,6 +19,8 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   queryCommand,
   n1Command,
+  schemaCommand,
+  migrateCommand,
   configCommand,
   poolCommand,
   pgbouncerCommand,

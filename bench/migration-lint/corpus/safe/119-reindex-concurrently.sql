@@ -1,0 +1,3 @@
+SET lock_timeout = '1s';
+SET statement_timeout = '5s';
+REINDEX INDEX CONCURRENTLY orders_user_id_idx;
