@@ -1,0 +1,141 @@
+import type { Ast, FromTable } from '../../ast.ts';
+import { clone, columnRef, conjuncts, andOf, fromTable, funcName, isSimpleSelect, isStar, mkColumnRef, mkOp, mkStarRef, opName, plainFromTables, refsTo, replaceNodes, sqlOf } from '../../ast.ts';
+import { defineRule, fact, statementFact } from '../../rule.ts';
+import type { Precondition, RuleOutcome } from '../../rule.ts';
+
+const COMPARISONS = new Set(['<', '>', '<=', '>=', '=', '<>']);
+/** aggregates that return NULL on an empty group: a missing group and a NULL aggregate both fail a comparison */
+const NULL_ON_EMPTY = new Set(['avg', 'sum', 'min', 'max']);
+
+interface Match {
+  readonly conjunct: Ast;
+  readonly sublinkSide: 'lexpr' | 'rexpr';
+  readonly inner: FromTable;
+  readonly innerSelect: Ast;
+  readonly innerKey: Ast;
+  readonly outerKey: Ast;
+  readonly outer: FromTable;
+  readonly rest: Ast[];
+  readonly agg: string;
+}
+
+function matchConjunct(c: Ast, outerTables: readonly FromTable[]): Match | string | null {
+  const op = opName(c);
+  if (op === null || !COMPARISONS.has(op)) return null;
+  const e = c.A_Expr;
+  const side: 'lexpr' | 'rexpr' | null = e.rexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK' ? 'rexpr' : e.lexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK' ? 'lexpr' : null;
+  if (side === null) return null;
+  const sub = e[side].SubLink.subselect?.SelectStmt;
+  if (!isSimpleSelect(sub) || sub.groupClause !== undefined || sub.havingClause !== undefined || sub.limitCount !== undefined || sub.distinctClause !== undefined || sub.withClause !== undefined) return null;
+  const from = plainFromTables(sub);
+  if (from === null || from.length !== 1) return null;
+  const inner = from[0] as FromTable;
+  const targets = sub.targetList ?? [];
+  const val = targets[0]?.ResTarget?.val;
+  const agg = funcName(val);
+  if (targets.length !== 1 || agg === null || val.FuncCall.over !== undefined) return null;
+  if (!NULL_ON_EMPTY.has(agg)) return agg === 'count' ? `${agg}() returns 0, not NULL, for a group with no rows: a join would drop outer rows the subquery keeps` : null;
+  const outerRefs = new Set(outerTables.map((t) => t.ref).filter((r) => r !== inner.ref));
+  if (refsTo(val, outerRefs).length > 0) return 'the aggregate argument refers to the outer query';
+  let key: { innerKey: Ast; outerKey: Ast; outer: FromTable } | null = null;
+  const rest: Ast[] = [];
+  for (const w of conjuncts(sub.whereClause)) {
+    if (refsTo(w, outerRefs).length === 0) {
+      rest.push(w);
+      continue;
+    }
+    if (key !== null || opName(w) !== '=') return 'the subquery is correlated by more than one equality';
+    const l = columnRef(w.A_Expr.lexpr);
+    const r = columnRef(w.A_Expr.rexpr);
+    if (l === null || r === null) return 'the correlation is not a column = column equality';
+    const lOuter = l.length === 2 && outerRefs.has(l[0] ?? '');
+    const rOuter = r.length === 2 && outerRefs.has(r[0] ?? '');
+    if (lOuter === rOuter) return 'the correlation is not between an inner and an outer column';
+    const outerParts = lOuter ? l : r;
+    const innerNode = lOuter ? w.A_Expr.rexpr : w.A_Expr.lexpr;
+    const innerParts = lOuter ? r : l;
+    if (innerParts.length === 2 && innerParts[0] !== inner.ref) return 'the correlation does not use the inner table';
+    const outer = outerTables.find((t) => t.ref === outerParts[0]);
+    if (outer === undefined) return null;
+    key = { innerKey: innerNode, outerKey: lOuter ? w.A_Expr.lexpr : w.A_Expr.rexpr, outer };
+  }
+  if (key === null) return null;
+  return { conjunct: c, sublinkSide: side, inner, innerSelect: sub, rest, agg, ...key };
+}
+
+export const correlatedSubqueryAggregate = defineRule({
+  id: 'correlated-subquery-aggregate',
+  title: 'Correlated aggregate subquery → join with a grouped derived table',
+  description:
+    'A scalar subquery such as (SELECT avg(x) FROM t WHERE t.k = outer.k) is re-run for every outer row. Grouping t by k once and joining on k computes every aggregate in one pass.',
+  apply({ stmt, facts }) {
+    const select = stmt.SelectStmt;
+    if (!isSimpleSelect(select)) return [];
+    const outerTables = plainFromTables(select);
+    if (outerTables === null) return [];
+    const out: RuleOutcome[] = [];
+    for (const c of conjuncts(select.whereClause)) {
+      const m = matchConjunct(c, outerTables);
+      if (m === null) continue;
+      if (typeof m === 'string') {
+        out.push({ kind: 'rejected', rule: this.id, reason: m, preconditions: [] });
+        continue;
+      }
+      const used = new Set(outerTables.map((t) => t.ref));
+      let alias = `${m.inner.name}_${m.agg}`;
+      for (let i = 2; used.has(alias); i++) alias = `${m.inner.name}_${m.agg}${i}`;
+      const keyName = columnRef(m.innerKey)?.at(-1) ?? 'key';
+      const aggName = `${m.agg}_${columnRef(m.innerSelect.targetList[0].ResTarget.val.FuncCall.args?.[0])?.at(-1) ?? 'value'}`;
+      const derived: Ast = {
+        SelectStmt: {
+          targetList: [
+            { ResTarget: { val: clone(m.innerKey) } },
+            { ResTarget: { name: aggName, val: clone(m.innerSelect.targetList[0].ResTarget.val) } },
+          ],
+          fromClause: clone(m.innerSelect.fromClause),
+          ...(m.rest.length > 0 ? { whereClause: andOf(clone(m.rest)) } : {}),
+          groupClause: [clone(m.innerKey)],
+          limitOption: 'LIMIT_OPTION_DEFAULT',
+          op: 'SETOP_NONE',
+        },
+      };
+      const rewritten = clone(select);
+      // stars expand to the original FROM items only, never to the derived table's columns
+      rewritten.targetList = rewritten.targetList.flatMap((t: Ast) =>
+        isStar(t.ResTarget?.val) && (columnRef(t.ResTarget.val) ?? []).length === 0 && t.ResTarget.val.ColumnRef.fields.length === 1
+          ? outerTables.map((ot) => ({ ResTarget: { val: mkStarRef(ot.ref) } }))
+          : [t],
+      );
+      const joinQual = mkOp('=', mkColumnRef([alias, keyName]), clone(m.outerKey));
+      rewritten.fromClause = rewritten.fromClause.map((item: Ast) =>
+        fromTable(item)?.ref === m.outer.ref
+          ? { JoinExpr: { jointype: 'JOIN_INNER', larg: item, rarg: { RangeSubselect: { subquery: derived, alias: { aliasname: alias } } }, quals: joinQual } }
+          : item,
+      );
+      const target = JSON.stringify(m.conjunct);
+      rewritten.whereClause = replaceNodes(rewritten.whereClause, (n) => {
+        if (JSON.stringify(n) !== target) return undefined;
+        const copy = clone(n);
+        copy.A_Expr[m.sublinkSide] = mkColumnRef([alias, aggName]);
+        return copy;
+      });
+      const innerTable = facts?.table(m.inner.schema, m.inner.name);
+      const preconditions: Precondition[] = [
+        statementFact(`${m.agg}() is NULL on an empty group and the comparison is a top-level WHERE condition, so outer rows without a group are filtered either way`),
+        statementFact(`the derived table has one row per ${keyName} (GROUP BY), so the join cannot duplicate outer rows`),
+        fact(facts, `${m.inner.name} exists in the catalog`, () => innerTable !== undefined),
+      ];
+      out.push({
+        kind: 'candidate',
+        rule: this.id,
+        title: `${m.agg}() subquery on ${m.inner.name} re-run per row → one grouped pass joined on ${keyName}`,
+        explanation: `The subquery ${sqlOf(m.conjunct.A_Expr[m.sublinkSide])} runs once per outer row (a SubPlan). Grouping ${m.inner.name} by ${keyName} once and joining the result computes every ${m.agg}() in a single pass.`,
+        semantics: 'equivalent',
+        severity: 'warning',
+        after: sqlOf({ SelectStmt: rewritten }),
+        preconditions,
+      });
+    }
+    return out;
+  },
+});
