@@ -37,6 +37,8 @@ export interface RewriteCandidate {
   readonly compareOriginal?: string;
   /** keyset pagination: a query on the original returning the values of the rewrite's $n parameters */
   readonly probe?: string;
+  /** what "cheaper" means for this rule: planner cost (default) or the bytes per row sent (plan width) */
+  readonly benefit?: 'cost' | 'width';
   /** application-side equivalents (ORMs) */
   readonly codeHints?: readonly string[];
 }

@@ -40,6 +40,9 @@ export interface Verification {
   readonly executed: boolean;
   readonly costBefore: number | null;
   readonly costAfter: number | null;
+  /** estimated bytes per result row (plan width) */
+  readonly widthBefore?: number;
+  readonly widthAfter?: number;
   readonly timeBeforeMs: number | null;
   readonly timeAfterMs: number | null;
   readonly comparisons: readonly ResultComparison[];
@@ -148,10 +151,10 @@ async function fetchCapped(client: pg.PoolClient, sql: string, params: readonly 
   }
 }
 
-async function planCost(client: pg.PoolClient, sql: string, params: readonly (string | null)[]): Promise<number> {
+async function planCost(client: pg.PoolClient, sql: string, params: readonly (string | null)[]): Promise<{ cost: number; width: number }> {
   const r = await client.query({ text: `EXPLAIN (FORMAT JSON) ${sql}`, values: [...params] });
-  const plan = (r.rows[0] as { 'QUERY PLAN': { Plan: { 'Total Cost': number } }[] })['QUERY PLAN'][0];
-  return plan?.Plan['Total Cost'] ?? Number.NaN;
+  const plan = (r.rows[0] as { 'QUERY PLAN': { Plan: { 'Total Cost': number; 'Plan Width': number } }[] })['QUERY PLAN'][0];
+  return { cost: plan?.Plan['Total Cost'] ?? Number.NaN, width: plan?.Plan['Plan Width'] ?? Number.NaN };
 }
 
 async function measuredMs(client: pg.PoolClient, sql: string, params: readonly (string | null)[]): Promise<number> {
@@ -256,13 +259,15 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
     const first: ParamSet = sets[0] ?? { label: 'none', values: [] };
     let costBefore: number | null = null;
     let costAfter: number | null = null;
+    let widthBefore = Number.NaN;
+    let widthAfter = Number.NaN;
     try {
-      costBefore = await planCost(client, original, beforeValues(first));
+      ({ cost: costBefore, width: widthBefore } = await planCost(client, original, beforeValues(first)));
     } catch (error) {
       return { ...base, status: 'unverified' as const, parses: true, plans: false, reasons: [`the original does not plan: ${describeDbError(error)}`] };
     }
     try {
-      costAfter = await planCost(client, candidate.after as string, afterValues(first));
+      ({ cost: costAfter, width: widthAfter } = await planCost(client, candidate.after as string, afterValues(first)));
     } catch (error) {
       return { ...base, costBefore, status: 'unverified' as const, parses: true, plans: false, reasons: [`the rewrite does not plan: ${describeDbError(error)}`] };
     }
@@ -309,7 +314,9 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       }
     }
     const ratio = options.cheaperRatio ?? 0.98;
-    if (costBefore !== null && costAfter !== null && !(costAfter < costBefore * ratio)) {
+    if (candidate.benefit === 'width') {
+      if (!(widthAfter < widthBefore) || costAfter > costBefore * 1.02) reasons.push(`not cheaper: ${widthBefore} → ${widthAfter} bytes per row, planner cost ${round(costBefore)} → ${round(costAfter)}`);
+    } else if (!(costAfter < costBefore * ratio)) {
       reasons.push(`not cheaper: planner cost ${round(costBefore)} before, ${round(costAfter)} after`);
     }
     if (timeBeforeMs !== null && timeAfterMs !== null && !(timeAfterMs < timeBeforeMs)) {
@@ -329,6 +336,8 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       executed: comparisons.length > 0,
       costBefore: round(costBefore),
       costAfter: round(costAfter),
+      widthBefore,
+      widthAfter,
       timeBeforeMs,
       timeAfterMs,
       comparisons,
