@@ -1,4 +1,5 @@
 import type { Analyzer } from '../engine/analyzer.ts';
+import { queryRewrites } from './optimize/query-rewrites/index.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
 import { duplicateIndexes } from './profile/duplicate-indexes/index.ts';
 import { fkWithoutIndex } from './profile/fk-without-index/index.ts';
@@ -14,6 +15,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   unusedIndexes,
   duplicateIndexes,
   fkWithoutIndex,
+  queryRewrites,
 ];
 
 export function analyzerById(id: string): Analyzer | undefined {

@@ -57,7 +57,7 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
   const sections: ReportSection[] = [];
   outcome.rewrites.forEach((r, i) => {
     const lines: string[] = [];
-    lines.push(`rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : ' — same rows, cheaper'}`);
+    lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : ' — same rows, cheaper'}`);
     for (const reason of r.reasons) lines.push(...wrap(`· ${reason}`, width, '  '));
     lines.push('');
     if (r.after !== null) lines.push(...sideBySide(outcome.statement.original, r.after, width));
@@ -77,7 +77,7 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
       }
     }
     for (const hint of r.codeHints ?? []) lines.push(`  ORM: ${hint}`);
-    sections.push({ id: `rewrite-${i + 1}`, title: `Rewrite ${i + 1}: ${r.title}`, lines });
+    sections.push({ id: `rewrite-${i + 1}`, title: `Rewrite ${i + 1} of ${outcome.rewrites.length}: ${r.rule}`, lines });
   });
   if (outcome.rewrites.length === 0) {
     sections.push({ id: 'no-rewrite', title: 'No rewrite', lines: [outcome.statement.noRuleReason ?? 'no rule applies to this statement'] });

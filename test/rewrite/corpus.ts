@@ -110,8 +110,8 @@ export const CORPUS: readonly CorpusEntry[] = [
     id: 'count-gt-one-trap',
     rule: 'count-to-exists',
     kind: 'trap',
-    sql: "SELECT u.id FROM users u WHERE (SELECT count(*) FROM orders o WHERE o.user_id = u.id AND o.status = 'shipped') > 1",
-    naive: "SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.status = 'shipped')",
+    sql: "SELECT u.id FROM users u WHERE (SELECT count(*) FROM orders o WHERE o.user_id = u.id AND o.total > 800) > 1",
+    naive: "SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.total > 800)",
   },
   { id: 'count-column', rule: 'count-to-exists', kind: 'negative', sql: 'SELECT u.id FROM users u WHERE (SELECT count(o.shipping_address_id) FROM orders o WHERE o.user_id = u.id) > 0' },
 

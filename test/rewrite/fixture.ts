@@ -31,7 +31,7 @@ INSERT INTO users (email, name, created_at, is_active, country)
 INSERT INTO orders (user_id, status, created_at, total, shipping_address)
   SELECT 1 + (g * 13) % 500,
          CASE WHEN g % 100 = 0 THEN 'pending' WHEN g % 50 = 1 THEN 'cancelled' WHEN g % 10 = 2 THEN 'shipped' ELSE 'delivered' END,
-         timestamptz '2024-01-01 00:00+00' + g * interval '37 minutes', round(((g * 31) % 500) + 0.99, 2), g || ' Main Street'
+         timestamptz '2024-01-01 00:00+00' + g * interval '37 minutes', round(((g * 31) % 997) + 0.99, 2), g || ' Main Street'
   FROM generate_series(1, 3000) g;
 INSERT INTO events (user_id, event_type, created_at)
   SELECT CASE WHEN g % 7 = 0 THEN NULL ELSE 1 + g % 600 END, (ARRAY['view', 'click', 'buy'])[1 + g % 3],
