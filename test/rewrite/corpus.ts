@@ -16,6 +16,8 @@ export interface CorpusEntry {
   readonly uses?: readonly string[];
   /** the rewrite a careless tool would make; the verifier must find differing rows */
   readonly naive?: string;
+  /** the case's outcome depends on catalog facts: without a snapshot a negative fires (unverified) and a positive may be classed conservatively */
+  readonly needsFacts?: boolean;
   /** positive case that must end "verified" (same rows, cheaper) on the fixture */
   readonly expectVerified?: boolean;
 }
@@ -68,7 +70,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     sql: 'SELECT e.id FROM events e WHERE e.user_id NOT IN (SELECT b.user_id FROM blocked_users b)',
     naive: 'SELECT e.id FROM events e WHERE NOT EXISTS (SELECT 1 FROM blocked_users b WHERE b.user_id = e.user_id)',
   },
-  { id: 'not-in-not-null', rule: 'not-in-to-not-exists', kind: 'positive', sql: 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT b.user_id FROM blocked_users b)' },
+  { id: 'not-in-not-null', rule: 'not-in-to-not-exists', kind: 'positive', sql: 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT b.user_id FROM blocked_users b)', needsFacts: true },
   { id: 'not-in-list', rule: 'not-in-to-not-exists', kind: 'negative', sql: 'SELECT id FROM users WHERE id NOT IN (1, 2)' },
 
   // offset-to-keyset
@@ -95,12 +97,12 @@ export const CORPUS: readonly CorpusEntry[] = [
     naive: "SELECT country FROM users WHERE email = 'user7@example.com' UNION ALL SELECT country FROM users WHERE id = 7",
   },
   { id: 'or-same-column', rule: 'or-to-union-all', kind: 'negative', sql: 'SELECT id FROM users WHERE id = 1 OR id = 2' },
-  { id: 'or-unindexed', rule: 'or-to-union-all', kind: 'negative', sql: "SELECT id FROM users WHERE email = 'user1@example.com' OR name = 'User 2'" },
+  { id: 'or-unindexed', rule: 'or-to-union-all', kind: 'negative', sql: "SELECT id FROM users WHERE email = 'user1@example.com' OR name = 'User 2'" , needsFacts: true },
 
   // select-star-columns
   { id: 'star-uses', rule: 'select-star-columns', kind: 'positive', sql: 'SELECT * FROM users WHERE id < 50', uses: ['id', 'email'] },
   { id: 'star-unknown-use', rule: 'select-star-columns', kind: 'negative', sql: 'SELECT * FROM users WHERE id < 50' },
-  { id: 'star-missing-column', rule: 'select-star-columns', kind: 'negative', sql: 'SELECT * FROM users WHERE id < 50', uses: ['id', 'no_such_column'] },
+  { id: 'star-missing-column', rule: 'select-star-columns', kind: 'negative', sql: 'SELECT * FROM users WHERE id < 50', uses: ['id', 'no_such_column'] , needsFacts: true },
 
   // count-to-exists
   { id: 'count-gt-zero', rule: 'count-to-exists', kind: 'positive', sql: 'SELECT u.id FROM users u WHERE (SELECT count(*) FROM orders o WHERE o.user_id = u.id) > 0', expectVerified: true },
@@ -133,7 +135,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   { id: 'sarg-misaligned', rule: 'sargable-predicate', kind: 'positive', sql: "SELECT id FROM orders WHERE date_trunc('day', created_at) = '2024-01-05 13:00:00+00'" },
   { id: 'sarg-lower', rule: 'sargable-predicate', kind: 'proposal', sql: "SELECT id FROM users WHERE lower(email) = 'user5@example.com'" },
   { id: 'sarg-text-cast', rule: 'sargable-predicate', kind: 'proposal', sql: 'SELECT id FROM payments WHERE amount::numeric > 100' },
-  { id: 'sarg-unindexed', rule: 'sargable-predicate', kind: 'negative', sql: "SELECT id FROM products WHERE date_trunc('day', created_at) = '2024-01-02'" },
+  { id: 'sarg-unindexed', rule: 'sargable-predicate', kind: 'negative', sql: "SELECT id FROM products WHERE date_trunc('day', created_at) = '2024-01-02'" , needsFacts: true },
 
   // leading-wildcard-like
   { id: 'like-leading', rule: 'leading-wildcard-like', kind: 'proposal', sql: "SELECT id FROM users WHERE email LIKE '%example%'" },
@@ -143,7 +145,7 @@ export const CORPUS: readonly CorpusEntry[] = [
 
   // order-by-random
   { id: 'random-sample', rule: 'order-by-random', kind: 'semantics-change', sql: 'SELECT id FROM orders ORDER BY random() LIMIT 5' },
-  { id: 'random-small-table', rule: 'order-by-random', kind: 'negative', sql: 'SELECT id FROM categories ORDER BY random() LIMIT 50' },
+  { id: 'random-small-table', rule: 'order-by-random', kind: 'negative', sql: 'SELECT id FROM categories ORDER BY random() LIMIT 50' , needsFacts: true },
 
   // union-to-union-all
   { id: 'union-disjoint', rule: 'union-to-union-all', kind: 'positive', sql: "SELECT id, status FROM orders WHERE status = 'pending' UNION SELECT id, status FROM orders WHERE status = 'cancelled'" },

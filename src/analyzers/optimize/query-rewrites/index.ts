@@ -41,7 +41,7 @@ export const queryRewrites = defineAnalyzer({
     const facts = schemaFactsFromSnapshot(snapshot);
     const windowSeconds = workload?.windowSeconds ?? null;
     const findings: Finding[] = [];
-    const chosen = [...statements].sort((a, b) => b.totalTimeMs - a.totalTimeMs).filter((s) => total <= 0 || s.totalTimeMs / total >= options.minShare).slice(0, options.limit);
+    const chosen = [...statements].sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls).filter((s) => total <= 0 || s.totalTimeMs / total >= options.minShare).slice(0, options.limit);
     for (const s of chosen) {
       const sql = s.sample ?? s.text;
       let candidates: readonly StaticRewrite[];
