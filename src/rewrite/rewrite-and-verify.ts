@@ -57,17 +57,17 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
   const sections: ReportSection[] = [];
   outcome.rewrites.forEach((r, i) => {
     const lines: string[] = [];
-    lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : ' — same rows, cheaper'}`);
+    lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : r.semantics === 'index-proposal' ? ' — statement unchanged, cheaper with the index (HypoPG)' : ' — same rows, cheaper'}`);
     for (const reason of r.reasons) lines.push(...wrap(`· ${reason}`, width, '  '));
     lines.push('');
     if (r.after !== null) lines.push(...sideBySide(outcome.statement.original, r.after, width));
-    if (r.proposal !== undefined) lines.push('proposed:', ...r.proposal.split('\n').map((l) => `  ${l}`));
+    if (r.proposal !== undefined) lines.push('proposed:', ...r.proposal.split('\n').flatMap((l) => wrap(l, width, '  ')));
     lines.push('', 'preconditions:');
     for (const p of r.preconditions) lines.push(...wrap(`${p.holds === true ? '✓' : p.holds === false ? '✗' : '?'} ${p.fact} [${p.source}]`, width, '  '));
     const v = r.verification;
     if (v !== null) {
       lines.push('', 'evidence:');
-      if (v.costBefore !== null) lines.push(`  planner cost: ${v.costBefore} → ${v.costAfter}`);
+      if (v.costBefore !== null) lines.push(`  ${r.semantics === 'index-proposal' ? 'planner cost with the index created hypothetically (HypoPG)' : 'planner cost'}: ${v.costBefore} → ${v.costAfter}`);
       if (v.timeBeforeMs !== null) lines.push(`  measured (median of 3): ${v.timeBeforeMs} ms → ${v.timeAfterMs} ms`);
       if (v.sample !== null) lines.push(`  compared on a sample: ${v.sample.method}`);
       for (const c of v.comparisons) {
@@ -126,7 +126,12 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
         content: r.afterFormatted ?? r.proposal ?? '',
         safety: r.semantics === 'equivalent' ? 'safe' : 'review',
         verified: r.status === 'verified',
-        verification: r.status === 'verified' ? 'same rows on the database and planned cheaper' : r.reasons.join('; '),
+        verification:
+          r.status !== 'verified'
+            ? r.reasons.join('; ')
+            : r.semantics === 'index-proposal'
+              ? 'statement unchanged; HypoPG planner cost drops with the index'
+              : 'same rows on the database and planned cheaper',
       },
     };
   });

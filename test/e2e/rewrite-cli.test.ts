@@ -195,3 +195,27 @@ describe('db-optimize rewrite', () => {
     expect(json.analyzers?.some((a) => a.id === 'query-rewrites')).toBe(true);
   });
 });
+
+describe('db-optimize rewrite index proposals', () => {
+  it('costs a btree expression index with HypoPG when it is installed, and says why not otherwise', async (ctx) => {
+    const { json } = await rewriteJson(['--db', t.url, "SELECT id FROM users WHERE lower(email) = 'user5@example.com'"]);
+    const r = json.rewrite.rewrites.find((x) => x.rule === 'sargable-predicate');
+    expect(r?.semantics).toBe('index-proposal');
+    if (!t.extensions.has('hypopg')) {
+      if (process.env.DB_OPTIMIZE_REQUIRE_HYPOPG === '1') throw new Error('HypoPG is required (DB_OPTIMIZE_REQUIRE_HYPOPG=1) but not installed');
+      expect(r?.status).toBe('unverified');
+      expect(r?.reasons.join(' ')).toMatch(/HypoPG is not installed/);
+      ctx.skip('HypoPG is not installed on this server: the hypothetical cost cannot be measured');
+      return;
+    }
+    expect(r?.status, JSON.stringify(r?.reasons)).toBe('verified');
+    expect(r?.verification?.costAfter).toBeLessThan(r?.verification?.costBefore ?? 0);
+  });
+
+  it('never verifies a trigram (GIN) proposal: HypoPG does not model it', async () => {
+    const { json } = await rewriteJson(['--db', t.url, "SELECT id FROM users WHERE email LIKE '%example%'"]);
+    const r = json.rewrite.rewrites.find((x) => x.rule === 'leading-wildcard-like');
+    expect(r?.status).toBe('unverified');
+    expect(r?.reasons.join(' ')).toMatch(/does not model GIN/);
+  });
+});

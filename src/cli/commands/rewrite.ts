@@ -6,6 +6,7 @@ import { buildReport, databaseInfo } from '../../render/build-report.ts';
 import { rewriteAndVerify, rewriteFindings, rewriteJson, rewriteSections } from '../../rewrite/rewrite-and-verify.ts';
 import { schemaFactsFromSnapshot } from '../../rewrite/schema-facts.ts';
 import { initSqlParser, parseSql } from '../../sql/index.ts';
+import { HypopgEngine } from '../../whatif/hypopg-engine.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 
@@ -81,12 +82,18 @@ export const rewriteCommand: Command = {
       ctx.logger.info(`connected to ${db.display} (read-only session)`);
       const snapshot = await collectSnapshot(db, { showLiterals: true });
       const facts = schemaFactsFromSnapshot(snapshot);
-      const outcome = await rewriteAndVerify(db, sql, {
-        facts,
-        ruleOptions,
-        origin,
-        verify: { rowCap, analyze: flag(ctx, 'analyze'), ...(samplePercent === undefined ? {} : { samplePercent }) },
-      });
+      const whatIf = await HypopgEngine.open(db).catch(() => null);
+      let outcome;
+      try {
+        outcome = await rewriteAndVerify(db, sql, {
+          facts,
+          ruleOptions,
+          origin,
+          verify: { rowCap, analyze: flag(ctx, 'analyze'), whatIf, ...(samplePercent === undefined ? {} : { samplePercent }) },
+        });
+      } finally {
+        await whatIf?.close();
+      }
       const report = buildReport({
         command: 'rewrite',
         generatedAt,
