@@ -231,3 +231,26 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
   'avg', 'sum', 'min', 'max', 'count', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'json_agg', 'jsonb_agg',
   'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'bit_and', 'bit_or',
 ]);
+
+/**
+ * Qualifies single-name column references of a SELECT's own target list and WHERE with ref, without
+ * entering subqueries (their names belong to them). Used before a rewrite adds a FROM item whose
+ * column names could make an unqualified reference ambiguous.
+ */
+export function qualifyOwnColumns(select: Ast, ref: string): void {
+  const fix = (node: Ast): Ast =>
+    replaceNodes(node, (n) => {
+      // x IN (subquery): x is ours, the subquery's names are its own
+      if (n?.SubLink !== undefined) {
+        if (n.SubLink.testexpr !== undefined) n.SubLink.testexpr = fix(n.SubLink.testexpr);
+        return n;
+      }
+      if (n?.RangeSubselect !== undefined) return n;
+      const parts = columnRef(n);
+      return parts !== null && parts.length === 1 ? mkColumnRef([ref, parts[0] as string]) : undefined;
+    });
+  if (Array.isArray(select.targetList)) {
+    for (const t of select.targetList) if (t.ResTarget?.val !== undefined) t.ResTarget.val = fix(t.ResTarget.val);
+  }
+  if (select.whereClause !== undefined) select.whereClause = fix(select.whereClause);
+}

@@ -41,10 +41,17 @@ export const CORPUS: readonly CorpusEntry[] = [
     sql: 'SELECT u.id FROM users u WHERE 0 = (SELECT count(*) FROM orders o WHERE o.user_id = u.id)',
     naive: 'SELECT u.id FROM users u JOIN (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c ON c.user_id = u.id WHERE c.n = 0',
   },
+  {
+    id: 'csa-unqualified-outer',
+    rule: 'correlated-subquery-aggregate',
+    kind: 'positive',
+    sql: 'SELECT id, price FROM products p WHERE category_id IN (SELECT c.id FROM categories c WHERE c.parent_id = 3) AND price > (SELECT avg(p2.price) FROM products p2 WHERE p2.category_id = p.category_id)',
+  },
   { id: 'csa-uncorrelated', rule: 'correlated-subquery-aggregate', kind: 'negative', sql: 'SELECT id FROM products WHERE price > (SELECT avg(price) FROM products)' },
 
   // in-subquery-to-exists
   { id: 'in-unique-join', rule: 'in-subquery-to-exists', kind: 'positive', sql: 'SELECT p.id, p.name FROM products p WHERE p.category_id IN (SELECT c.id FROM categories c WHERE c.parent_id = 5)' },
+  { id: 'in-unqualified-outer', rule: 'in-subquery-to-exists', kind: 'positive', sql: 'SELECT id, name FROM products p WHERE category_id IN (SELECT c.id FROM categories c WHERE c.parent_id = 5)' },
   {
     id: 'in-duplicates-trap',
     rule: 'in-subquery-to-exists',
@@ -156,6 +163,14 @@ export const CORPUS: readonly CorpusEntry[] = [
     sql: "SELECT user_id FROM orders WHERE status = 'delivered' UNION SELECT user_id FROM orders WHERE status = 'shipped'",
     naive: "SELECT user_id FROM orders WHERE status = 'delivered' UNION ALL SELECT user_id FROM orders WHERE status = 'shipped'",
   },
+  {
+    id: 'union-char-padding-trap',
+    rule: 'union-to-union-all',
+    kind: 'trap',
+    sql: "SELECT id, country FROM users WHERE country = 'US' UNION SELECT id, country FROM users WHERE country = 'US '",
+    naive: "SELECT id, country FROM users WHERE country = 'US' UNION ALL SELECT id, country FROM users WHERE country = 'US '",
+    needsFacts: true,
+  },
   { id: 'union-overlapping', rule: 'union-to-union-all', kind: 'negative', sql: "SELECT id FROM orders WHERE status = 'pending' UNION SELECT id FROM orders WHERE total > 400" },
 
   // in-list-to-any
@@ -168,5 +183,6 @@ export const CORPUS: readonly CorpusEntry[] = [
   { id: 'cte-forced', rule: 'cte-materialization', kind: 'positive', sql: 'WITH o AS MATERIALIZED (SELECT * FROM orders) SELECT o.id FROM o WHERE o.user_id = 42', expectVerified: true },
   { id: 'cte-twice', rule: 'cte-materialization', kind: 'positive', sql: 'WITH big AS (SELECT user_id, total FROM orders) SELECT a.user_id, b.total FROM big a JOIN big b ON a.user_id = b.user_id WHERE a.user_id = 7 AND b.total > 100' },
   { id: 'cte-inlined-already', rule: 'cte-materialization', kind: 'negative', sql: 'WITH o AS (SELECT * FROM orders) SELECT o.id FROM o WHERE o.user_id = 1' },
+  { id: 'cte-limit-ties-trap', rule: 'cte-materialization', kind: 'trap', sql: "WITH t AS MATERIALIZED (SELECT id, status FROM orders ORDER BY status LIMIT 10) SELECT t.id FROM t WHERE t.status = 'cancelled'" },
   { id: 'cte-volatile-trap', rule: 'cte-materialization', kind: 'trap', sql: 'WITH r AS MATERIALIZED (SELECT id, random() AS x FROM orders) SELECT r.id FROM r WHERE r.x < 0.5' },
 ];

@@ -1,5 +1,5 @@
 import type { Ast, FromTable } from '../../ast.ts';
-import { clone, columnRef, conjuncts, andOf, fromTable, funcName, isSimpleSelect, isStar, mkColumnRef, mkOp, mkStarRef, opName, plainFromTables, refsTo, replaceNodes, sqlOf } from '../../ast.ts';
+import { clone, columnRef, conjuncts, andOf, fromTable, funcName, isSimpleSelect, isStar, mkColumnRef, mkOp, mkStarRef, opName, plainFromTables, qualifyOwnColumns, refsTo, replaceNodes, sqlOf } from '../../ast.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { Precondition, RuleOutcome } from '../../rule.ts';
 
@@ -106,13 +106,17 @@ export const correlatedSubqueryAggregate = defineRule({
           ? outerTables.map((ot) => ({ ResTarget: { val: mkStarRef(ot.ref) } }))
           : [t],
       );
+      // the derived table brings new column names: outer unqualified references must stay unambiguous
+      if (outerTables.length === 1) qualifyOwnColumns(rewritten, m.outer.ref);
       const joinQual = mkOp('=', mkColumnRef([alias, keyName]), clone(m.outerKey));
       rewritten.fromClause = rewritten.fromClause.map((item: Ast) =>
         fromTable(item)?.ref === m.outer.ref
           ? { JoinExpr: { jointype: 'JOIN_INNER', larg: item, rarg: { RangeSubselect: { subquery: derived, alias: { aliasname: alias } } }, quals: joinQual } }
           : item,
       );
-      const target = JSON.stringify(m.conjunct);
+      const qualifiedConjunct = clone({ SelectStmt: { whereClause: clone(m.conjunct) } }).SelectStmt;
+      if (outerTables.length === 1) qualifyOwnColumns(qualifiedConjunct, m.outer.ref);
+      const target = JSON.stringify(qualifiedConjunct.whereClause);
       rewritten.whereClause = replaceNodes(rewritten.whereClause, (n) => {
         if (JSON.stringify(n) !== target) return undefined;
         const copy = clone(n);

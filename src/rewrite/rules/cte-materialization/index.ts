@@ -44,6 +44,10 @@ export const cteMaterialization = defineRule({
         return hit;
       });
       if (!filtered) continue;
+      const q = c.ctequery.SelectStmt;
+      if (q.limitCount !== undefined || q.limitOffset !== undefined || q.lockingClause !== undefined) {
+        return [{ kind: 'rejected', rule: this.id, reason: `CTE ${c.ctename} has LIMIT/OFFSET or a locking clause: computing it once per reference could pick different rows`, preconditions: [] }];
+      }
       let volatile = false;
       walk(c.ctequery, (n) => {
         const f = funcName(n);

@@ -1,6 +1,14 @@
 import type { Ast } from '../../ast.ts';
-import { clone, constText, maxParam, replaceNodes, sqlOf } from '../../ast.ts';
-import { defineRule, statementFact } from '../../rule.ts';
+import { clone, constText, maxParam, plainFromTables, replaceNodes, sqlOf } from '../../ast.ts';
+import { resolveColumn } from '../../resolve.ts';
+import { defineRule, fact, statementFact } from '../../rule.ts';
+import type { Precondition } from '../../rule.ts';
+
+/** array element type for a column type: no length modifiers (a char(2)[] cast would truncate), bpchar for char(n) */
+function arrayElementType(columnType: string): string {
+  const base = columnType.replace(/\(.*\)/, '').trim();
+  return base === 'character' ? 'bpchar' : base === 'character varying' ? 'varchar' : base;
+}
 
 function arrayLiteral(values: readonly (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
@@ -18,8 +26,10 @@ export const inListToAny = defineRule({
   title: 'Huge IN (…) list → = ANY($n) with one array parameter',
   description:
     'A statement with IN (1, 2, …, 5000) is parsed and planned again for every list length and floods pg_stat_statements with near-duplicates. = ANY($1) with one array parameter is one prepared statement for every list.',
-  apply({ stmt, options }) {
+  apply({ stmt, options, facts }) {
     let next = maxParam(stmt) + 1;
+    const from = plainFromTables(stmt.SelectStmt) ?? [];
+    const typeFacts: Precondition[] = [];
     const params: string[] = [];
     let longest = 0;
     const rewritten = replaceNodes(clone(stmt), (n) => {
@@ -32,7 +42,11 @@ export const inListToAny = defineRule({
       const op = e.name?.[0]?.String?.sval === '<>' ? '<>' : '=';
       longest = Math.max(longest, items.length);
       params.push(arrayLiteral(values));
-      const type = elementType(items);
+      // the column's own type keeps the comparison (and its index) exactly as IN had it
+      const col = resolveColumn(e.lexpr, from, facts);
+      const colType = col?.catalog === undefined || facts === null ? undefined : facts.column(col.catalog, col.column)?.type;
+      const type = colType === undefined ? elementType(items) : arrayElementType(colType);
+      typeFacts.push(fact(facts, `the array parameter has the column's type (${colType ?? `${type}, inferred from the constants`})`, () => colType !== undefined));
       return {
         A_Expr: {
           kind: op === '=' ? 'AEXPR_OP_ANY' : 'AEXPR_OP_ALL',
@@ -53,7 +67,7 @@ export const inListToAny = defineRule({
         severity: 'info',
         after: sqlOf(rewritten),
         afterParams: params,
-        preconditions: [statementFact('x IN (a, b, …) is defined as x = ANY (ARRAY[a, b, …]), NULLs included')],
+        preconditions: [statementFact('x IN (a, b, …) is defined as x = ANY (ARRAY[a, b, …]), NULLs included'), ...typeFacts.map((p) => (p.holds === false ? { ...p, holds: null } : p))],
         codeHints: ['node-postgres: client.query(sql, [ids]); psycopg: cur.execute(sql, (ids,)); JDBC: conn.createArrayOf("bigint", ids)'],
       },
     ];

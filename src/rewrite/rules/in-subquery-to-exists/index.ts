@@ -1,5 +1,5 @@
 import type { Ast, FromTable } from '../../ast.ts';
-import { andOf, clone, columnRef, conjuncts, fromTable, isSimpleSelect, isStar, mkInt, mkOp, mkStarRef, plainFromTables, sqlOf } from '../../ast.ts';
+import { andOf, clone, columnRef, conjuncts, fromTable, isSimpleSelect, isStar, mkInt, mkOp, mkStarRef, plainFromTables, qualifyOwnColumns, sqlOf } from '../../ast.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';
@@ -70,6 +70,8 @@ export const inSubqueryToExists = defineRule({
       if (!placed) continue;
       joined.whereClause = andOf(all.filter((x) => x !== c).map(clone));
       if (joined.whereClause === undefined) delete joined.whereClause;
+      // the joined table brings new column names: outer unqualified references must stay unambiguous
+      if (outerTables.length === 1) qualifyOwnColumns(joined, (outerTables[0] as FromTable).ref);
       out.push({
         kind: 'candidate',
         rule: this.id,

@@ -3,6 +3,8 @@ import { clone, columnRef, conjuncts, constText, isStar, opName, plainFromTables
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import { coversUniqueKey } from '../../schema-facts.ts';
 
+const PLAIN_EQUALITY_TYPES: ReadonlySet<string> = new Set(['integer', 'bigint', 'smallint', 'numeric', 'text', 'character varying', 'uuid', 'date', 'boolean', 'timestamp with time zone', 'timestamp without time zone']);
+
 interface Branch {
   readonly t: FromTable;
   readonly select: Ast;
@@ -46,9 +48,16 @@ export const unionToUnionAll = defineRule({
     const b = branch(s.rarg);
     if (a === null || b === null) return [];
     if (a.t.name !== b.t.name || a.t.schema !== b.t.schema) return [{ kind: 'rejected', rule: this.id, reason: 'the branches read different tables: disjointness cannot be shown from the conditions', preconditions: [] }];
-    const disjointOn = [...a.equalities].find(([col, v]) => b.equalities.has(col) && b.equalities.get(col) !== v);
+    const differ = (x: string, y: string): boolean => (Number.isFinite(Number(x)) && Number.isFinite(Number(y)) && x.trim() !== '' && y.trim() !== '' ? Number(x) !== Number(y) : x !== y);
+    const disjointOn = [...a.equalities].find(([col, v]) => b.equalities.has(col) && differ(b.equalities.get(col) as string, v));
     if (disjointOn === undefined) return [{ kind: 'rejected', rule: this.id, reason: 'no column is required to equal different constants in the two branches: a row could be in both', preconditions: [] }];
     const table = facts?.table(a.t.schema, a.t.name);
+    // different literals are different values only under plain equality: not for char(n) padding, citext or case-insensitive collations
+    const typeFact = fact(facts, `${a.t.name}.${disjointOn[0]} has a type where different literals are different values (${table === undefined || facts === null ? '?' : (facts.column(table, disjointOn[0])?.type ?? '?')})`, (f) => {
+      const type = table === undefined ? undefined : f.column(table, disjointOn[0])?.type.replace(/\(.*\)/, '');
+      return type !== undefined && PLAIN_EQUALITY_TYPES.has(type);
+    });
+    if (typeFact.holds === false) return [{ kind: 'rejected', rule: this.id, reason: typeFact.fact.replace('has a type where', 'does not have a type where'), preconditions: [typeFact] }];
     const keyFact = fact(facts, `each branch returns a unique key of ${a.t.name}, so neither branch repeats a row`, (f) =>
       table !== undefined && [a, b].every((x) => (x.outputCols === 'star' ? f.uniqueKeys(table).length > 0 : coversUniqueKey(f, table, x.outputCols) !== null)),
     );
@@ -66,7 +75,7 @@ export const unionToUnionAll = defineRule({
         semantics: 'equivalent',
         severity: 'info',
         after: sqlOf({ SelectStmt: rewritten }),
-        preconditions: [statementFact(`the branches require ${disjointOn[0]} = ${a.equalities.get(disjointOn[0])} and ${disjointOn[0]} = ${b.equalities.get(disjointOn[0])}: disjoint`), keyFact],
+        preconditions: [statementFact(`the branches require ${disjointOn[0]} = ${a.equalities.get(disjointOn[0])} and ${disjointOn[0]} = ${b.equalities.get(disjointOn[0])}: disjoint`), typeFact, keyFact],
       },
     ];
   },
