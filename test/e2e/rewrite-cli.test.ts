@@ -65,6 +65,10 @@ describe('db-optimize rewrite', () => {
     expect(v?.costAfter).toBeLessThan((v?.costBefore ?? 0) / 10);
     expect(v?.timeAfterMs).toBeLessThan(v?.timeBeforeMs ?? 0);
     expect(r?.after).toMatch(/GROUP BY\s+category_id/);
+    // the window-function form is offered too, and proven the same way
+    const win = json.rewrite.rewrites.find((x) => x.rule === 'correlated-subquery-aggregate' && /OVER/.test(x.after ?? ''));
+    expect(win?.after).toMatch(/avg\(price\) OVER \(\s*PARTITION BY\s+category_id\s*\)/);
+    expect(win?.verification?.comparisons[0]?.equal).toBe(true);
     expect(json.findings.find((f) => f.rule === 'correlated-subquery-aggregate')?.fix?.verified).toBe(true);
   });
 

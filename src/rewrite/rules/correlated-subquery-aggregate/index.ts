@@ -2,6 +2,7 @@ import type { Ast, FromTable } from '../../ast.ts';
 import { clone, columnRef, conjuncts, andOf, fromTable, funcName, isSimpleSelect, isStar, mkColumnRef, mkOp, mkStarRef, opName, plainFromTables, qualifyOwnColumns, refsTo, replaceNodes, sqlOf } from '../../ast.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { Precondition, RuleOutcome } from '../../rule.ts';
+import type { SchemaFacts } from '../../schema-facts.ts';
 
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '=', '<>']);
 /** aggregates that return NULL on an empty group: a missing group and a NULL aggregate both fail a comparison */
@@ -61,6 +62,74 @@ function matchConjunct(c: Ast, outerTables: readonly FromTable[]): Match | strin
   }
   if (key === null) return null;
   return { conjunct: c, sublinkSide: side, inner, innerSelect: sub, rest, agg, ...key };
+}
+
+/**
+ * The window-function form: when the subquery aggregates the outer table itself, grouped by the
+ * same column, with no other condition, every outer row's value is avg(x) OVER (PARTITION BY k).
+ * Needs the catalog: the output columns are listed (so the window column stays hidden) and the key
+ * must be NOT NULL (PARTITION BY groups NULL keys, the subquery's "k = NULL" matches nothing).
+ */
+function windowForm(select: Ast, m: Match, outerTables: readonly FromTable[], facts: SchemaFacts | null): RuleOutcome | null {
+  if (facts === null || outerTables.length !== 1 || m.rest.length > 0) return null;
+  if (m.inner.name !== m.outer.name || m.inner.schema !== m.outer.schema) return null;
+  const innerKey = columnRef(m.innerKey)?.at(-1);
+  const outerKey = columnRef(m.outerKey)?.at(-1);
+  if (innerKey === undefined || innerKey !== outerKey) return null;
+  const table = facts.table(m.outer.schema, m.outer.name);
+  if (table === undefined) return null;
+  const notNull = fact(facts, `${m.outer.name}.${innerKey} is NOT NULL (PARTITION BY would group NULL keys the subquery never matches)`, (f) => f.column(table, innerKey)?.notNull === true);
+  if (notNull.holds !== true) return null;
+  const ref = m.outer.ref;
+  const aggCall = clone(m.innerSelect.targetList[0].ResTarget.val);
+  // the aggregate's columns now come from the outer row itself
+  const unqualified = replaceNodes(aggCall, (n) => {
+    const parts = columnRef(n);
+    return parts !== null ? mkColumnRef([parts[parts.length - 1] as string]) : undefined;
+  });
+  unqualified.FuncCall.over = { partitionClause: [mkColumnRef([innerKey])], frameOptions: 1058 };
+  const winName = `${m.agg}_${columnRef(aggCall.FuncCall.args?.[0])?.at(-1) ?? 'value'}_over_${innerKey}`;
+  const inner: Ast = {
+    SelectStmt: {
+      targetList: [{ ResTarget: { val: mkStarRef(ref) } }, { ResTarget: { name: winName, val: unqualified } }],
+      fromClause: [clone(m.outer.node)],
+      limitOption: 'LIMIT_OPTION_DEFAULT',
+      op: 'SETOP_NONE',
+    },
+  };
+  const rewritten = clone(select);
+  qualifyOwnColumns(rewritten, ref);
+  const cols = table.columns.map((c) => ({ ResTarget: { val: mkColumnRef([ref, c.name]) } }));
+  rewritten.targetList = rewritten.targetList.flatMap((t: Ast) => {
+    const v = t.ResTarget?.val;
+    const f = v?.ColumnRef?.fields;
+    const star = isStar(v) && (f.length === 1 || (f.length === 2 && f[0]?.String?.sval === ref));
+    return star ? cols : [t];
+  });
+  rewritten.fromClause = [{ RangeSubselect: { subquery: inner, alias: { aliasname: ref } } }];
+  const qualifiedConjunct = clone({ whereClause: clone(m.conjunct) });
+  qualifyOwnColumns(qualifiedConjunct, ref);
+  const target = JSON.stringify(qualifiedConjunct.whereClause);
+  rewritten.whereClause = replaceNodes(rewritten.whereClause, (n) => {
+    if (JSON.stringify(n) !== target) return undefined;
+    const copy = clone(n);
+    copy.A_Expr[m.sublinkSide] = mkColumnRef([ref, winName]);
+    return copy;
+  });
+  return {
+    kind: 'candidate',
+    rule: 'correlated-subquery-aggregate',
+    title: `${m.agg}() subquery on ${m.outer.name} re-run per row → window function over ${innerKey}`,
+    explanation: `The subquery aggregates ${m.outer.name} itself by ${innerKey}, so ${m.agg}(…) OVER (PARTITION BY ${innerKey}) gives every row its group's value in one sorted pass, without a second scan of the table; filters on ${innerKey} are still pushed below the window.`,
+    semantics: 'equivalent',
+    severity: 'warning',
+    after: sqlOf({ SelectStmt: rewritten }),
+    preconditions: [
+      statementFact(`the subquery reads ${m.outer.name} itself, correlated only by ${innerKey} = ${ref}.${innerKey}`),
+      notNull,
+      statementFact('the comparison is a top-level WHERE condition of the outer query, applied after the window'),
+    ],
+  };
 }
 
 export const correlatedSubqueryAggregate = defineRule({
@@ -139,6 +208,8 @@ export const correlatedSubqueryAggregate = defineRule({
         after: sqlOf({ SelectStmt: rewritten }),
         preconditions,
       });
+      const windowed = windowForm(select, m, outerTables, facts);
+      if (windowed !== null) out.push(windowed);
     }
     return out;
   },
