@@ -1,9 +1,10 @@
-import type { Ast } from '../../ast.ts';
+import type { Ast, FromTable } from '../../ast.ts';
 import { andOf, clone, columnRef, conjuncts, constText, funcName, isSimpleSelect, mkOp, opName, plainFromTables, sqlOf } from '../../ast.ts';
 import { quoteIdent } from '../../../analyzers/format.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';
+import type { SchemaFacts } from '../../schema-facts.ts';
 import { leadingIndexColumns } from '../../schema-facts.ts';
 
 const UNITS = new Set(['minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']);
@@ -44,6 +45,47 @@ function wrappedColumn(node: Ast): Wrapped | null {
   return null;
 }
 
+const INTEGER_TYPES = new Set(['integer', 'bigint', 'smallint']);
+
+/**
+ * int_col op 10.0 / 1.5: the decimal literal is numeric, so PostgreSQL casts the column to numeric
+ * (an implicit cast) and its btree index no longer applies. The same condition with an integer
+ * constant (floor/ceil as the operator needs) selects exactly the same integers.
+ */
+function implicitNumericCast(c: Ast, op: string, from: readonly FromTable[], facts: SchemaFacts | null, rule: string, all: readonly Ast[], s: Ast): RuleOutcome | null {
+  const e = c.A_Expr;
+  const literal = e.rexpr?.A_Const?.fval?.fval;
+  if (columnRef(e.lexpr) === null || typeof literal !== 'string') return null;
+  const n = Number(literal);
+  if (!Number.isFinite(n)) return null;
+  const col = resolveColumn(e.lexpr, from, facts);
+  if (col === null) return null;
+  const table = col.catalog;
+  const colType = table === undefined || facts === null ? undefined : facts.column(table, col.column)?.type;
+  const typeFact = fact(facts, `${col.table.name}.${col.column} is an integer column (${colType ?? 'type unknown'})`, () => colType !== undefined && INTEGER_TYPES.has(colType));
+  const indexedFact = fact(facts, `${col.table.name}.${col.column} leads a btree index`, (f) => table !== undefined && leadingIndexColumns(f, table).has(col.column));
+  if (typeFact.holds === false || indexedFact.holds === false) return null;
+  let replacement: { op: string; value: number } | 'never';
+  if (Number.isInteger(n)) replacement = { op, value: n };
+  else if (op === '=') replacement = 'never';
+  else if (op === '>' || op === '<=') replacement = { op, value: Math.floor(n) };
+  else replacement = { op, value: Math.ceil(n) };
+  if (replacement === 'never' || Math.abs(replacement.value) >= 2 ** 31) return null;
+  const rewritten = clone(s);
+  const newCond = mkOp(replacement.op, clone(e.lexpr), { A_Const: { ival: replacement.value === 0 ? {} : { ival: replacement.value } } });
+  rewritten.whereClause = andOf(all.map((x) => (x === c ? newCond : clone(x))));
+  return {
+    kind: 'candidate',
+    rule,
+    title: `${col.column} ${op} ${literal} casts the integer column to numeric → ${col.column} ${replacement.op} ${replacement.value}`,
+    explanation: `${literal} is a numeric literal, so PostgreSQL compares ${col.column}::numeric and cannot use the index on ${col.column}. For integers, ${col.column} ${op} ${literal} selects exactly the rows ${col.column} ${replacement.op} ${replacement.value} does.`,
+    semantics: 'equivalent',
+    severity: 'info',
+    after: sqlOf({ SelectStmt: rewritten }),
+    preconditions: [typeFact, indexedFact, statementFact(`for integers, ${op} ${literal} and ${replacement.op} ${replacement.value} select the same values`)],
+  };
+}
+
 export const sargablePredicate = defineRule({
   id: 'sargable-predicate',
   title: 'Function or cast on an indexed column → sargable range, or an expression index',
@@ -60,6 +102,11 @@ export const sargablePredicate = defineRule({
       const op = opName(c);
       if (op === null || !['=', '<', '>', '<=', '>='].includes(op)) continue;
       const e = c.A_Expr;
+      const implicit = implicitNumericCast(c, op, from, facts, this.id, all, s);
+      if (implicit !== null) {
+        out.push(implicit);
+        continue;
+      }
       const w = wrappedColumn(e.lexpr);
       const value = e.rexpr;
       if (w === null || !(constText(value) !== undefined || value?.ParamRef !== undefined)) continue;
