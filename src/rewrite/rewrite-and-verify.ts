@@ -116,7 +116,7 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
         score: saved,
         summary:
           v === null || v.costBefore === null
-            ? r.explanation
+            ? `not measured: ${v === null ? 'static rewrite (no database)' : (r.reasons[0] ?? 'no cost')}`
             : `planner cost ${v.costBefore} → ${v.costAfter}${v.timeBeforeMs !== null ? `, measured ${v.timeBeforeMs} ms → ${v.timeAfterMs} ms` : ''}`,
         ...(v?.costBefore === null || v === null ? {} : { costBefore: v.costBefore, costAfter: v.costAfter ?? v.costBefore }),
       },

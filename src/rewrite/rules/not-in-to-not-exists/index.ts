@@ -76,7 +76,7 @@ export const notInToNotExists = defineRule({
       out.push({
         kind: 'candidate',
         rule: this.id,
-        title: `NOT IN over nullable ${innerNotNull === false ? innerName : outerNotNull === false ? outerName : 'columns'}: returns no rows once a NULL appears`,
+        title: `NOT IN over ${innerNotNull === false ? `nullable ${innerName}` : outerNotNull === false ? `nullable ${outerName}` : 'possibly nullable columns'}: returns no rows once a NULL appears`,
         explanation:
           `x NOT IN (SELECT y …) is NULL when any y is NULL, so the original returns no rows at all as soon as ${innerName} holds a NULL` +
           `${outerNotNull === true ? '' : `, and drops rows whose ${outerName} is NULL`}. NOT EXISTS returns the rows without a match, which is almost always what was meant, and can run as an anti-join.`,

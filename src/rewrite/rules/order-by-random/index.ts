@@ -20,7 +20,8 @@ export const orderByRandom = defineRule({
     if (from === null || from.length !== 1) return [{ kind: 'rejected', rule: this.id, reason: 'TABLESAMPLE is generated for single-table statements only', preconditions: [] }];
     const t = from[0] as FromTable;
     const table = facts?.table(t.schema, t.name);
-    const rows = Math.max(table?.rowEstimate ?? 0, table?.activity?.nLiveTup ?? 0);
+    // reltuples first: n_live_tup counts inserts not yet settled by ANALYZE
+    const rows = (table?.rowEstimate ?? 0) > 0 ? (table?.rowEstimate ?? 0) : (table?.activity?.nLiveTup ?? 0);
     const sizeFact = fact(facts, `${t.name} has about ${Math.round(rows)} rows (pg_class.reltuples), so a ${OVERSAMPLE}×${n}-row sample is a small fraction`, () => rows > n * OVERSAMPLE * 2);
     if (sizeFact.holds === false) {
       return [{ kind: 'rejected', rule: this.id, reason: `${t.name} is small (${Math.round(rows)} rows): sorting it is cheap and a sample would often return fewer than ${n} rows`, preconditions: [sizeFact] }];
