@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import { parseSql, tryParseSql } from '../sql/index.ts';
 import type { Ast } from './ast.ts';
-import { columnRef, plainFromTables } from './ast.ts';
+import { columnRef, plainFromTables, walk } from './ast.ts';
 import type { ParamSet } from './param-sets.ts';
 import { paramSetsFor } from './param-sets.ts';
 import { readOnlyCheck, SAFE_VOLATILE_FUNCTIONS } from './read-only-check.ts';
@@ -297,21 +297,35 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       return { ...base, costBefore, status: 'unverified' as const, parses: true, plans: false, reasons: [`the rewrite does not plan: ${describeDbError(error)}`] };
     }
 
-    const comparisons: ResultComparison[] = [];
-    for (const s of sets) {
-      try {
-        const b = await fetchCapped(client, runBefore, beforeValues(s), options.rowCap);
-        const a = await fetchCapped(client, runAfter, afterValues(s), options.rowCap);
-        const truncated = b.truncated || a.truncated;
-        const cmp = b.columns.length !== a.columns.length ? { equal: false, onlyBefore: [], onlyAfter: [] } : compareRows(b.rows, a.rows, ordered);
-        if (b.columns.length !== a.columns.length) reasons.push(`the rewrite returns ${a.columns.length} columns, the original ${b.columns.length}`);
-        comparisons.push({ paramSet: s.label, params: s.values, rowsBefore: b.rows.length, rowsAfter: a.rows.length, ordered, truncated, columns: b.columns, ...cmp });
-      } catch (error) {
-        reasons.push(`could not run both statements (${s.label}): ${describeDbError(error)}`);
-        break;
+    const runComparisons = async (before: string, after: string): Promise<ResultComparison[]> => {
+      const out: ResultComparison[] = [];
+      for (const s of sets) {
+        try {
+          const b = await fetchCapped(client, before, beforeValues(s), options.rowCap);
+          const a = await fetchCapped(client, after, afterValues(s), options.rowCap);
+          const truncated = b.truncated || a.truncated;
+          const sameShape = b.columns.length === a.columns.length;
+          // the first rowCap rows of two statements prove nothing either way: no verdict on rows then
+          const cmp = !sameShape || truncated ? { equal: false, onlyBefore: [], onlyAfter: [] } : compareRows(b.rows, a.rows, ordered);
+          if (!sameShape) reasons.push(`the rewrite returns ${a.columns.length} columns, the original ${b.columns.length}`);
+          out.push({ paramSet: s.label, params: s.values, rowsBefore: b.rows.length, rowsAfter: a.rows.length, ordered, truncated, columns: b.columns, ...cmp });
+        } catch (error) {
+          reasons.push(`could not run both statements (${s.label}): ${describeDbError(error)}`);
+          break;
+        }
       }
+      return out;
+    };
+    let comparisons = await runComparisons(runBefore, runAfter);
+    let usedSample = sample;
+    if (sample === null && comparisons.some((c) => c.truncated)) {
+      // a large result: compare on a deterministic sample sized to fit the row cap, and say so
+      const biggest = Math.max(1, ...referencedTables(compareAst).map((t) => options.facts?.table(t.schema, t.name)?.rowEstimate ?? 0));
+      const percent = Math.min(50, Math.max(0.01, Math.round(((100 * options.rowCap) / 2 / biggest) * 100) / 100));
+      usedSample = { percent, method: `automatic TABLESAMPLE BERNOULLI (${percent}) REPEATABLE (7) on every table of both statements, because a full result exceeded --row-cap ${options.rowCap}` };
+      comparisons = await runComparisons(sampledSql(compareAst, percent, isTable), sampledSql(afterAst, percent, isTable));
     }
-    const differing = comparisons.filter((c) => !c.equal);
+    const differing = comparisons.filter((c) => !c.equal && !c.truncated && c.columns.length > 0);
     if (differing.length > 0) {
       const d = differing[0] as ResultComparison;
       const rows = [...d.onlyBefore.map((r) => `original only: (${r.map((v) => v ?? 'NULL').join(', ')})`), ...d.onlyAfter.map((r) => `rewrite only: (${r.map((v) => v ?? 'NULL').join(', ')})`)];
@@ -350,7 +364,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
     if (candidate.semantics === 'changes-results') reasons.unshift(`changes results by design: ${candidate.semanticsNote ?? 'the rewrite is not equivalent'}`);
     const unknown = candidate.preconditions.filter((p) => p.holds === null);
     if (unknown.length > 0) reasons.push(`precondition not checked: ${unknown.map((p) => p.fact).join('; ')}`);
-    if (sample !== null && reasons.length === 0 && candidate.preconditions.some((p) => /foreign key/i.test(p.fact))) {
+    if (usedSample !== null && reasons.length === 0 && candidate.preconditions.some((p) => /foreign key/i.test(p.fact))) {
       reasons.push('compared on a sample, but the rewrite relies on a foreign key that a sample does not preserve');
     }
     return {
@@ -366,10 +380,19 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       timeBeforeMs,
       timeAfterMs,
       comparisons,
-      sample,
+      sample: usedSample,
       rowCap: options.rowCap,
     };
   });
+}
+
+function referencedTables(stmt: Ast): { schema: string | null; name: string }[] {
+  const out: { schema: string | null; name: string }[] = [];
+  walk(stmt, (n) => {
+    const rv = n.RangeVar;
+    if (rv !== undefined && typeof rv.relname === 'string') out.push({ schema: rv.schemaname ?? null, name: rv.relname });
+  });
+  return out;
 }
 
 function round(n: number): number {

@@ -98,6 +98,14 @@ describe('db-optimize rewrite', () => {
     expect(v?.comparisons[0]?.equal).toBe(true);
   });
 
+  it('falls back to a deterministic sample when a result exceeds --row-cap, and says so', async () => {
+    const { json } = await rewriteJson(['--db', t.url, '--row-cap', '100', 'SELECT u.id FROM users u WHERE (SELECT count(*) FROM orders o WHERE o.user_id = u.id) > 0']);
+    const v = json.rewrite.rewrites[0]?.verification;
+    expect(v?.sample?.method).toMatch(/^automatic TABLESAMPLE BERNOULLI \([\d.]+\) REPEATABLE \(7\).*--row-cap 100/);
+    expect(v?.comparisons[0]?.equal).toBe(true);
+    expect(v?.comparisons[0]?.rowsBefore).toBeLessThanOrEqual(100);
+  });
+
   it('draws several parameter sets from pg_stats, NULL included, for a parameterized statement', async () => {
     const sql = 'SELECT o.id FROM orders o WHERE o.user_id = $1 AND o.total > (SELECT avg(total) FROM orders o2 WHERE o2.user_id = o.user_id)';
     const { json } = await rewriteJson(['--db', t.url, sql]);
