@@ -183,6 +183,9 @@ describe('db-optimize rewrite', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/does not parse at line 1, column \d+: syntax error at or near "FORM"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const two = await runCli(['rewrite', 'SELECT 1; SELECT 2']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/expected exactly one statement, got 2/);
     const none = await runCli(['rewrite']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no statement given/);
