@@ -47,6 +47,19 @@ export const CORPUS: readonly CorpusEntry[] = [
     kind: 'positive',
     sql: 'SELECT id, price FROM products p WHERE category_id IN (SELECT c.id FROM categories c WHERE c.parent_id = 3) AND price > (SELECT avg(p2.price) FROM products p2 WHERE p2.category_id = p.category_id)',
   },
+  {
+    id: 'csa-select-list',
+    rule: 'correlated-subquery-aggregate',
+    kind: 'positive',
+    sql: "SELECT u.id, u.name, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) AS order_count, (SELECT max(o.total) FROM orders o WHERE o.user_id = u.id AND o.status = 'delivered') FROM users u WHERE u.id < 40",
+  },
+  {
+    id: 'csa-select-list-count-zero-trap',
+    rule: 'correlated-subquery-aggregate',
+    kind: 'trap',
+    sql: 'SELECT u.id, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) AS n FROM users u WHERE u.id > 490',
+    naive: 'SELECT u.id, c.n FROM users u LEFT JOIN (SELECT user_id, count(*) AS n FROM orders GROUP BY user_id) c ON c.user_id = u.id WHERE u.id > 490',
+  },
   { id: 'csa-uncorrelated', rule: 'correlated-subquery-aggregate', kind: 'negative', sql: 'SELECT id FROM products WHERE price > (SELECT avg(price) FROM products)' },
 
   // in-subquery-to-exists

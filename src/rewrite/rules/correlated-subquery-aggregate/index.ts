@@ -20,13 +20,20 @@ interface Match {
   readonly agg: string;
 }
 
+type AggSubquery = Omit<Match, 'conjunct' | 'sublinkSide'>;
+
 function matchConjunct(c: Ast, outerTables: readonly FromTable[]): Match | string | null {
   const op = opName(c);
   if (op === null || !COMPARISONS.has(op)) return null;
   const e = c.A_Expr;
   const side: 'lexpr' | 'rexpr' | null = e.rexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK' ? 'rexpr' : e.lexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK' ? 'lexpr' : null;
   if (side === null) return null;
-  const sub = e[side].SubLink.subselect?.SelectStmt;
+  const m = matchAggSubquery(e[side].SubLink.subselect?.SelectStmt, outerTables, false);
+  return m === null || typeof m === 'string' ? m : { conjunct: c, sublinkSide: side, ...m };
+}
+
+/** (SELECT agg(x) FROM t WHERE t.k = outer.k [AND …]): one table, one aggregate, one correlation equality. */
+function matchAggSubquery(sub: Ast, outerTables: readonly FromTable[], allowCount: boolean): AggSubquery | string | null {
   if (!isSimpleSelect(sub) || sub.groupClause !== undefined || sub.havingClause !== undefined || sub.limitCount !== undefined || sub.distinctClause !== undefined || sub.withClause !== undefined) return null;
   const from = plainFromTables(sub);
   if (from === null || from.length !== 1) return null;
@@ -35,7 +42,7 @@ function matchConjunct(c: Ast, outerTables: readonly FromTable[]): Match | strin
   const val = targets[0]?.ResTarget?.val;
   const agg = funcName(val);
   if (targets.length !== 1 || agg === null || val.FuncCall.over !== undefined) return null;
-  if (!NULL_ON_EMPTY.has(agg)) return agg === 'count' ? `${agg}() returns 0, not NULL, for a group with no rows: a join would drop outer rows the subquery keeps` : null;
+  if (!NULL_ON_EMPTY.has(agg) && !(allowCount && agg === 'count')) return agg === 'count' ? `${agg}() returns 0, not NULL, for a group with no rows: a join would drop outer rows the subquery keeps` : null;
   const outerRefs = new Set(outerTables.map((t) => t.ref).filter((r) => r !== inner.ref));
   if (refsTo(val, outerRefs).length > 0) return 'the aggregate argument refers to the outer query';
   let key: { innerKey: Ast; outerKey: Ast; outer: FromTable } | null = null;
@@ -61,7 +68,77 @@ function matchConjunct(c: Ast, outerTables: readonly FromTable[]): Match | strin
     key = { innerKey: innerNode, outerKey: lOuter ? w.A_Expr.lexpr : w.A_Expr.rexpr, outer };
   }
   if (key === null) return null;
-  return { conjunct: c, sublinkSide: side, inner, innerSelect: sub, rest, agg, ...key };
+  return { inner, innerSelect: sub, rest, agg, ...key };
+}
+
+/**
+ * Scalar aggregate subqueries in the select list (the feed's comment and like counts): one LEFT JOIN
+ * to a grouped derived table each. A missing group gives NULL through the LEFT JOIN, as the subquery
+ * does for avg/sum/min/max; count gets COALESCE(…, 0), as count over no rows is 0.
+ */
+function selectListForm(select: Ast, outerTables: readonly FromTable[], facts: SchemaFacts | null): RuleOutcome[] {
+  if (outerTables.length !== 1) return [];
+  const outerTable = outerTables[0] as FromTable;
+  const matches: { index: number; m: AggSubquery; name: string }[] = [];
+  const rejected: RuleOutcome[] = [];
+  (select.targetList ?? []).forEach((t: Ast, index: number) => {
+    const link = t.ResTarget?.val?.SubLink;
+    if (link?.subLinkType !== 'EXPR_SUBLINK') return;
+    const m = matchAggSubquery(link.subselect?.SelectStmt, outerTables, true);
+    if (m === null) return;
+    if (typeof m === 'string') {
+      rejected.push({ kind: 'rejected', rule: 'correlated-subquery-aggregate', reason: `select-list subquery: ${m}`, preconditions: [] });
+      return;
+    }
+    const innerName = m.innerSelect.targetList[0].ResTarget.name;
+    matches.push({ index, m, name: t.ResTarget.name ?? innerName ?? m.agg });
+  });
+  if (matches.length === 0) return rejected;
+  const rewritten = clone(select);
+  qualifyOwnColumns(rewritten, outerTable.ref);
+  rewritten.targetList = rewritten.targetList.flatMap((t: Ast) => (isStar(t.ResTarget?.val) && t.ResTarget.val.ColumnRef.fields.length === 1 ? [{ ResTarget: { val: mkStarRef(outerTable.ref) } }] : [t]));
+  let from: Ast = rewritten.fromClause[0];
+  const used = new Set([outerTable.ref]);
+  for (const { index, m, name } of matches) {
+    let alias = `${m.inner.name}_${m.agg}`;
+    for (let i = 2; used.has(alias); i++) alias = `${m.inner.name}_${m.agg}${i}`;
+    used.add(alias);
+    const keyName = columnRef(m.innerKey)?.at(-1) ?? 'key';
+    const derived: Ast = {
+      SelectStmt: {
+        targetList: [{ ResTarget: { val: clone(m.innerKey) } }, { ResTarget: { name: 'value', val: clone(m.innerSelect.targetList[0].ResTarget.val) } }],
+        fromClause: clone(m.innerSelect.fromClause),
+        ...(m.rest.length > 0 ? { whereClause: andOf(clone(m.rest)) } : {}),
+        groupClause: [clone(m.innerKey)],
+        limitOption: 'LIMIT_OPTION_DEFAULT',
+        op: 'SETOP_NONE',
+      },
+    };
+    from = { JoinExpr: { jointype: 'JOIN_LEFT', larg: from, rarg: { RangeSubselect: { subquery: derived, alias: { aliasname: alias } } }, quals: mkOp('=', mkColumnRef([alias, keyName]), clone(m.outerKey)) } };
+    const value = mkColumnRef([alias, 'value']);
+    const target = rewritten.targetList.findIndex((t: Ast) => JSON.stringify(t) === JSON.stringify(select.targetList[index]));
+    const replacement = { ResTarget: { name, val: m.agg === 'count' ? { CoalesceExpr: { args: [value, { A_Const: { ival: {} } }] } } : value } };
+    if (target >= 0) rewritten.targetList[target] = replacement;
+  }
+  rewritten.fromClause = [from];
+  const counts = matches.filter((x) => x.m.agg === 'count').length;
+  return [
+    ...rejected,
+    {
+      kind: 'candidate',
+      rule: 'correlated-subquery-aggregate',
+      title: `${matches.length} per-row aggregate subquer${matches.length === 1 ? 'y' : 'ies'} in the select list → LEFT JOIN grouped ${matches.map((x) => x.m.inner.name).join(', ')}`,
+      explanation: `Each select-list subquery (${matches.map((x) => x.name).join(', ')}) runs once per returned row. Grouping each table once and LEFT JOINing it computes all of them in one pass; rows without a group keep NULL${counts > 0 ? ', and counts keep 0 through COALESCE' : ''}.`,
+      semantics: 'equivalent',
+      severity: 'warning',
+      after: sqlOf({ SelectStmt: rewritten }),
+      preconditions: [
+        statementFact('each derived table has one row per key (GROUP BY), so the LEFT JOIN neither drops nor repeats outer rows'),
+        statementFact('a missing group reads as NULL (avg/sum/min/max) or 0 (count, via COALESCE), exactly as the subquery returns over no rows'),
+        ...matches.map((x) => fact(facts, `${x.m.inner.name} exists in the catalog`, (f) => f.table(x.m.inner.schema, x.m.inner.name) !== undefined)),
+      ],
+    },
+  ];
 }
 
 /**
@@ -142,7 +219,7 @@ export const correlatedSubqueryAggregate = defineRule({
     if (!isSimpleSelect(select)) return [];
     const outerTables = plainFromTables(select);
     if (outerTables === null) return [];
-    const out: RuleOutcome[] = [];
+    const out: RuleOutcome[] = [...selectListForm(select, outerTables, facts)];
     for (const c of conjuncts(select.whereClause)) {
       const m = matchConjunct(c, outerTables);
       if (m === null) continue;
