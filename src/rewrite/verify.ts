@@ -172,16 +172,31 @@ interface Fetched {
 
 const rawText = { getTypeParser: () => (value: string) => value };
 
-async function fetchCapped(client: pg.PoolClient, sql: string, params: readonly (string | null)[], cap: number): Promise<Fetched> {
-  // a cursor keeps the statement's own order and stops after cap + 1 rows
-  await client.query({ text: `DECLARE dbo_verify NO SCROLL CURSOR FOR ${sql}`, values: [...params] });
+/** Runs fn so that an error (a statement timeout) leaves the surrounding read-only transaction usable. */
+async function guarded<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('SAVEPOINT dbo_verify_step');
   try {
-    const r = await client.query({ text: `FETCH FORWARD ${cap + 1} FROM dbo_verify`, rowMode: 'array', types: rawText });
-    const rows = (r.rows as (string | null)[][]).slice(0, cap);
-    return { rows, columns: r.fields.map((f) => f.name), truncated: r.rows.length > cap };
-  } finally {
-    await client.query('CLOSE dbo_verify');
+    const result = await fn();
+    await client.query('RELEASE SAVEPOINT dbo_verify_step');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT dbo_verify_step').catch(() => undefined);
+    throw error;
   }
+}
+
+async function fetchCapped(client: pg.PoolClient, sql: string, params: readonly (string | null)[], cap: number): Promise<Fetched> {
+  return guarded(client, () => fetchCappedUnguarded(client, sql, params, cap));
+}
+
+async function fetchCappedUnguarded(client: pg.PoolClient, sql: string, params: readonly (string | null)[], cap: number): Promise<Fetched> {
+  // a cursor keeps the statement's own order and stops after cap + 1 rows
+  // on an error the caller's savepoint rollback closes the cursor (and keeps the server's error)
+  await client.query({ text: `DECLARE dbo_verify NO SCROLL CURSOR FOR ${sql}`, values: [...params] });
+  const r = await client.query({ text: `FETCH FORWARD ${cap + 1} FROM dbo_verify`, rowMode: 'array', types: rawText });
+  await client.query('CLOSE dbo_verify');
+  const rows = (r.rows as (string | null)[][]).slice(0, cap);
+  return { rows, columns: r.fields.map((f) => f.name), truncated: r.rows.length > cap };
 }
 
 async function planCost(client: pg.PoolClient, sql: string, params: readonly (string | null)[]): Promise<{ cost: number; width: number }> {
@@ -191,7 +206,7 @@ async function planCost(client: pg.PoolClient, sql: string, params: readonly (st
 }
 
 async function measuredMs(client: pg.PoolClient, sql: string, params: readonly (string | null)[]): Promise<number> {
-  const r = await client.query({ text: `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values: [...params] });
+  const r = await guarded(client, () => client.query({ text: `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values: [...params] }));
   const plan = (r.rows[0] as { 'QUERY PLAN': { 'Execution Time': number; 'Planning Time': number }[] })['QUERY PLAN'][0];
   return (plan?.['Execution Time'] ?? Number.NaN) + (plan?.['Planning Time'] ?? 0);
 }
@@ -268,8 +283,15 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
     if (candidate.probe !== undefined) {
       const kept: ParamSet[] = [];
       for (const s of sets) {
-        const r = await client.query({ text: candidate.probe, values: [...s.values], rowMode: 'array', types: rawText });
-        const row = r.rows[0] as (string | null)[] | undefined;
+        let row: (string | null)[] | undefined;
+        try {
+          const probe = candidate.probe;
+          const r = await guarded(client, () => client.query({ text: probe, values: [...s.values], rowMode: 'array', types: rawText }));
+          row = r.rows[0] as (string | null)[] | undefined;
+        } catch (error) {
+          reasons.push(`could not read the cursor row for ${s.label}: ${describeDbError(error)}`);
+          continue;
+        }
         if (row === undefined) reasons.push(`the page before OFFSET is empty for ${s.label}: no cursor to compare keyset pagination with`);
         else {
           probeRows.set(s, row);

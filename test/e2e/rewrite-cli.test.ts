@@ -106,6 +106,15 @@ describe('db-optimize rewrite', () => {
     expect(v?.comparisons[0]?.rowsBefore).toBeLessThanOrEqual(100);
   });
 
+  it('honours --statement-timeout: a statement that runs too long is reported, not waited for', async () => {
+    // about 600 million comparisons: far beyond 300 ms on any machine, while catalog reads take a few ms
+    const slow = 'SELECT g FROM generate_series(1, 3000) g WHERE (SELECT count(*) FROM generate_series(1, 200000) h WHERE h > g) > 0';
+    const { json } = await rewriteJson(['--db', t.url, '--statement-timeout', '300', slow]);
+    const r = json.rewrite.rewrites.find((x) => x.rule === 'count-to-exists');
+    expect(r?.status).toBe('unverified');
+    expect(r?.reasons.join(' ')).toMatch(/statement timeout/);
+  });
+
   it('draws several parameter sets from pg_stats, NULL included, for a parameterized statement', async () => {
     const sql = 'SELECT o.id FROM orders o WHERE o.user_id = $1 AND o.total > (SELECT avg(total) FROM orders o2 WHERE o2.user_id = o.user_id)';
     const { json } = await rewriteJson(['--db', t.url, sql]);
