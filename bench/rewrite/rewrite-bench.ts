@@ -1,5 +1,5 @@
 /**
- * Rewriter benchmark: time to rewrite (static) and to rewrite + verify the 59-statement corpus on
+ * Rewriter benchmark: time to rewrite (static) and to rewrite + verify the whole corpus on
  * the scaled-down demo schema, against the floor of a bare parse + deparse round trip.
  * No peer rule engine for PostgreSQL rewrites with equivalence checks exists on npm (searched:
  * sql-lint, sqlint, pgsql-ast-parser are linters/parsers without rewrite rules), so the floor is
