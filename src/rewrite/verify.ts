@@ -353,6 +353,10 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       const rows = [...d.onlyBefore.map((r) => `original only: (${r.map((v) => v ?? 'NULL').join(', ')})`), ...d.onlyAfter.map((r) => `rewrite only: (${r.map((v) => v ?? 'NULL').join(', ')})`)];
       const order = d.firstOrderDifference === undefined || rows.length > 0 ? '' : ` (same rows, different order from row ${d.firstOrderDifference.position})`;
       reasons.push(`results differ${sets.length > 1 ? ` for ${d.paramSet}` : ''}: ${d.rowsBefore} rows before, ${d.rowsAfter} after${order}${rows.length > 0 ? ` — on these rows: ${rows.slice(0, 6).join('; ')}` : ''}`);
+      const s = compareAst?.SelectStmt;
+      if (!ordered && s?.limitCount !== undefined && Array.isArray(s.sortClause)) {
+        reasons.push('ORDER BY does not end in a unique key, so LIMIT may keep different rows among ties in either statement: add the key to ORDER BY to make the comparison conclusive');
+      }
     }
     if (comparisons.some((c) => c.truncated)) reasons.push(`a result has more than ${options.rowCap} rows (--row-cap): the comparison is not conclusive; raise --row-cap or use --verify-sample`);
     if (comparisons.length === 0 && reasons.length === 0) reasons.push('no result comparison could be run');
