@@ -77,7 +77,7 @@ export const queryRewrites = defineAnalyzer({
           },
           impact: {
             score: msPerDay,
-            summary: costs === null ? c.explanation : `planner cost ${costs.costBefore} → ${costs.costAfter} (${Math.round(share * 100)} % less) on a statement taking ${round(s.totalTimeMs)} ms in total`,
+            summary: costs === null ? `not measured (static; ${s.calls} calls): ${reason.split(':')[0]}` : `planner cost ${costs.costBefore} → ${costs.costAfter} (${Math.round(share * 100)} % less) on a statement taking ${round(s.totalTimeMs)} ms in total`,
             ...(costs === null ? {} : { ...costs, msPerDay: round(msPerDay, 1) }),
           },
           description: c.explanation,
