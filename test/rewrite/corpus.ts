@@ -72,6 +72,14 @@ export const CORPUS: readonly CorpusEntry[] = [
     sql: "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT o.user_id FROM orders o WHERE o.status = 'shipped')",
     naive: "SELECT u.id, u.email FROM users u JOIN orders o ON o.user_id = u.id WHERE o.status = 'shipped'",
   },
+  { id: 'exists-unique-join', rule: 'in-subquery-to-exists', kind: 'positive', sql: 'SELECT p.id, p.price FROM products p WHERE EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category_id AND c.parent_id = 5)' },
+  {
+    id: 'exists-duplicates-trap',
+    rule: 'in-subquery-to-exists',
+    kind: 'trap',
+    sql: "SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.total > 900)",
+    naive: 'SELECT u.id FROM users u JOIN orders o ON o.user_id = u.id AND o.total > 900',
+  },
   { id: 'in-literal-list', rule: 'in-subquery-to-exists', kind: 'negative', sql: 'SELECT id FROM users WHERE id IN (1, 2, 3)' },
   { id: 'in-not-in-is-other-rule', rule: 'in-subquery-to-exists', kind: 'negative', sql: 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT b.user_id FROM blocked_users b)' },
 

@@ -1,14 +1,88 @@
 import type { Ast, FromTable } from '../../ast.ts';
-import { andOf, clone, columnRef, conjuncts, fromTable, isSimpleSelect, isStar, mkInt, mkOp, mkStarRef, plainFromTables, qualifyOwnColumns, sqlOf } from '../../ast.ts';
+import { andOf, clone, columnRef, conjuncts, fromTable, isSimpleSelect, isStar, mkColumnRef, mkInt, mkOp, mkStarRef, opName, plainFromTables, qualifyOwnColumns, refsTo, sqlOf } from '../../ast.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';
 import { coversUniqueKey } from '../../schema-facts.ts';
+import type { SchemaFacts } from '../../schema-facts.ts';
 import { matchInSubquery } from '../sublink.ts';
+
+const RULE_ID = 'in-subquery-to-exists';
+
+/**
+ * The other direction: EXISTS (SELECT … FROM t WHERE t.k = outer.x AND …) → JOIN t ON …, when t.k
+ * is unique, so each outer row meets at most one t row and the join cannot repeat it.
+ */
+function existsToJoin(c: Ast, select: Ast, all: readonly Ast[], outerTables: readonly FromTable[], facts: SchemaFacts | null): RuleOutcome | null {
+  const link = c?.SubLink;
+  if (link?.subLinkType !== 'EXISTS_SUBLINK') return null;
+  const sub = link.subselect?.SelectStmt;
+  if (!isSimpleSelect(sub) || sub.groupClause !== undefined || sub.havingClause !== undefined || sub.limitCount !== undefined || sub.distinctClause !== undefined || sub.withClause !== undefined) return null;
+  const from = plainFromTables(sub);
+  if (from === null || from.length !== 1) return null;
+  const inner = from[0] as FromTable;
+  if (outerTables.some((t) => t.ref === inner.ref)) return null;
+  const outerRefs = new Set(outerTables.map((t) => t.ref));
+  let key: { innerCol: string; outer: FromTable; eq: Ast } | null = null;
+  const rest: Ast[] = [];
+  for (const w of conjuncts(sub.whereClause)) {
+    if (refsTo(w, outerRefs).length === 0) {
+      rest.push(w);
+      continue;
+    }
+    if (key !== null || opName(w) !== '=') return null;
+    const l = columnRef(w.A_Expr.lexpr);
+    const r = columnRef(w.A_Expr.rexpr);
+    if (l === null || r === null) return null;
+    const lOuter = l.length === 2 && outerRefs.has(l[0] ?? '');
+    const rOuter = r.length === 2 && outerRefs.has(r[0] ?? '');
+    if (lOuter === rOuter) return null;
+    const innerParts = lOuter ? r : l;
+    const outerParts = lOuter ? l : r;
+    if (innerParts.length === 2 && innerParts[0] !== inner.ref) return null;
+    const outer = outerTables.find((t) => t.ref === outerParts[0]);
+    if (outer === undefined) return null;
+    key = { innerCol: innerParts[innerParts.length - 1] as string, outer, eq: mkOp('=', mkColumnRef([inner.ref, innerParts[innerParts.length - 1] as string]), clone(lOuter ? w.A_Expr.lexpr : w.A_Expr.rexpr)) };
+  }
+  if (key === null) return null;
+  const innerTable = facts?.table(inner.schema, inner.name);
+  const k = key;
+  const uniqueFact = fact(facts, `${inner.name}.${k.innerCol} is unique (a NOT NULL primary key or unique constraint), so the join cannot repeat outer rows`, (f) =>
+    innerTable !== undefined && f.uniqueKeys(innerTable).some((u) => u.length === 1 && u[0] === k.innerCol),
+  );
+  if (uniqueFact.holds === false) {
+    return { kind: 'rejected', rule: RULE_ID, reason: `EXISTS → JOIN not applied: ${inner.name}.${k.innerCol} is not unique, a join would repeat outer rows once per match`, preconditions: [uniqueFact] };
+  }
+  const joined = clone(select);
+  joined.targetList = joined.targetList.flatMap((t: Ast) =>
+    isStar(t.ResTarget?.val) && t.ResTarget.val.ColumnRef.fields.length === 1 ? outerTables.map((ot) => ({ ResTarget: { val: mkStarRef(ot.ref) } })) : [t],
+  );
+  let placed = false;
+  joined.fromClause = joined.fromClause.map((item: Ast) => {
+    if (placed || fromTable(item)?.ref !== k.outer.ref) return item;
+    placed = true;
+    return { JoinExpr: { jointype: 'JOIN_INNER', larg: item, rarg: clone(inner.node), quals: andOf([k.eq, ...rest.map(clone)]) } };
+  });
+  if (!placed) return null;
+  const remaining = all.filter((x) => x !== c).map(clone);
+  if (remaining.length > 0) joined.whereClause = andOf(remaining);
+  else delete joined.whereClause;
+  if (outerTables.length === 1) qualifyOwnColumns(joined, k.outer.ref);
+  return {
+    kind: 'candidate',
+    rule: RULE_ID,
+    title: `EXISTS (SELECT … FROM ${inner.name}) → JOIN on a unique key`,
+    explanation: `${inner.name}.${k.innerCol} is unique, so the semi-join is an inner join that the planner can reorder freely with the other tables.`,
+    semantics: 'equivalent',
+    severity: 'info',
+    after: sqlOf({ SelectStmt: joined }),
+    preconditions: [statementFact('the EXISTS is a top-level WHERE condition'), uniqueFact],
+  };
+}
 
 export const inSubqueryToExists = defineRule({
   id: 'in-subquery-to-exists',
-  title: 'IN (subquery) → EXISTS, or → JOIN when the subquery column is unique',
+  title: 'IN (subquery) ↔ EXISTS, and either → JOIN when the subquery column is unique',
   description:
     'x IN (SELECT y FROM t WHERE …) in WHERE is the semi-join EXISTS (SELECT 1 FROM t WHERE … AND t.y = x). When y is unique in t it is also a plain join, which lets the planner reorder it; when y is not unique a join would repeat rows.',
   apply({ stmt, facts }) {
@@ -19,6 +93,8 @@ export const inSubqueryToExists = defineRule({
     const out: RuleOutcome[] = [];
     const all = conjuncts(select.whereClause);
     for (const c of all) {
+      const fromExists = existsToJoin(c, select, all, outerTables, facts);
+      if (fromExists !== null) out.push(fromExists);
       const m = matchInSubquery(c, outerTables);
       if (m === null) continue;
       if (typeof m === 'string') {
