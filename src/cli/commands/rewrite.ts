@@ -46,7 +46,7 @@ export const rewriteCommand: Command = {
     file: { type: 'string', valueName: 'FILE', description: 'read the statement from FILE' },
     analyze: { type: 'boolean', description: 'also time both statements (EXPLAIN ANALYZE, median of 3; read-only)' },
     'verify-sample': { type: 'string', valueName: 'PCT', description: 'compare results on a TABLESAMPLE BERNOULLI sample of PCT % of every table' },
-    'row-cap': { type: 'string', valueName: 'N', description: `compare at most N rows per statement (default ${DEFAULT_ROW_CAP})` },
+    'row-cap': { type: 'string', valueName: 'N', description: `compare at most N rows per statement (default ${DEFAULT_ROW_CAP}); larger results are compared on an automatic sample` },
     uses: { type: 'string', valueName: 'COLS', description: 'columns the caller reads (comma-separated): SELECT * becomes these' },
     'in-list-threshold': { type: 'string', valueName: 'N', description: 'IN lists at least this long become = ANY($n) (default 50)' },
   },
