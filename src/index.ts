@@ -24,6 +24,16 @@ export type { DiagnoseQueryOptions, EnrichedNode, EnrichedPlan, Plan, PlanAnalys
 export type * from './model/index.ts';
 export { buildReport, render, renderJson, renderMarkdown, renderTerminal } from './render/index.ts';
 export type { Format } from './render/index.ts';
+export { rewriteStatement } from './rewrite/rewrite-statement.ts';
+export type { StatementRewrites, StaticRewrite } from './rewrite/rewrite-statement.ts';
+export { rewriteAndVerify } from './rewrite/rewrite-and-verify.ts';
+export type { CheckedRewrite, RewriteOutcome } from './rewrite/rewrite-and-verify.ts';
+export { verifyRewrite } from './rewrite/verify.ts';
+export type { Verification, ResultComparison } from './rewrite/verify.ts';
+export { REWRITE_RULES } from './rewrite/rules/index.ts';
+export type { RewriteRule, RewriteCandidate, Precondition } from './rewrite/rule.ts';
+export { schemaFactsFromSnapshot } from './rewrite/schema-facts.ts';
+export type { SchemaFacts } from './rewrite/schema-facts.ts';
 export { fingerprintSql, initSqlParser, normalizeSql, parseSql, splitStatements } from './sql/index.ts';
 export { HypopgEngine } from './whatif/index.ts';
 export type { WhatIfEngine } from './whatif/index.ts';

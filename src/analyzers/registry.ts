@@ -13,6 +13,7 @@ import { schemaMissingPrimaryKey } from './optimize/schema-missing-primary-key/i
 import { schemaNormalization } from './optimize/schema-normalization/index.ts';
 import { schemaTimeSeries } from './optimize/schema-time-series/index.ts';
 import { schemaTimestampType } from './optimize/schema-timestamp-type/index.ts';
+import { queryRewrites } from './optimize/query-rewrites/index.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
 import { duplicateIndexes } from './profile/duplicate-indexes/index.ts';
 import { fkWithoutIndex } from './profile/fk-without-index/index.ts';
@@ -42,6 +43,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   schemaNormalization,
   schemaDenormalization,
   schemaTimeSeries,
+  queryRewrites,
 ];
 
 export function analyzerById(id: string): Analyzer | undefined {

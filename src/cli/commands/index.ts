@@ -9,6 +9,7 @@ import { pgbouncerCommand } from './pgbouncer.ts';
 import { poolCommand } from './pool.ts';
 import { profileCommand } from './profile.ts';
 import { queryCommand } from './query.ts';
+import { rewriteCommand } from './rewrite.ts';
 import { schemaCommand } from './schema.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   fullCommand,
   explainCommand,
   queryCommand,
+  rewriteCommand,
   n1Command,
   schemaCommand,
   migrateCommand,

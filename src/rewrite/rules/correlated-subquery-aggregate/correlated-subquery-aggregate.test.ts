@@ -1,0 +1,3 @@
+import { describeRuleStatically } from '../../../../test/rewrite/static-rule.ts';
+
+describeRuleStatically('correlated-subquery-aggregate');

@@ -1,0 +1,3 @@
+import { describeRuleStatically } from '../../../../test/rewrite/static-rule.ts';
+
+describeRuleStatically('not-in-to-not-exists');
