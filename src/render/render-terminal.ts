@@ -54,7 +54,16 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   }
 
   const limit = options.limit ?? 40;
-  report.findings.slice(0, limit).forEach((f, i) => {
+  const groups = findingGroups(report);
+  const ordered = groups === null ? report.findings : groups.flatMap((g) => g.findings);
+  const groupStart = new Map<Finding, string>();
+  for (const g of groups ?? []) {
+    const first = g.findings[0];
+    if (first !== undefined) groupStart.set(first, `${g.title} (${g.findings.length})`);
+  }
+  ordered.slice(0, limit).forEach((f, i) => {
+    const heading = groupStart.get(f);
+    if (heading !== undefined) out.push('', c.bold(`── ${heading} ${'─'.repeat(Math.max(3, Math.min(width, 80) - heading.length - 4))}`));
     out.push('');
     const head = `${String(i + 1).padStart(2)}. ${f.severity.toUpperCase().padEnd(8)} `;
     const title = wrap(f.title, width - head.length);
@@ -88,13 +97,30 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   });
   if (report.findings.length > limit) {
     out.push('', `… ${report.findings.length - limit} more findings (use --format json or markdown for all of them):`);
-    for (const f of report.findings.slice(limit)) out.push(...wrap(`- [${f.severity}] ${f.title}`, width, '  '));
+    for (const f of ordered.slice(limit)) out.push(...wrap(`- [${f.severity}] ${f.title}`, width, '  '));
   }
   if (report.skipped.length > 0) {
     out.push('', c.bold('Not run:'));
     for (const s of report.skipped) out.push(...wrap(`- ${s.analyzer}: ${s.reason}`, width, '  '));
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Findings split by the report's optional `groups` hint ({id, title, rules}); rules no group
+ * names go to a last "Other findings" group. null when the report has no groups.
+ */
+function findingGroups(report: Report): { title: string; findings: Finding[] }[] | null {
+  const hint = report.groups;
+  if (!Array.isArray(hint)) return null;
+  const out: { title: string; rules: Set<string>; findings: Finding[] }[] = [];
+  for (const g of hint as unknown[]) {
+    const { title, rules } = (g ?? {}) as { title?: unknown; rules?: unknown };
+    if (typeof title === 'string' && Array.isArray(rules)) out.push({ title, rules: new Set(rules.map(String)), findings: [] });
+  }
+  const other = { title: 'Other findings', rules: new Set<string>(), findings: [] as Finding[] };
+  for (const f of report.findings) (out.find((g) => g.rules.has(f.rule)) ?? other).findings.push(f);
+  return [...out, other].filter((g) => g.findings.length > 0);
 }
 
 function humanAge(seconds: number): string {

@@ -1,15 +1,27 @@
+import { PROFILE_GROUPS } from '../../analyzers/profile/profile-sections.ts';
+import { reportStatements } from '../../analyzers/profile/report-statements.ts';
 import type { Command } from '../command.ts';
 import { runAnalysisCommand } from '../run-analysis.ts';
 
 export const profileCommand: Command = {
   name: 'profile',
   aliases: ['--profile'],
-  summary: 'PROFILE phase: top statements, cache and index health, unused/duplicate indexes, unindexed foreign keys',
-  usage: 'profile [--db URL] [--format terminal|json|markdown] [--out FILE] [--baseline report.json]',
-  help: 'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports what costs the most, ranked by estimated gain.',
+  summary: 'PROFILE phase: query profiler, index scanner and database health, ranked with evidence and fixes',
+  usage: 'profile [--db URL] [--format terminal|json|markdown] [--out FILE] [--baseline report.json] [--set ANALYZER.OPTION=VALUE]',
+  help:
+    'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports, by section:\n' +
+    '  Query profiler   top statements by total time (and by mean, calls, rows, blocks, temp, planning), slow statements, regressions vs --baseline\n' +
+    '  Index scanner    invalid, unused, duplicate and redundant indexes, unindexed foreign keys, index candidates, bloat, NOT VALID constraints\n' +
+    '  Database health  wraparound, sequences, locks and blocking chains, idle in transaction, connections, vacuum, replication, cache, checkpoints, temp files, deadlocks, settings\n' +
+    'Every threshold is an analyzer option: --set slow-statements.minMeanMs=50. Statements that end sessions (pg_cancel_backend/pg_terminate_backend) are printed, never run.\n' +
+    'Save a JSON report (--format json --out before.json) and pass it later with --baseline before.json to see regressions.',
   common: ['connection', 'report', 'analysis'],
   options: {
     baseline: { type: 'string', valueName: 'report.json', description: 'compare with an earlier JSON report (regressions)' },
   },
-  run: (ctx) => runAnalysisCommand(ctx, 'profile', ['profile'], 3),
+  run: (ctx) =>
+    runAnalysisCommand(ctx, 'profile', ['profile'], 3, ({ workload }) => ({
+      groups: PROFILE_GROUPS,
+      ...(workload === null ? {} : { statements: reportStatements(workload) }),
+    })),
 };
