@@ -1,4 +1,5 @@
 import type { Report, Workload } from '../../model/index.ts';
+import { fingerprintSql } from '../../sql/index.ts';
 
 /**
  * The per-statement numbers a profile report carries at its top level (`statements`), so a
@@ -35,7 +36,8 @@ const numberOr = (v: unknown, fallback: number): number => (typeof v === 'number
 
 /**
  * Statements of an earlier report: its `statements` field, else (older reports, other commands)
- * the evidence of its top-statements and slow-statements findings.
+ * the evidence of its top-statements and slow-statements findings. Needs initSqlParser() to
+ * fingerprint texts that came without one.
  */
 export function baselineStatements(report: Report): ReportStatement[] {
   const out = new Map<string, ReportStatement>();
@@ -48,7 +50,7 @@ export function baselineStatements(report: Report): ReportStatement[] {
     for (const s of fromField) {
       if (!isObject(s) || typeof s.query !== 'string') continue;
       add({
-        fingerprint: typeof s.fingerprint === 'string' ? s.fingerprint : null,
+        fingerprint: typeof s.fingerprint === 'string' ? s.fingerprint : fingerprintSql(s.query),
         queryId: typeof s.queryId === 'string' ? s.queryId : null,
         query: s.query,
         calls: numberOr(s.calls, 0),
@@ -62,7 +64,7 @@ export function baselineStatements(report: Report): ReportStatement[] {
     const e = f.evidence as Record<string, unknown>;
     if (typeof e.query !== 'string') continue;
     add({
-      fingerprint: f.target.fingerprint ?? null,
+      fingerprint: f.target.fingerprint ?? fingerprintSql(e.query),
       queryId: f.target.queryId ?? null,
       query: e.query,
       calls: numberOr(e.calls, 0),

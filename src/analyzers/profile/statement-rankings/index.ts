@@ -34,7 +34,7 @@ export const statementRankings = defineAnalyzer({
     const statements = workload?.statements ?? [];
     const totalTime = statements.reduce((sum, s) => sum + s.totalTimeMs, 0);
     const findings: Finding[] = [];
-    for (const d of DIMENSIONS) {
+    for (const [position, d] of DIMENSIONS.entries()) {
       const ranked = statements
         .map((s) => ({ s, v: d.value(s) }))
         .filter((x): x is { s: WorkloadStatement; v: number } => x.v !== null && x.v > 0)
@@ -60,7 +60,8 @@ export const statementRankings = defineAnalyzer({
         target: { kind: 'database', name: `ranking:${d.id}` },
         evidence: { dimension: d.id, statements: statements.length, ranking },
         impact: {
-          score: 0,
+          // informational; the tiny score only keeps the rankings in their documented order
+          score: (DIMENSIONS.length - position) / 1000,
           summary: `#1 is ${d.format(first.v)}, ${percent(totalTime > 0 ? first.s.totalTimeMs / totalTime : 0)} of total DB time`,
         },
         description: ranked
