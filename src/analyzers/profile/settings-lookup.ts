@@ -31,7 +31,10 @@ function optionNumber(table: Table, name: string): number | undefined {
 }
 
 export interface AutovacuumPolicy {
+  /** autovacuum will process this table: on for the server and not disabled for the table */
   readonly enabled: boolean;
+  readonly serverEnabled: boolean;
+  readonly tableEnabled: boolean;
   readonly vacuumThreshold: number;
   readonly vacuumScaleFactor: number;
   readonly analyzeThreshold: number;
@@ -54,6 +57,8 @@ export function autovacuumPolicy(snapshot: Snapshot, table: Table): AutovacuumPo
   const tableOn = ownEnabled === undefined ? true : !/^(false|off|0|no)$/i.test(ownEnabled);
   return {
     enabled: serverOn && tableOn,
+    serverEnabled: serverOn,
+    tableEnabled: tableOn,
     vacuumThreshold: pick('autovacuum_vacuum_threshold', 50),
     vacuumScaleFactor: pick('autovacuum_vacuum_scale_factor', 0.2),
     analyzeThreshold: pick('autovacuum_analyze_threshold', 50),

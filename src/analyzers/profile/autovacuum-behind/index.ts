@@ -31,11 +31,13 @@ export const autovacuumBehind = defineAnalyzer({
       findings.push({
         rule: 'autovacuum-behind',
         severity: policy.enabled ? 'warning' : 'critical',
-        title: `Autovacuum is behind on ${t.qualifiedName}: ${what} overdue${policy.enabled ? '' : ' (autovacuum disabled for it)'}`,
+        title: `Autovacuum is behind on ${t.qualifiedName}: ${what} overdue${policy.tableEnabled ? (policy.serverEnabled ? '' : ' (autovacuum is off server-wide)') : ' (autovacuum disabled for this table)'}`,
         target: { kind: 'table', relation: t.qualifiedName },
         evidence: {
           table: t.qualifiedName,
           autovacuumEnabled: policy.enabled,
+          autovacuumEnabledForTable: policy.tableEnabled,
+          autovacuumEnabledOnServer: policy.serverEnabled,
           deadTuples: a.nDeadTup,
           vacuumTriggerAt: Math.round(vacuumAt),
           modifiedSinceAnalyze: a.nModSinceAnalyze,
@@ -54,14 +56,14 @@ export const autovacuumBehind = defineAnalyzer({
         },
         description: policy.enabled
           ? 'Autovacuum should have processed this table already. Usual causes: all autovacuum workers busy on large tables (autovacuum_max_workers), cost limits throttling them, or a lock conflict cancelling them (DDL, LOCK TABLE).'
-          : 'Autovacuum is turned off for this table (or the server), so dead tuples and stale statistics only ever go away with a manual VACUUM/ANALYZE.',
+          : `Autovacuum is turned off ${policy.tableEnabled ? 'for the whole server' : 'for this table'}, so dead tuples and stale statistics only ever go away with a manual VACUUM/ANALYZE.`,
         nextSteps: policy.enabled
           ? ['check pg_stat_progress_vacuum and the server log (log_autovacuum_min_duration) for workers that run or get cancelled', 'raise autovacuum_vacuum_cost_limit or autovacuum_max_workers if workers are saturated (db-optimize config)']
-          : ['re-enable autovacuum unless a batch job deliberately vacuums this table itself'],
+          : [policy.tableEnabled ? 'turn autovacuum back on for the server (settings-sanity)' : 're-enable autovacuum for this table unless a batch job deliberately vacuums it'],
         fix: {
           kind: 'sql',
-          content: [`VACUUM (ANALYZE) ${t.qualifiedName};`, ...(policy.perTable.includes('autovacuum_enabled') && !policy.enabled ? [`ALTER TABLE ${t.qualifiedName} RESET (autovacuum_enabled);`] : [])].join('\n'),
-          ...(policy.perTable.includes('autovacuum_enabled') && !policy.enabled ? { rollback: `ALTER TABLE ${t.qualifiedName} SET (autovacuum_enabled = false);` } : {}),
+          content: [`VACUUM (ANALYZE) ${t.qualifiedName};`, ...(!policy.tableEnabled ? [`ALTER TABLE ${t.qualifiedName} RESET (autovacuum_enabled);`] : [])].join('\n'),
+          ...(!policy.tableEnabled ? { rollback: `ALTER TABLE ${t.qualifiedName} SET (autovacuum_enabled = false);` } : {}),
           lockLevel: 'SHARE UPDATE EXCLUSIVE (reads and writes continue)',
           safety: 'safe',
           verified: false,

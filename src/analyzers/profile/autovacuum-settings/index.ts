@@ -27,7 +27,7 @@ export const autovacuumSettings = defineAnalyzer({
       const rows = liveRows(t);
       const policy = autovacuumPolicy(snapshot, t);
       const churnPerDay = perDay(a.nTupUpd + a.nTupDel, window);
-      if (!policy.enabled && policy.perTable.includes('autovacuum_enabled') && rows >= Math.min(options.minRows, 10_000)) {
+      if (!policy.tableEnabled && rows >= Math.min(options.minRows, 10_000)) {
         findings.push({
           rule: 'autovacuum-settings',
           severity: 'warning',
@@ -48,7 +48,8 @@ export const autovacuumSettings = defineAnalyzer({
         });
         continue;
       }
-      if (!policy.enabled || rows < options.minRows) continue;
+      // recommended even while autovacuum is off server-wide (settings-sanity reports that): it applies once it is on
+      if (!policy.tableEnabled || rows < options.minRows) continue;
       const waitFor = policy.vacuumThreshold + policy.vacuumScaleFactor * rows;
       if (waitFor <= options.maxDeadBeforeVacuum || churnPerDay < rows * options.minChurnPerDay) continue;
       const threshold = Math.min(10_000, Math.round(options.maxDeadBeforeVacuum / 10));

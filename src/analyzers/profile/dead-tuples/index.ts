@@ -50,10 +50,10 @@ export const deadTuples = defineAnalyzer({
         },
         description:
           'Dead tuples make sequential scans and index scans read rows nobody can see, and bloat the table until VACUUM marks the space reusable.' +
-          (policy.enabled ? '' : ' Autovacuum is disabled for this table, so only a manual VACUUM will clean it.'),
+          (policy.enabled ? '' : ` Autovacuum is disabled ${policy.tableEnabled ? 'server-wide' : 'for this table'}, so only a manual VACUUM will clean it.`),
         fix: {
           kind: 'sql',
-          content: `VACUUM (ANALYZE, VERBOSE) ${t.qualifiedName};` + (policy.enabled ? '' : `\nALTER TABLE ${t.qualifiedName} RESET (autovacuum_enabled);`),
+          content: `VACUUM (ANALYZE, VERBOSE) ${t.qualifiedName};` + (policy.tableEnabled ? '' : `\nALTER TABLE ${t.qualifiedName} RESET (autovacuum_enabled);`),
           lockLevel: 'SHARE UPDATE EXCLUSIVE (reads and writes continue; blocks DDL)',
           safety: 'safe',
           verified: false,
