@@ -1,7 +1,11 @@
 import type { Setting, Snapshot, Table } from '../../model/index.ts';
 
+const settingsCache = new WeakMap<Snapshot, Map<string, Setting>>();
+
 export function setting(snapshot: Snapshot, name: string): Setting | undefined {
-  return snapshot.settings.find((s) => s.name === name);
+  let map = settingsCache.get(snapshot);
+  if (map === undefined) settingsCache.set(snapshot, (map = new Map(snapshot.settings.map((s) => [s.name, s]))));
+  return map.get(name);
 }
 
 export function settingNumber(snapshot: Snapshot, name: string, fallback: number): number {

@@ -64,16 +64,24 @@ export function statementShape(text: string): StatementShape | null {
   return shape;
 }
 
+const byName = new WeakMap<Snapshot, Map<string, Table[]>>();
+
 /** Resolves a relation name as written in a statement to a table of the snapshot (search_path: public first). */
 export function resolveTable(snapshot: Snapshot, relation: string): Table | undefined {
-  const dot = relation.indexOf('.');
-  if (dot > 0) {
-    const schema = relation.slice(0, dot);
-    const name = relation.slice(dot + 1);
-    return snapshot.tables.find((t) => t.schema === schema && t.name === name);
+  let map = byName.get(snapshot);
+  if (map === undefined) {
+    map = new Map();
+    for (const t of snapshot.tables) {
+      for (const key of [t.name, `${t.schema}.${t.name}`]) {
+        const list = map.get(key);
+        if (list === undefined) map.set(key, [t]);
+        else list.push(t);
+      }
+    }
+    byName.set(snapshot, map);
   }
-  const candidates = snapshot.tables.filter((t) => t.name === relation);
-  return candidates.find((t) => t.schema === 'public') ?? candidates[0];
+  const candidates = map.get(relation) ?? [];
+  return relation.includes('.') ? candidates[0] : (candidates.find((t) => t.schema === 'public') ?? candidates[0]);
 }
 
 /** Tables of the snapshot that a statement reads or writes. */

@@ -1,12 +1,24 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
-import type { Finding, JsonValue, Snapshot, Workload } from '../../../model/index.ts';
+import type { Finding, JsonValue, Snapshot, Workload, WorkloadStatement } from '../../../model/index.ts';
 import { formatCount, formatMs, percent, round } from '../../format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { shortQuery, statementShape, statementTables } from '../statement-relations.ts';
 
-function touchingStatements(snapshot: Snapshot, workload: Workload | null, table: string, limit: number): JsonValue[] {
-  return (workload?.statements ?? [])
-    .filter((s) => statementTables(snapshot, s).some((t) => t.qualifiedName === table))
+/** Workload statements by the tables they touch, computed once per run. */
+function statementsByTable(snapshot: Snapshot, workload: Workload | null): Map<string, WorkloadStatement[]> {
+  const out = new Map<string, WorkloadStatement[]>();
+  for (const s of workload?.statements ?? []) {
+    for (const t of statementTables(snapshot, s)) {
+      const list = out.get(t.qualifiedName);
+      if (list === undefined) out.set(t.qualifiedName, [s]);
+      else list.push(s);
+    }
+  }
+  return out;
+}
+
+function touchingStatements(byTable: Map<string, WorkloadStatement[]>, table: string, limit: number): JsonValue[] {
+  return [...(byTable.get(table) ?? [])]
     .sort((a, b) => b.totalTimeMs - a.totalTimeMs)
     .slice(0, limit)
     .map((s) => ({
@@ -36,6 +48,7 @@ export const seqScanHeavyTables = defineAnalyzer({
   run({ snapshot, workload, options }) {
     const findings: Finding[] = [];
     const window = snapshot.server.statsAgeSeconds;
+    let byTable: Map<string, WorkloadStatement[]> | null = null;
     for (const t of snapshot.tables) {
       const a = t.activity;
       if (a === null || t.kind !== 'table') continue;
@@ -44,7 +57,8 @@ export const seqScanHeavyTables = defineAnalyzer({
       const scans = a.seqScan + a.idxScan;
       const idxShare = scans > 0 ? a.idxScan / scans : 0;
       if (idxShare >= options.maxIndexScanShare) continue;
-      const statements = touchingStatements(snapshot, workload, t.qualifiedName, options.statements);
+      byTable ??= statementsByTable(snapshot, workload);
+      const statements = touchingStatements(byTable, t.qualifiedName, options.statements);
       const rowsPerScan = a.seqScan > 0 ? a.seqTupRead / a.seqScan : 0;
       // a page holds ~rows/pages rows; reading it from cache costs ~0.01 ms (order of magnitude)
       const pagesPerDay = t.pages > 0 && rows > 0 ? perDay((a.seqTupRead / rows) * t.pages, window) : 0;

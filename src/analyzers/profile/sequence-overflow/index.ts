@@ -4,8 +4,11 @@ import { formatCount, percent, quoteIdent, round } from '../../format.ts';
 
 const TYPE_MAX: Readonly<Record<string, number>> = { smallint: 32_767, integer: 2_147_483_647, bigint: 2 ** 63 - 1 };
 
-function isPrimaryKeyColumn(snapshot: Snapshot, table: string, column: string): boolean {
-  return snapshot.constraints.some((c) => c.type === 'primary' && c.table === table && c.columns.length === 1 && c.columns[0] === column);
+/** "table\u0000column" of every single-column primary key. */
+function primaryKeyColumns(snapshot: Snapshot): Set<string> {
+  const out = new Set<string>();
+  for (const c of snapshot.constraints) if (c.type === 'primary' && c.columns.length === 1) out.add(`${c.table}\u0000${c.columns[0]}`);
+  return out;
 }
 
 /** The bigint migration path for an int4 key, with the referencing foreign key columns. */
@@ -44,6 +47,7 @@ export const sequenceOverflow = defineAnalyzer({
   },
   run({ snapshot, options }) {
     const findings: Finding[] = [];
+    let pks: Set<string> | null = null;
     for (const seq of snapshot.sequences) {
       if (seq.lastValue === null) continue;
       const columnType = seq.ownedBy?.columnType ?? null;
@@ -53,7 +57,7 @@ export const sequenceOverflow = defineAnalyzer({
       if (max <= 0) continue;
       const used = Math.abs(seq.lastValue) / max;
       const owner = seq.ownedBy;
-      const pk = owner !== null && isPrimaryKeyColumn(snapshot, owner.table, owner.column);
+      const pk = owner !== null && (pks ??= primaryKeyColumns(snapshot)).has(`${owner.table}\u0000${owner.column}`);
       const int4Key = pk && columnType === 'integer';
       const threshold = int4Key ? Math.min(options.int4PrimaryKeyPercent, options.thresholdPercent) : options.thresholdPercent;
       if (used * 100 < threshold) continue;
