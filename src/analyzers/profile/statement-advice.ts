@@ -41,7 +41,7 @@ export function statementNextSteps(snapshot: Snapshot | null, s: WorkloadStateme
   }
   if (shape?.kind === 'update' || shape?.kind === 'delete') {
     if (s.meanTimeMs >= 20 && shape.filterColumns.length <= 2) {
-      steps.push(`a ${shape.kind.toUpperCase()} by key should take well under 1 ms; ${formatMs(s.meanTimeMs)} mean points at lock waits (db-optimize profile shows blocking chains) or bloat`);
+      steps.push(`${shape.kind === 'update' ? 'an UPDATE' : 'a DELETE'} by key should take well under 1 ms; ${formatMs(s.meanTimeMs)} mean points at lock waits (db-optimize profile shows blocking chains) or bloat`);
     }
   } else if (shape?.kind === 'insert' && s.calls > 0) {
     steps.push(`inserts into ${names.join(', ') || 'the table'}: cost grows with every index and trigger on it; batch them (multi-row INSERT or COPY) if the application inserts one row per call`);

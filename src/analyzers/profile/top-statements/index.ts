@@ -19,7 +19,8 @@ export const topStatements = defineAnalyzer({
     p95TargetMs: { default: 100, description: 'p95 latency target in ms (seed baseline)' },
     p99TargetMs: { default: 500, description: 'p99 latency target in ms (seed baseline)' },
     minShare: { default: 0.01, description: 'ignore statements below this share of total time' },
-    warnShare: { default: 0.05, description: 'a statement above this share of DB time with a tail over target is a warning' },
+    warnShare: { default: 0.05, description: 'a statement above this share of DB time is a warning when its tail is over target or its mean is slow' },
+    slowMeanMs: { default: 20, description: 'mean time from which a statement counts as slow (PgHero: 20 ms)' },
   },
   run({ workload, snapshot, options }) {
     const statements = (workload?.statements ?? []).filter((s) => s.totalTimeMs > 0);
@@ -41,7 +42,7 @@ export const topStatements = defineAnalyzer({
 interface RankContext {
   readonly total: number;
   readonly windowSeconds: number | null;
-  readonly options: { readonly p95TargetMs: number; readonly p99TargetMs: number; readonly warnShare: number };
+  readonly options: { readonly p95TargetMs: number; readonly p99TargetMs: number; readonly warnShare: number; readonly slowMeanMs: number };
   readonly ranks: { readonly calls: Map<WorkloadStatement, number>; readonly mean: Map<WorkloadStatement, number> };
   readonly mostCalled: WorkloadStatement | undefined;
   readonly slowest: WorkloadStatement | undefined;
@@ -78,7 +79,7 @@ function toFinding(s: WorkloadStatement, rank: number, next: WorkloadStatement |
   const pct = estimatePercentiles(s.meanTimeMs, s.stddevTimeMs, s.maxTimeMs);
   const overP95 = pct !== null && pct.p95 > p95Target;
   const overP99 = pct !== null && pct.p99 > p99Target;
-  const slowMean = s.meanTimeMs > p95Target;
+  const slowMean = s.meanTimeMs >= ctx.options.slowMeanMs;
   const severity: Severity = (overP99 || overP95 || slowMean) && share >= ctx.options.warnShare ? 'warning' : 'info';
   const msPerDay = windowSeconds === null || windowSeconds === undefined ? s.totalTimeMs : perDay(s.totalTimeMs, windowSeconds);
   const hitRatio = s.sharedBlksHit + s.sharedBlksRead > 0 ? s.sharedBlksHit / (s.sharedBlksHit + s.sharedBlksRead) : null;
