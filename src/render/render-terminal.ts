@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Finding, Report, Severity } from '../model/index.ts';
+import { findingGroups } from './finding-groups.ts';
 import { evidenceText, wrap } from './wrap.ts';
 
 export interface TerminalOptions {
@@ -115,23 +116,6 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     for (const s of report.skipped) out.push(...wrap(`- ${s.analyzer}: ${s.reason}`, width, '  '));
   }
   return `${out.join('\n')}\n`;
-}
-
-/**
- * Findings split by the report's optional `groups` hint ({id, title, rules}); rules no group
- * names go to a last "Other findings" group. null when the report has no groups.
- */
-function findingGroups(report: Report): { title: string; findings: Finding[] }[] | null {
-  const hint = report.groups;
-  if (!Array.isArray(hint)) return null;
-  const out: { title: string; rules: Set<string>; findings: Finding[] }[] = [];
-  for (const g of hint as unknown[]) {
-    const { title, rules } = (g ?? {}) as { title?: unknown; rules?: unknown };
-    if (typeof title === 'string' && Array.isArray(rules)) out.push({ title, rules: new Set(rules.map(String)), findings: [] });
-  }
-  const other = { title: 'Other findings', rules: new Set<string>(), findings: [] as Finding[] };
-  for (const f of report.findings) (out.find((g) => g.rules.has(f.rule)) ?? other).findings.push(f);
-  return [...out, other].filter((g) => g.findings.length > 0);
 }
 
 function humanAge(seconds: number): string {

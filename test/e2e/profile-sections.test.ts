@@ -84,6 +84,14 @@ describe('db-optimize profile (all sections)', () => {
     for (const line of r.stdout.split('\n').filter((l) => !l.startsWith('      '))) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
+  it('prints markdown by section too', async () => {
+    const r = await runCli(['profile', '--db', t.url, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/## Index scanner\n\n\| # \| Severity \| Finding \| Impact \|/);
+    expect(r.stdout.indexOf('## Database health')).toBeGreaterThan(r.stdout.indexOf('## Index scanner'));
+    expect(r.stdout).not.toContain('## Findings');
+  });
+
   it('compares with --baseline: a statement whose mean time grew is a regression', async (ctx) => {
     if (!t.extensions.has('pg_stat_statements')) ctx.skip('pg_stat_statements is not available on this server');
     const first = await runCli(['profile', '--db', t.url, '--format', 'json', '--out', join(dir, 'now.json')]);
