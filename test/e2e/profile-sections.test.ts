@@ -15,6 +15,8 @@ interface JsonReport {
   groups?: { id: string; title: string; rules: string[] }[];
   statements?: { query: string; calls: number; meanTimeMs: number; totalTimeMs: number; fingerprint: string | null }[];
   skipped: { analyzer: string; reason: string }[];
+  baselineMetrics?: { metric: string; ok: boolean | null }[];
+  sections?: { id: string }[];
   analyzers?: { id: string }[];
 }
 
@@ -56,6 +58,8 @@ describe('db-optimize profile (all sections)', () => {
     const ran = new Set([...(report.analyzers ?? []).map((a) => a.id), ...report.skipped.map((s) => s.analyzer)]);
     for (const a of ANALYZERS.filter((x) => x.phase === 'profile')) expect(ran, a.id).toContain(a.id);
     expect(report.groups?.map((g) => g.title)).toEqual(['Query profiler', 'Index scanner', 'Database health']);
+    expect(report.baselineMetrics?.map((m) => m.metric)).toContain('connection_pool_usage');
+    expect(report.sections?.map((x) => x.id)).toContain('baseline-metrics');
     const rules = report.findings.map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['duplicate-indexes', 'unused-indexes', 'fk-without-index', 'sequence-overflow']));
     if (t.extensions.has('pg_stat_statements')) {

@@ -1,3 +1,4 @@
+import { baselineMetrics, baselineSection } from '../../analyzers/profile/baseline-metrics.ts';
 import { PROFILE_GROUPS } from '../../analyzers/profile/profile-sections.ts';
 import { reportStatements } from '../../analyzers/profile/report-statements.ts';
 import type { Command } from '../command.ts';
@@ -20,8 +21,13 @@ export const profileCommand: Command = {
     baseline: { type: 'string', valueName: 'report.json', description: 'compare with an earlier JSON report (regressions)' },
   },
   run: (ctx) =>
-    runAnalysisCommand(ctx, 'profile', ['profile'], 3, ({ workload }) => ({
-      groups: PROFILE_GROUPS,
-      ...(workload === null ? {} : { statements: reportStatements(workload) }),
-    })),
+    runAnalysisCommand(ctx, 'profile', ['profile'], 3, ({ report, snapshot, workload }) => {
+      const metrics = baselineMetrics(snapshot, workload);
+      return {
+        groups: PROFILE_GROUPS,
+        baselineMetrics: metrics,
+        sections: [...(report.sections ?? []), baselineSection(metrics)],
+        ...(workload === null ? {} : { statements: reportStatements(workload) }),
+      };
+    }),
 };
