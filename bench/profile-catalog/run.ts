@@ -3,13 +3,13 @@
  * sequences and foreign keys), in its own throwaway database, against the equivalent PgHero
  * catalog queries run through psql. Prints wall time, peak RSS and the ratio.
  *
- *   npx tsx bench/profile-catalog/run.ts [--tables 10000] [--keep]
+ *   npx tsx bench/profile-catalog/run.ts [--tables 10000] [--keep] [--reuse DBNAME]
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres (default)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,9 +18,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const args = process.argv.slice(2);
 const tables = Number(args[args.indexOf('--tables') + 1] ?? 10_000) || 10_000;
-const keep = args.includes('--keep');
+const reuse = args.includes('--reuse') ? args[args.indexOf('--reuse') + 1] : undefined;
+// generating 10k tables takes minutes on a busy machine: --keep it once, then --reuse it
+const keep = args.includes('--keep') || reuse !== undefined;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const name = `dbo_bench_catalog_${randomBytes(3).toString('hex')}`;
+const name = reuse ?? `dbo_bench_catalog_${randomBytes(3).toString('hex')}`;
 const url = (() => {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
@@ -95,10 +97,9 @@ function measure(cmd: string, argv: string[]): Promise<{ ms: number; peakRssByte
 }
 
 async function main(): Promise<void> {
-  await admin(`CREATE DATABASE ${name}`);
+  if (reuse === undefined) await admin(`CREATE DATABASE ${name}`);
   try {
-    const genMs = await generate();
-    void genMs;
+    if (reuse === undefined) await generate();
     const out = join('/tmp', `${name}.json`);
     // warm the OS cache of the catalog once for both tools (first touch dominates otherwise)
     spawnSync('psql', [url, '-qAtc', 'SELECT count(*) FROM pg_attribute'], { stdio: 'ignore' });
@@ -122,7 +123,9 @@ async function main(): Promise<void> {
     const profileMs = median(runs.map((r) => r.ms));
     const peak = Math.max(...runs.map((r) => r.peakRssBytes));
     const pgheroMs = median(pghero);
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, node ${process.version}`);
+    console.log(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    );
     console.log(`db-optimize profile: ${(profileMs / 1000).toFixed(2)} s wall (median of 3, incl. node + tsx start), peak RSS ${(peak / 1024 ** 2).toFixed(0)} MiB`);
     console.log(`  goal: < 15 s, < 1 GiB -> ${profileMs < 15_000 && peak < 1024 ** 3 ? 'PASS' : 'FAIL'}`);
     console.log(`  findings: ${[...byRule].map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -42,17 +42,16 @@ SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, format('%I.%I
           JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE i.inhrelid = c.oid LIMIT 1) AS parent,
        c.relpersistence::text AS persistence,
-       sz.table_bytes, sz.indexes_bytes,
+       -- index sizes come from the indexes query (summed per table in collect-snapshot): measuring them here
+       -- too would open every index a second time (pg_indexes_size, pg_total_relation_size)
+       pg_table_size(c.oid)::int8 AS table_bytes,
        CASE WHEN c.reltoastrelid = 0 THEN 0 ELSE pg_total_relation_size(c.reltoastrelid) END::int8 AS toast_bytes,
-       -- pg_total_relation_size would measure the table and every index a second time
-       (sz.table_bytes + sz.indexes_bytes) AS total_bytes,
        c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, c.relreplident::text AS replident,
        coalesce(c.reloptions, '{}') AS reloptions,
        CASE WHEN c.relkind IN ('r', 'm') THEN age(c.relfrozenxid) ELSE 0 END::int8 AS frozen_age,
        to_jsonb(s) AS activity, to_jsonb(io) AS io
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-CROSS JOIN LATERAL (SELECT pg_table_size(c.oid)::int8 AS table_bytes, pg_indexes_size(c.oid)::int8 AS indexes_bytes OFFSET 0) sz
 LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
 LEFT JOIN pg_statio_all_tables io ON io.relid = c.oid
 WHERE c.relkind IN ('r', 'p', 'm', 'f') AND ${USER_RELATIONS}
@@ -76,6 +75,12 @@ SELECT format('%I.%I', schemaname, tablename) AS qname, attname AS name, inherit
        histogram_bounds::text AS histogram
 FROM pg_stats
 WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`;
+
+/**
+ * Indexes, in `parts` slices by oid so large catalogs are read over several sessions at once
+ * (deparsing and sizing 30k indexes is ~10 s in one backend). Sorted by the caller.
+ */
+export const indexesSql = (part: number, parts: number): string => INDEXES_SQL.replace('/*part*/', `AND i.indexrelid::int8 % ${parts} = ${part}`);
 
 export const INDEXES_SQL = `
 SELECT i.indexrelid::int8 AS oid, n.nspname AS schema, ci.relname AS name, format('%I.%I', n.nspname, ci.relname) AS qname,
@@ -108,8 +113,7 @@ JOIN pg_am am ON am.oid = ci.relam
 LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') AND con.conrelid = i.indrelid
 LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
 LEFT JOIN pg_statio_all_indexes io ON io.indexrelid = i.indexrelid
-WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_RELATIONS}
-ORDER BY 2, 3`;
+WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_RELATIONS} /*part*/`;
 
 export const CONSTRAINTS_SQL = `
 SELECT con.conname AS name, n.nspname AS schema, format('%I.%I', n.nspname, c.relname) AS table_qname,
