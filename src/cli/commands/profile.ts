@@ -10,12 +10,19 @@ export const profileCommand: Command = {
   summary: 'PROFILE phase: query profiler, index scanner and database health, ranked with evidence and fixes',
   usage: 'profile [--db URL] [--format terminal|json|markdown] [--out FILE] [--baseline report.json] [--set ANALYZER.OPTION=VALUE]',
   help:
-    'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports, by section:\n' +
-    '  Query profiler   top statements by total time (and by mean, calls, rows, blocks, temp, planning), slow statements, regressions vs --baseline\n' +
-    '  Index scanner    invalid, unused, duplicate and redundant indexes, unindexed foreign keys, index candidates, bloat, NOT VALID constraints\n' +
-    '  Database health  wraparound, sequences, locks and blocking chains, idle in transaction, connections, vacuum, replication, cache, checkpoints, temp files, deadlocks, settings\n' +
-    'Every threshold is an analyzer option: --set slow-statements.minMeanMs=50. Statements that end sessions (pg_cancel_backend/pg_terminate_backend) are printed, never run.\n' +
-    'Save a JSON report (--format json --out before.json) and pass it later with --baseline before.json to see regressions.',
+    'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports,\n' +
+    'ranked by estimated gain, in three sections:\n' +
+    '  Query profiler   top statements by total time (and by mean, calls, rows, blocks,\n' +
+    '                   temp, planning), slow statements, regressions vs --baseline\n' +
+    '  Index scanner    invalid, unused, duplicate, redundant indexes, unindexed foreign\n' +
+    '                   keys, index candidates, bloat, NOT VALID constraints\n' +
+    '  Database health  wraparound, sequences, lock chains, idle in transaction,\n' +
+    '                   connections, vacuum, replication, cache, checkpoints, temp files,\n' +
+    '                   deadlocks, rollbacks, settings\n' +
+    'Every threshold is an analyzer option: --set slow-statements.minMeanMs=50.\n' +
+    'pg_cancel_backend / pg_terminate_backend statements are printed, never run.\n' +
+    'Keep a JSON report (--format json --out before.json), then compare later runs\n' +
+    'with --baseline before.json.',
   common: ['connection', 'report', 'analysis'],
   options: {
     baseline: { type: 'string', valueName: 'report.json', description: 'compare with an earlier JSON report (regressions)' },
