@@ -7,8 +7,8 @@ import { runAnalysisCommand } from '../run-analysis.ts';
 export const profileCommand: Command = {
   name: 'profile',
   aliases: ['--profile'],
-  summary: 'PROFILE phase: query profiler, index scanner and database health, ranked with evidence and fixes',
-  usage: 'profile [--db URL] [--format terminal|json|markdown] [--out FILE] [--baseline report.json] [--set ANALYZER.OPTION=VALUE]',
+  summary: 'PROFILE phase: query profiler, index scanner, database health',
+  usage: 'profile [--db URL] [--format FORMAT] [--out FILE] [--baseline report.json] [--set ID.OPTION=V]',
   help:
     'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports,\n' +
     'ranked by estimated gain, in three sections:\n' +
@@ -17,8 +17,8 @@ export const profileCommand: Command = {
     '  Index scanner    invalid, unused, duplicate, redundant indexes, unindexed foreign\n' +
     '                   keys, index candidates, bloat, NOT VALID constraints\n' +
     '  Database health  wraparound, sequences, lock chains, idle in transaction,\n' +
-    '                   connections, vacuum, replication, cache, checkpoints, temp files,\n' +
-    '                   deadlocks, rollbacks, settings\n' +
+    '                   connections, vacuum, replication, cache, checkpoints,\n' +
+    '                   temp files, deadlocks, rollbacks, settings\n' +
     'Every threshold is an analyzer option: --set slow-statements.minMeanMs=50.\n' +
     'pg_cancel_backend / pg_terminate_backend statements are printed, never run.\n' +
     'Keep a JSON report (--format json --out before.json), then compare later runs\n' +
