@@ -8,10 +8,10 @@ export const profileCommand: Command = {
   name: 'profile',
   aliases: ['--profile'],
   summary: 'PROFILE phase: query profiler, index scanner, database health',
-  usage: 'profile [--db URL] [--format FORMAT] [--out FILE] [--baseline report.json] [--set ID.OPTION=V]',
+  usage: 'profile [--db URL] [--baseline FILE] [--set ID.OPTION=VALUE]',
   help:
-    'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports,\n' +
-    'ranked by estimated gain, in three sections:\n' +
+    'Reads the catalog, statistics views and pg_stat_statements (read-only) and\n' +
+    'reports findings ranked by estimated gain, in three sections:\n' +
     '  Query profiler   top statements by total time (and by mean, calls, rows, blocks,\n' +
     '                   temp, planning), slow statements, regressions vs --baseline\n' +
     '  Index scanner    invalid, unused, duplicate, redundant indexes, unindexed foreign\n' +
