@@ -12,10 +12,10 @@ export const profileCommand: Command = {
   help:
     'Reads the catalog, statistics views and pg_stat_statements (read-only) and\n' +
     'reports findings ranked by estimated gain, in three sections:\n' +
-    '  Query profiler   top statements by total time (and by mean, calls, rows, blocks,\n' +
-    '                   temp, planning), slow statements, regressions vs --baseline\n' +
-    '  Index scanner    invalid, unused, duplicate, redundant indexes, unindexed foreign\n' +
-    '                   keys, index candidates, bloat, NOT VALID constraints\n' +
+    '  Query profiler   top statements by total time (and by mean, calls, rows,\n' +
+    '                   blocks, temp, planning), slow statements, regressions\n' +
+    '  Index scanner    invalid, unused, duplicate, redundant indexes, foreign keys\n' +
+    '                   without index, index candidates, bloat, NOT VALID checks\n' +
     '  Database health  wraparound, sequences, lock chains, idle in transaction,\n' +
     '                   connections, vacuum, replication, cache, checkpoints,\n' +
     '                   temp files, deadlocks, rollbacks, settings\n' +
