@@ -40,10 +40,10 @@ export function statementNextSteps(snapshot: Snapshot | null, s: WorkloadStateme
     }
   }
   if (shape?.kind === 'update' || shape?.kind === 'delete') {
-    if (s.meanTimeMs >= 20 && shape.filterColumns.length <= 2) {
+    if (s.meanTimeMs >= 20 && shape.filterColumns.length >= 1 && shape.filterColumns.length <= 2 && s.rows <= s.calls * 2) {
       steps.push(`${shape.kind === 'update' ? 'an UPDATE' : 'a DELETE'} by key should take well under 1 ms; ${formatMs(s.meanTimeMs)} mean points at lock waits (db-optimize profile shows blocking chains) or bloat`);
     }
-  } else if (shape?.kind === 'insert' && s.calls > 0) {
+  } else if (shape?.kind === 'insert' && s.calls > 1 && s.rows <= s.calls * 1.5) {
     steps.push(`inserts into ${names.join(', ') || 'the table'}: cost grows with every index and trigger on it; batch them (multi-row INSERT or COPY) if the application inserts one row per call`);
   } else if (s.calls >= 100_000 && s.meanTimeMs < 5) {
     steps.push(`${formatCount(s.calls)} calls at ${formatMs(s.meanTimeMs)}: cheap per call, expensive by volume — check for N+1 patterns and cache candidates (db-optimize n1)`);

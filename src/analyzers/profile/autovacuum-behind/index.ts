@@ -14,6 +14,10 @@ export const autovacuumBehind = defineAnalyzer({
   options: {
     overshootFactor: { default: 2, description: 'flag when dead tuples exceed the autovacuum trigger point by this factor (autovacuum should run at 1×)' },
     minDeadTuples: { default: 1000, description: 'ignore tables with fewer dead tuples' },
+    graceSeconds: {
+      default: 3600,
+      description: 'while autovacuum is on, only flag tables not vacuumed (analyzed) for this long: it runs every naptime and may simply not have reached them yet',
+    },
   },
   run({ snapshot, options }) {
     const findings: Finding[] = [];
@@ -24,8 +28,18 @@ export const autovacuumBehind = defineAnalyzer({
       const rows = Math.max(0, t.rowEstimate);
       const vacuumAt = policy.vacuumThreshold + policy.vacuumScaleFactor * rows;
       const analyzeAt = policy.analyzeThreshold + policy.analyzeScaleFactor * rows;
-      const vacuumLate = a.nDeadTup >= options.minDeadTuples && a.nDeadTup >= vacuumAt * options.overshootFactor;
-      const analyzeLate = a.nModSinceAnalyze >= options.minDeadTuples && a.nModSinceAnalyze >= analyzeAt * options.overshootFactor;
+      // seconds since the newest of the timestamps, measured at collection time (snapshot data, not a clock)
+      const idleFor = (...times: (string | null)[]): number => {
+        const last = times.filter((x): x is string => x !== null).sort().at(-1);
+        return last === undefined ? snapshot.server.statsAgeSeconds : (Date.parse(snapshot.collectedAt) - Date.parse(last)) / 1000;
+      };
+      const overdue = (idle: number): boolean => !policy.enabled || idle >= options.graceSeconds;
+      const vacuumLate =
+        a.nDeadTup >= options.minDeadTuples && a.nDeadTup >= vacuumAt * options.overshootFactor && overdue(idleFor(a.lastVacuum, a.lastAutovacuum));
+      const analyzeLate =
+        a.nModSinceAnalyze >= options.minDeadTuples &&
+        a.nModSinceAnalyze >= analyzeAt * options.overshootFactor &&
+        overdue(idleFor(a.lastAnalyze, a.lastAutoanalyze));
       if (!vacuumLate && !analyzeLate) continue;
       const what = vacuumLate && analyzeLate ? 'vacuum and analyze' : vacuumLate ? 'vacuum' : 'analyze';
       findings.push({

@@ -21,6 +21,7 @@ export const topStatements = defineAnalyzer({
     minShare: { default: 0.01, description: 'ignore statements below this share of total time' },
     warnShare: { default: 0.05, description: 'a statement above this share of DB time is a warning when its tail is over target or its mean is slow' },
     slowMeanMs: { default: 20, description: 'mean time from which a statement counts as slow (PgHero: 20 ms)' },
+    warnMinCalls: { default: 10, description: 'statements with fewer calls stay info (one-off loads and maintenance are not a latency problem)' },
   },
   run({ workload, snapshot, options }) {
     const statements = (workload?.statements ?? []).filter((s) => s.totalTimeMs > 0);
@@ -42,7 +43,7 @@ export const topStatements = defineAnalyzer({
 interface RankContext {
   readonly total: number;
   readonly windowSeconds: number | null;
-  readonly options: { readonly p95TargetMs: number; readonly p99TargetMs: number; readonly warnShare: number; readonly slowMeanMs: number };
+  readonly options: { readonly p95TargetMs: number; readonly p99TargetMs: number; readonly warnShare: number; readonly slowMeanMs: number; readonly warnMinCalls: number };
   readonly ranks: { readonly calls: Map<WorkloadStatement, number>; readonly mean: Map<WorkloadStatement, number> };
   readonly mostCalled: WorkloadStatement | undefined;
   readonly slowest: WorkloadStatement | undefined;
@@ -80,7 +81,7 @@ function toFinding(s: WorkloadStatement, rank: number, next: WorkloadStatement |
   const overP95 = pct !== null && pct.p95 > p95Target;
   const overP99 = pct !== null && pct.p99 > p99Target;
   const slowMean = s.meanTimeMs >= ctx.options.slowMeanMs;
-  const severity: Severity = (overP99 || overP95 || slowMean) && share >= ctx.options.warnShare ? 'warning' : 'info';
+  const severity: Severity = (overP99 || overP95 || slowMean) && share >= ctx.options.warnShare && s.calls >= ctx.options.warnMinCalls ? 'warning' : 'info';
   const msPerDay = windowSeconds === null || windowSeconds === undefined ? s.totalTimeMs : perDay(s.totalTimeMs, windowSeconds);
   const hitRatio = s.sharedBlksHit + s.sharedBlksRead > 0 ? s.sharedBlksHit / (s.sharedBlksHit + s.sharedBlksRead) : null;
   return {
