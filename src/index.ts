@@ -1,5 +1,9 @@
 /** db-optimize public library API. */
 export { ANALYZERS, analyzerById } from './analyzers/registry.ts';
+export { PROFILE_GROUPS } from './analyzers/profile/profile-sections.ts';
+export type { FindingGroup } from './analyzers/profile/profile-sections.ts';
+export { baselineStatements, reportStatements } from './analyzers/profile/report-statements.ts';
+export type { ReportStatement } from './analyzers/profile/report-statements.ts';
 export { collectSnapshot } from './collect/collect-snapshot.ts';
 export { Database, resolveConnection } from './collect/connection.ts';
 export type { ConnectionOptions, Queryable } from './collect/connection.ts';

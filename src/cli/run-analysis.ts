@@ -1,11 +1,21 @@
 import { ANALYZERS } from '../analyzers/registry.ts';
 import { analyzeDatabase } from '../engine/analyze-database.ts';
+import type { AnalysisResult } from '../engine/analyze-database.ts';
 import type { Phase } from '../engine/analyzer.ts';
 import type { CommandContext } from './command.ts';
 import { analyzerOverrides, connect, depthOption, emitReport, failOnOption, flag, formatOption, numberOption, option, readBaseline } from './context-helpers.ts';
 
+/** Command-specific top-level report fields computed from the analysis (documented in the schema). */
+export type ReportExtras = (result: AnalysisResult) => Readonly<Record<string, unknown>>;
+
 /** profile / full / demo share this: connect, analyze the chosen phases, report. */
-export async function runAnalysisCommand(ctx: CommandContext, command: string, phases: readonly Phase[] | undefined, defaultDepth: number): Promise<number> {
+export async function runAnalysisCommand(
+  ctx: CommandContext,
+  command: string,
+  phases: readonly Phase[] | undefined,
+  defaultDepth: number,
+  extras?: ReportExtras,
+): Promise<number> {
   // every flag is checked before any work starts
   formatOption(ctx);
   failOnOption(ctx);
@@ -20,7 +30,7 @@ export async function runAnalysisCommand(ctx: CommandContext, command: string, p
   const db = await connect(ctx);
   try {
     ctx.logger.info(`connected to ${db.display} (read-only session)`);
-    const { report } = await analyzeDatabase(db, {
+    const result = await analyzeDatabase(db, {
       command,
       analyzers: ANALYZERS,
       ...(phases === undefined ? {} : { phases }),
@@ -34,7 +44,7 @@ export async function runAnalysisCommand(ctx: CommandContext, command: string, p
       ...(minCalls === undefined ? {} : { minCalls }),
       ...(minTimeMs === undefined ? {} : { minTimeMs }),
     });
-    return await emitReport(ctx, report);
+    return await emitReport(ctx, extras === undefined ? result.report : { ...result.report, ...extras(result) });
   } finally {
     await db.close();
   }

@@ -75,15 +75,17 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const versionNum = num(s0.version_num);
   const major = Math.floor(versionNum / 10_000);
 
-  const [ext, priv, settings, tables, columns, stats, indexes, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints] =
+  // the two index slices go first: they are the longest queries on large catalogs
+  const [indexesA, indexesB, ext, priv, settings, tables, columns, stats, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints] =
     await Promise.all([
+      run('indexes', q.indexesSql(0, 2)),
+      run('indexes', q.indexesSql(1, 2)),
       run('extensions', q.EXTENSIONS_SQL),
       run('privileges', q.PRIVILEGES_SQL),
       run('settings', q.SETTINGS_SQL),
       run('tables', q.TABLES_SQL),
       run('columns', q.COLUMNS_SQL),
       run('column statistics', q.STATS_SQL),
-      run('indexes', q.INDEXES_SQL),
       run('constraints', q.CONSTRAINTS_SQL),
       run('sequences', q.SEQUENCES_SQL),
       run('database statistics', q.DATABASE_SQL),
@@ -95,6 +97,8 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
       run('checkpoints', major >= 17 ? q.CHECKPOINTS_SQL_17 : q.CHECKPOINTS_SQL_14),
     ]);
 
+  const indexes = indexesA === null || indexesB === null ? [] : [...indexesA, ...indexesB].map(toIndex);
+  indexes.sort((a, b) => compareText(a.schema, b.schema) || compareText(a.name, b.name));
   const statsReset = iso(s0.stats_reset);
   const now = s0.now instanceof Date ? s0.now : new Date(str(s0.now));
   const uptime = num(s0.uptime_seconds);
@@ -128,8 +132,8 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     extensions: (ext ?? []).map(toExtension),
     privileges,
     settings: (settings ?? []).map(toSetting),
-    tables: buildTables(tables ?? [], columns ?? [], stats ?? []),
-    indexes: (indexes ?? []).map(toIndex),
+    tables: buildTables(tables ?? [], columns ?? [], stats ?? [], indexes),
+    indexes,
     constraints: (constraints ?? []).map(toConstraint),
     sequences: (sequences ?? []).map(toSequence),
     database: dbRows?.[0] === undefined ? null : toDatabaseStats(dbRows[0]),
@@ -164,7 +168,12 @@ function toSetting(r: Row): Setting {
 
 const RELKIND: Readonly<Record<string, RelationKind>> = { r: 'table', p: 'partitioned', m: 'matview', f: 'foreign' };
 
-function buildTables(tables: Row[], columns: Row[], stats: Row[]): Table[] {
+/** Byte order, like PostgreSQL's "C" collation for the name type. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function buildTables(tables: Row[], columns: Row[], stats: Row[], indexes: readonly Index[]): Table[] {
+  const indexBytes = new Map<number, number>();
+  for (const i of indexes) indexBytes.set(i.tableOid, (indexBytes.get(i.tableOid) ?? 0) + i.sizeBytes);
   const statsByTable = new Map<string, Map<string, Row>>();
   for (const s of stats) {
     const key = str(s.qname);
@@ -210,9 +219,9 @@ function buildTables(tables: Row[], columns: Row[], stats: Row[]): Table[] {
       parent: strOrNull(t.parent),
       persistence: (str(t.persistence) as Table['persistence']) || 'p',
       tableBytes: num(t.table_bytes),
-      indexesBytes: num(t.indexes_bytes),
+      indexesBytes: indexBytes.get(num(t.oid)) ?? 0,
       toastBytes: num(t.toast_bytes),
-      totalBytes: num(t.total_bytes),
+      totalBytes: num(t.table_bytes) + (indexBytes.get(num(t.oid)) ?? 0),
       rowEstimate: num(t.reltuples, -1),
       pages: num(t.relpages),
       replicaIdentity: (str(t.replident) as Table['replicaIdentity']) || 'd',

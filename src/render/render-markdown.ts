@@ -1,4 +1,5 @@
-import type { Report } from '../model/index.ts';
+import type { Finding, Report } from '../model/index.ts';
+import { findingGroups } from './finding-groups.ts';
 import { evidenceText } from './wrap.ts';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -23,14 +24,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`## ${section.title}`, '', '```', ...section.lines, '```', '');
   }
 
-  out.push('## Findings', '');
-  if (report.findings.length === 0) out.push('No findings.', '');
-  else {
-    out.push('| # | Severity | Finding | Impact |', '|---|---|---|---|');
-    report.findings.forEach((f, i) => out.push(`| ${i + 1} | ${f.severity} | ${esc(f.title)} | ${esc(f.impact.summary)} |`));
-    out.push('');
-  }
-  report.findings.forEach((f, i) => {
+  const renderDetails = (f: Finding, i: number): void => {
     out.push(`### ${i + 1}. ${f.title}`, '');
     out.push(`**${f.severity}** · rule \`${f.rule}\` · target: ${f.target.kind} ${f.target.index ?? f.target.relation ?? f.target.name ?? f.target.setting ?? f.target.fingerprint ?? ''}`.trimEnd(), '');
     out.push(`**Impact:** ${f.impact.summary}`, '');
@@ -55,7 +49,28 @@ export function renderMarkdown(report: Report): string {
       if (f.fix.rollback !== undefined) out.push('Rollback:', '', '```sql', f.fix.rollback, '```', '');
       if (f.fix.verification !== undefined) out.push(`_${f.fix.verification}_`, '');
     }
-  });
+  };
+  const groups = findingGroups(report);
+  if (groups === null) {
+    out.push('## Findings', '');
+    if (report.findings.length === 0) out.push('No findings.', '');
+    else {
+      out.push('| # | Severity | Finding | Impact |', '|---|---|---|---|');
+      report.findings.forEach((f, i) => out.push(`| ${i + 1} | ${f.severity} | ${esc(f.title)} | ${esc(f.impact.summary)} |`));
+      out.push('');
+    }
+    report.findings.forEach(renderDetails);
+  } else {
+    // sections as in the terminal (profile: Query profiler, Index scanner, Database health)
+    let n = 0;
+    for (const g of groups) {
+      out.push(`## ${g.title}`, '', '| # | Severity | Finding | Impact |', '|---|---|---|---|');
+      g.findings.forEach((f, k) => out.push(`| ${n + k + 1} | ${f.severity} | ${esc(f.title)} | ${esc(f.impact.summary)} |`));
+      out.push('');
+      for (const f of g.findings) renderDetails(f, n++);
+    }
+    if (groups.length === 0) out.push('## Findings', '', 'No findings.', '');
+  }
   if (report.skipped.length > 0) {
     out.push('## Not run', '');
     for (const s of report.skipped) out.push(`- \`${s.analyzer}\`: ${s.reason}`);

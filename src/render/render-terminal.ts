@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding, Report, Severity } from '../model/index.ts';
 import { formatMs } from '../analyzers/format.ts';
+import { findingGroups } from './finding-groups.ts';
 import { evidenceText, wrap, wrapCode } from './wrap.ts';
 
 export interface TerminalOptions {
@@ -55,7 +56,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   }
 
   const limit = options.limit ?? 40;
-  report.findings.slice(0, limit).forEach((f, i) => {
+  const renderFinding = (f: Finding, i: number): void => {
     out.push('');
     const head = `${String(i + 1).padStart(2)}. ${f.severity.toUpperCase().padEnd(8)} `;
     const title = wrap(f.title, width - head.length);
@@ -86,10 +87,30 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
       }
       if (f.fix.verification !== undefined) out.push(...wrap(`(${f.fix.verification})`, width, pad).map((l) => c.dim(l)));
     }
-  });
-  if (report.findings.length > limit) {
-    out.push('', `… ${report.findings.length - limit} more findings (use --format json or markdown for all of them):`);
-    for (const f of report.findings.slice(limit)) out.push(...wrap(`- [${f.severity}] ${f.title}`, width, '  '));
+  };
+  const groups = findingGroups(report);
+  if (groups === null) {
+    report.findings.slice(0, limit).forEach(renderFinding);
+    if (report.findings.length > limit) {
+      out.push('', `… ${report.findings.length - limit} more findings (use --format json or markdown for all of them):`);
+      for (const f of report.findings.slice(limit)) out.push(...wrap(`- [${f.severity}] ${f.title}`, width, '  '));
+    }
+  } else {
+    // each section gets its share of the limit, so a long index list cannot hide health findings
+    const perGroup = Math.max(5, Math.ceil(limit / groups.length));
+    let n = 0;
+    for (const g of groups) {
+      const heading = `${g.title} (${g.findings.length})`;
+      out.push('', c.bold(`── ${heading} ${'─'.repeat(Math.max(3, Math.min(width, 80) - heading.length - 4))}`));
+      for (const f of g.findings.slice(0, perGroup)) renderFinding(f, n++);
+      if (g.findings.length > perGroup) {
+        out.push('', `… ${g.findings.length - perGroup} more in ${g.title} (use --format json or markdown for all of them):`);
+        const listed = g.findings.slice(perGroup, perGroup * 4);
+        for (const f of listed) out.push(...wrap(`- [${f.severity}] ${f.title}`, width, '  '));
+        const unlisted = g.findings.length - perGroup - listed.length;
+        if (unlisted > 0) out.push(`  … and ${unlisted} more`);
+      }
+    }
   }
   if (report.skipped.length > 0) {
     out.push('', c.bold('Not run:'));

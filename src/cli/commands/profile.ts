@@ -1,15 +1,40 @@
+import { baselineMetrics, baselineSection } from '../../analyzers/profile/baseline-metrics.ts';
+import { PROFILE_GROUPS } from '../../analyzers/profile/profile-sections.ts';
+import { reportStatements } from '../../analyzers/profile/report-statements.ts';
 import type { Command } from '../command.ts';
 import { runAnalysisCommand } from '../run-analysis.ts';
 
 export const profileCommand: Command = {
   name: 'profile',
   aliases: ['--profile'],
-  summary: 'PROFILE phase: top statements, cache and index health, unused/duplicate indexes, unindexed foreign keys',
-  usage: 'profile [--db URL] [--format terminal|json|markdown] [--out FILE] [--baseline report.json]',
-  help: 'Reads the catalog, statistics views and pg_stat_statements (read-only) and reports what costs the most, ranked by estimated gain.',
+  summary: 'PROFILE phase: query profiler, index scanner, database health',
+  usage: 'profile [--db URL] [--baseline FILE] [--set ID.OPTION=VALUE]',
+  help:
+    'Reads the catalog, statistics views and pg_stat_statements (read-only) and\n' +
+    'reports findings ranked by estimated gain, in three sections:\n' +
+    '  Query profiler   top statements by total time (and by mean, calls, rows,\n' +
+    '                   blocks, temp, planning), slow statements, regressions\n' +
+    '  Index scanner    invalid, unused, duplicate, redundant indexes, foreign keys\n' +
+    '                   without index, index candidates, bloat, NOT VALID checks\n' +
+    '  Database health  wraparound, sequences, lock chains, idle in transaction,\n' +
+    '                   connections, vacuum, replication, cache, checkpoints,\n' +
+    '                   temp files, deadlocks, rollbacks, settings\n' +
+    'Every threshold is an analyzer option: --set slow-statements.minMeanMs=50.\n' +
+    'pg_cancel_backend / pg_terminate_backend statements are printed, never run.\n' +
+    'Keep a JSON report (--format json --out before.json), then compare later runs\n' +
+    'with --baseline before.json.',
   common: ['connection', 'report', 'analysis'],
   options: {
     baseline: { type: 'string', valueName: 'report.json', description: 'compare with an earlier JSON report (regressions)' },
   },
-  run: (ctx) => runAnalysisCommand(ctx, 'profile', ['profile'], 3),
+  run: (ctx) =>
+    runAnalysisCommand(ctx, 'profile', ['profile'], 3, ({ report, snapshot, workload }) => {
+      const metrics = baselineMetrics(snapshot, workload);
+      return {
+        groups: PROFILE_GROUPS,
+        baselineMetrics: metrics,
+        sections: [...(report.sections ?? []), baselineSection(metrics)],
+        ...(workload === null ? {} : { statements: reportStatements(workload) }),
+      };
+    }),
 };
