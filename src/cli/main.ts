@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from '../engine/analyze-database.ts';
 import { DbOptimizeError, EXIT, isDbOptimizeError } from '../errors/index.ts';
+import { wrap } from '../render/wrap.ts';
 import { VERSION } from '../version.ts';
 import type { CliOption, Command, CommandContext, CommandIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -41,16 +42,21 @@ function optionLines(options: Record<string, CliOption>): string[] {
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
-    `db-optimize ${VERSION} — find what makes a PostgreSQL database slow and get checked fixes`,
+    `db-optimize ${VERSION} — find what makes PostgreSQL slow, and fixes checked against it`,
     '',
     'Usage: db-optimize <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`),
+    ...COMMANDS.flatMap((c) => {
+      const [first = '', ...rest] = wrap(c.summary, 80 - width - 3);
+      return [`  ${c.name.padEnd(width)} ${first}`, ...rest.map((l) => `${' '.repeat(width + 3)}${l}`)];
+    }),
     '',
     'Seed spellings work too: --profile, --full, --fix-n1, --indexes.',
-    'Connection: --db URL, else DATABASE_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD and ~/.pgpass.',
-    'Exit codes: 0 clean, 1 findings at/above --fail-on, 2 usage or input error, 3 connection error, 70 internal error.',
+    'Connection: --db URL, else DATABASE_URL, else PGHOST/PGPORT/PGUSER/PGDATABASE/',
+    'PGPASSWORD and ~/.pgpass.',
+    'Exit codes: 0 clean, 1 findings at/above --fail-on, 2 usage or input error,',
+    '3 connection error, 70 internal error.',
     '',
     "Run 'db-optimize <command> --help' for a command's options.",
     '',
