@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir: dir,
     port: await freePort(),
     password: 'postgres',
-    settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200', track_io_timing: 'on', fsync: 'off' },
+    settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200', track_io_timing: 'on' },
   });
   const url = server.url('postgres');
   process.env.TEST_DATABASE_URL = url;

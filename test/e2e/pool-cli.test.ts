@@ -146,11 +146,12 @@ describe('db-optimize pool --db (pg_stat_activity)', () => {
   it('--watch samples the peak and counts connections opened per request during the window', async () => {
     let stop = false;
     const churn = (async () => {
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 500));
+      // each connection lives longer than the sampling interval, so a loaded machine cannot miss it
       for (let i = 0; i < 6 && !stop; i++) {
         const c = await t.client();
         await c.query('SELECT 1');
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 1100));
         await c.end();
       }
     })();

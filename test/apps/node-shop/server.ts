@@ -9,11 +9,13 @@ import { knexRoutes } from './routes-knex.ts';
 import { sequelizeRoutes } from './routes-sequelize.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const k = knexRoutes(url);
+// before the capture starts, so the warm-up queries are not part of what is analyzed
+await k.warm();
 const capture = startCapture({
   ...(process.env.CAPTURE_FILE === undefined ? {} : { file: process.env.CAPTURE_FILE }),
   devReport: process.env.DEV_REPORT === '1',
 });
-const k = knexRoutes(url);
 const s = sequelizeRoutes(url);
 const routes = { ...k.routes, ...s.routes };
 
