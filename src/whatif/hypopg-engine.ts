@@ -1,32 +1,22 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
+import { explainCost } from './explain-cost.ts';
 import type { WhatIfConfiguration, WhatIfCost, WhatIfEngine } from './what-if-engine.ts';
-
-interface PlanNode {
-  'Node Type'?: string;
-  'Index Name'?: string;
-  'Total Cost'?: number;
-  'Startup Cost'?: number;
-  'Plan Rows'?: number;
-  Plans?: PlanNode[];
-}
-
-function usedIndexes(node: PlanNode, out: Set<string>): Set<string> {
-  if (node['Index Name'] !== undefined) out.add(node['Index Name']);
-  for (const child of node.Plans ?? []) usedIndexes(child, out);
-  return out;
-}
 
 /**
  * What-if engine on HypoPG. Hypothetical indexes live in one backend, so the engine holds one
  * pooled session for its lifetime and resets them before every configuration and on close:
- * nothing is ever left behind. Results are cached by (statement, configuration).
+ * nothing is ever left behind. Results are cached by (statement, configuration); callers that
+ * pass only the indexes relevant to a statement get the (statement, relevant subset) cache.
+ * Parameterized statements are planned generically (GENERIC_PLAN on 16+, PREPARE on 14/15).
  */
 export class HypopgEngine implements WhatIfEngine {
   readonly backend = 'hypopg' as const;
   readonly hypopgVersion: string;
   readonly canHide: boolean;
   readonly serverVersionNum: number;
+  /** HypoPG models btree faithfully; brin/hash exist but their costs are rough, gin/gist are not supported */
+  readonly methods: readonly string[] = ['btree'];
   private readonly client: pg.PoolClient;
   private readonly cache = new Map<string, WhatIfCost>();
   private readonly sizeCache = new Map<string, number>();
@@ -65,36 +55,55 @@ export class HypopgEngine implements WhatIfEngine {
     return next;
   }
 
+  private key(sql: string, create: readonly string[], hide: readonly number[]): string {
+    return JSON.stringify([sql, create, hide]);
+  }
+
+  /** Resets HypoPG and applies one configuration on the held session; returns definition → hypothetical name. */
+  private async apply(create: readonly string[], hide: readonly number[]): Promise<Record<string, string>> {
+    await this.client.query('SELECT hypopg_reset()');
+    if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()');
+    const names: Record<string, string> = {};
+    for (const def of create) {
+      const r = await this.client.query<{ indexname: string }>('SELECT indexname FROM hypopg_create_index($1)', [def]);
+      names[def] = r.rows[0]?.indexname ?? '';
+    }
+    if (hide.length > 0) {
+      if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
+      for (const oid of hide) await this.client.query('SELECT hypopg_hide_index($1)', [oid]);
+    }
+    return names;
+  }
+
   async cost(sql: string, configuration: WhatIfConfiguration = {}): Promise<WhatIfCost> {
-    const create = [...(configuration.create ?? [])].sort();
-    const hide = [...(configuration.hide ?? [])].sort((a, b) => a - b);
-    const key = JSON.stringify([sql, create, hide]);
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    return this.exclusive(async () => {
-      const again = this.cache.get(key);
-      if (again !== undefined) return again;
-      await this.client.query('SELECT hypopg_reset()');
-      if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()');
-      for (const def of create) await this.client.query('SELECT * FROM hypopg_create_index($1)', [def]);
-      if (hide.length > 0) {
-        if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
-        for (const oid of hide) await this.client.query('SELECT hypopg_hide_index($1)', [oid]);
-      }
-      const generic = /\$\d/.test(sql) && this.serverVersionNum >= 160000 ? 'GENERIC_PLAN, ' : '';
-      this.plannerCalls++;
-      const result = await this.client.query(`EXPLAIN (${generic}FORMAT JSON) ${sql}`);
-      const plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
-      const cost: WhatIfCost = {
-        totalCost: plan['Total Cost'] ?? 0,
-        startupCost: plan['Startup Cost'] ?? 0,
-        planRows: plan['Plan Rows'] ?? 0,
-        usedIndexes: [...usedIndexes(plan, new Set())].sort(),
-        plan,
-      };
-      this.cache.set(key, cost);
-      return cost;
-    });
+    const [result] = await this.costMany([sql], configuration);
+    if (result instanceof Error) throw result;
+    if (result === undefined) throw new Error('no result');
+    return result;
+  }
+
+  async costMany(sqls: readonly string[], configuration: WhatIfConfiguration = {}): Promise<(WhatIfCost | Error)[]> {
+    const create = [...new Set(configuration.create ?? [])].sort();
+    const hide = [...new Set(configuration.hide ?? [])].sort((a, b) => a - b);
+    const missing = sqls.filter((s) => !this.cache.has(this.key(s, create, hide)));
+    const errors = new Map<string, Error>();
+    if (missing.length > 0) {
+      await this.exclusive(async () => {
+        const names = await this.apply(create, hide);
+        for (const sql of new Set(missing)) {
+          const key = this.key(sql, create, hide);
+          if (this.cache.has(key)) continue;
+          this.plannerCalls++;
+          try {
+            const explained = await explainCost(this.client, sql, this.serverVersionNum);
+            this.cache.set(key, { ...explained, hypothetical: names });
+          } catch (error) {
+            errors.set(sql, error instanceof Error ? error : new Error(String(error)));
+          }
+        }
+      });
+    }
+    return sqls.map((s) => this.cache.get(this.key(s, create, hide)) ?? errors.get(s) ?? new Error('not planned'));
   }
 
   async indexSize(definition: string): Promise<number> {
