@@ -10,7 +10,7 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { indexName } from './index-name.ts';
-import { selectIndexes, weightedCost } from './select-indexes.ts';
+import { hiddenBy, selectIndexes, weightedCost } from './select-indexes.ts';
 import type {
   AdvisorResult,
   AdvisorStatement,
@@ -129,6 +129,12 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     return Math.max(0, own - writeOverhead(asCandidate, tableOf.get(c.table), snapshot, writeModel).costPerDay);
   };
 
+  const hideFor = (c: Candidate): Index[] => {
+    const old = widened(c);
+    if (old === undefined) return [];
+    const canHide = whatIf !== null ? whatIf.canHide : sandbox !== null && sandboxAllowed(old.table);
+    return canHide ? [old] : [];
+  };
   const measurable = candidates.filter((c) => oracle.methodFor([c], []) !== 'none' && !oracle.candidateErrors.has(c.id));
   const selection = await selectIndexes({
     oracle,
@@ -137,6 +143,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     baseline,
     sizeOf: addedBytes,
     writeCostOf,
+    hideFor,
     budgetBytes: options.budgetBytes,
     maxIndexes: options.maxIndexes,
     minImprovement: options.minImprovement,
@@ -160,7 +167,10 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     });
     if (exact.chosen === null) polish = `HiGHS: ${exact.status}`;
     else {
-      const score = async (cfg: readonly Candidate[]): Promise<number> => (await weightedCost(oracle, statements, cfg, baseline)).total + cfg.reduce((a, c) => a + writeCostOf(c), 0);
+      const both = [...chosen, ...exact.chosen];
+      const prefer = oracle.methodFor(both, hiddenBy(both, hideFor));
+      const score = async (cfg: readonly Candidate[]): Promise<number> =>
+        (await weightedCost(oracle, statements, cfg, baseline, hideFor, prefer)).total + cfg.reduce((a, c) => a + writeCostOf(c), 0);
       const greedyScore = await score(chosen);
       const exactScore = await score(exact.chosen);
       if (exactScore < greedyScore * (1 - 1e-9)) {
@@ -170,7 +180,8 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     }
   } else if (pool.length > options.polishMaxCandidates) polish = `skipped: ${pool.length} candidates (limit ${options.polishMaxCandidates})`;
 
-  const final = await weightedCost(oracle, statements, chosen, baseline);
+  const final = await weightedCost(oracle, statements, chosen, baseline, hideFor);
+  const hidden = hiddenBy(chosen, hideFor);
   const finalCost = (s: AdvisorStatement): number | null => final.per.get(s.id)?.cost ?? baseline.get(s.id) ?? null;
 
   // attribution: each statement's gain goes to the chosen indexes its plans use
@@ -241,12 +252,20 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       const on = statements.filter((s) => s.tables.includes(c.table));
       const withCost = on.reduce((a, s) => a + s.weight * (finalCost(s) ?? 0), 0);
       const recName = indexes.find((r) => r.candidate.id === c.id)?.name ?? c.id;
-      if (whatIf?.canHide === true && oracle.methodFor(chosen, [e]) === 'hypopg') {
-        const hidden = await oracle.evaluate(on, chosen, [e]);
-        const without = on.reduce((a, s) => a + s.weight * (hidden.get(s.id)?.cost ?? finalCost(s) ?? 0), 0);
-        if (without - withCost <= Math.max(0.01 * withCost, 1e-9)) {
-          drops.push({ index: e, replacedBy: recName, method: 'hypopg-hide', evidence: `hypopg_hide_index: workload cost ${round(withCost)} with it, ${round(without)} without`, costWith: withCost, costWithout: without, verified: true });
-        }
+      if (hidden.some((h) => h.oid === e.oid)) {
+        // the selection already costed the configuration without it; cost it once more with it kept
+        const kept = await oracle.evaluate(on, chosen, hidden.filter((h) => h.oid !== e.oid));
+        const withIt = on.reduce((a, s) => a + s.weight * (kept.get(s.id)?.cost ?? finalCost(s) ?? 0), 0);
+        const how = whatIf !== null ? 'hypopg_hide_index' : 'dropped inside the rolled-back sandbox transaction';
+        drops.push({
+          index: e,
+          replacedBy: recName,
+          method: whatIf !== null ? 'hypopg-hide' : 'sandbox-drop',
+          evidence: `${how}: cost of the ${on.length} workload statement(s) on ${c.table} is ${round(withIt)} with ${e.name} kept and ${round(withCost)} without it (${recName} in place)`,
+          costWith: withIt,
+          costWithout: withCost,
+          verified: whatIf !== null,
+        });
         continue;
       }
       const usedBy = on.filter((s) => final.per.get(s.id)?.usedExisting.has(e.name) === true);
@@ -335,6 +354,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     drops,
     decisions,
     skipped,
+    statements,
     workload: { costBefore, costAfter: baseline.size === 0 ? null : (dropsAfter ?? final.total), statements: statements.length },
     stats: { candidates: candidates.length, whatIfCalls: oracle.whatIfCalls, greedyRounds: selection.rounds, polish, timedOut: selection.timedOut || expired() },
     notes,

@@ -59,20 +59,31 @@ export class CostOracle {
     const { whatIf, sandbox } = this.deps;
     const hypoMethods = whatIf?.methods ?? ['btree'];
     if (whatIf !== null && config.every((c) => hypoMethods.includes(c.method) && c.needsExtension === undefined) && (hide.length === 0 || whatIf.canHide)) return 'hypopg';
-    if (sandbox !== null && hide.length === 0 && config.every((c) => this.deps.sandboxAllowed(c.table) && c.needsExtension === undefined)) return 'sandbox';
+    // the sandbox hides an index by dropping it inside the rolled-back transaction (allowed on the same small tables)
+    if (sandbox !== null && hide.every((h) => this.deps.sandboxAllowed(h.table)) && config.every((c) => this.deps.sandboxAllowed(c.table) && c.needsExtension === undefined)) return 'sandbox';
     return 'none';
   }
 
-  async evaluate(statements: readonly AdvisorStatement[], config: readonly Candidate[], hide: readonly Index[] = []): Promise<Map<string, Evaluation | null>> {
+  /**
+   * Costs of the statements under a configuration. `prefer` forces one backend when it can model
+   * the configuration, so the two sides of a comparison are measured the same way.
+   */
+  private sandboxCan(config: readonly Candidate[], hide: readonly Index[]): boolean {
+    return this.deps.sandbox !== null && hide.every((h) => this.deps.sandboxAllowed(h.table)) && config.every((c) => this.deps.sandboxAllowed(c.table) && c.needsExtension === undefined);
+  }
+
+  async evaluate(statements: readonly AdvisorStatement[], config: readonly Candidate[], hide: readonly Index[] = [], prefer?: CostMethod): Promise<Map<string, Evaluation | null>> {
     const out = new Map<string, Evaluation | null>();
-    const hideKey = hide.map((h) => h.oid).sort((a, b) => a - b).join(',');
-    const groups = new Map<string, { method: CostMethod; relevant: Candidate[]; statements: AdvisorStatement[] }>();
+    const groups = new Map<string, { method: CostMethod; relevant: Candidate[]; hide: Index[]; statements: AdvisorStatement[] }>();
     for (const s of statements) {
       const relevant = config.filter((c) => s.tables.includes(c.table));
       const relevantHide = hide.filter((h) => s.tables.includes(h.table));
+      const hideKey = relevantHide.map((h) => h.oid).sort((a, b) => a - b).join(',');
       const ids = new Set(relevant.map((c) => c.id));
+      const natural = this.methodFor(relevant, relevantHide);
+      const method = prefer === 'sandbox' && natural === 'hypopg' && this.sandboxCan(relevant, relevantHide) ? 'sandbox' : natural;
       const hit = (this.cache.get(s.id) ?? []).find(
-        (e) => e.hide === (relevantHide.length === 0 ? '' : hideKey) && [...e.evaluation.used].every((u) => ids.has(u)) && [...ids].every((i) => e.config.has(i)),
+        (e) => e.hide === hideKey && e.evaluation.method === method && [...e.evaluation.used].every((u) => ids.has(u)) && [...ids].every((i) => e.config.has(i)),
       );
       if (hit !== undefined) {
         out.set(s.id, hit.evaluation);
@@ -82,13 +93,12 @@ export class CostOracle {
         out.set(s.id, null);
         continue;
       }
-      const method = this.methodFor(relevant, relevantHide);
       if (method === 'none') {
         out.set(s.id, null);
         continue;
       }
-      const key = JSON.stringify([method, [...ids].sort(), relevantHide.length === 0 ? '' : hideKey]);
-      const g = groups.get(key) ?? { method, relevant, statements: [] };
+      const key = JSON.stringify([method, [...ids].sort(), hideKey]);
+      const g = groups.get(key) ?? { method, relevant, hide: relevantHide, statements: [] };
       g.statements.push(s);
       groups.set(key, g);
     }
@@ -99,7 +109,7 @@ export class CostOracle {
       let results: (Error | { totalCost: number; usedIndexes: readonly string[] })[];
       if (g.method === 'hypopg' && this.deps.whatIf !== null) {
         const w = this.deps.whatIf;
-        const hideOids = hide.filter((h) => g.statements.some((s) => s.tables.includes(h.table))).map((h) => h.oid);
+        const hideOids = g.hide.map((h) => h.oid);
         const before = w.calls;
         try {
           results = w.costMany !== undefined ? await w.costMany(sqls, { create: defs, hide: hideOids }) : await Promise.all(sqls.map((q) => w.cost(q, { create: defs, hide: hideOids }).catch((e: unknown) => e as Error)));
@@ -116,7 +126,7 @@ export class CostOracle {
         const sandbox = this.deps.sandbox;
         if (sandbox === null) continue;
         const before = sandbox.calls;
-        const r = await sandbox.costMany(sqls, defs);
+        const r = await sandbox.costMany(sqls, defs, g.hide.map((h) => h.qualifiedName));
         this.calls += sandbox.calls - before;
         for (const [def, msg] of Object.entries(r.failed)) this.candidateErrors.set(g.relevant.find((c) => c.definition === def)?.id ?? def, msg);
         for (const [def, name] of Object.entries(r.names)) byName.set(name, def);
@@ -150,7 +160,7 @@ export class CostOracle {
         }
         const evaluation: Evaluation = { cost: ok.reduce((a, r) => a + r.totalCost, 0) / ok.length, used, usedExisting, method: g.method };
         const list = this.cache.get(s.id) ?? [];
-        list.push({ config: new Set(g.relevant.map((c) => c.id)), hide: g.method === 'hypopg' && hide.length > 0 ? hideKey : '', evaluation });
+        list.push({ config: new Set(g.relevant.map((c) => c.id)), hide: g.hide.map((h) => h.oid).sort((a, b) => a - b).join(','), evaluation });
         this.cache.set(s.id, list);
         out.set(s.id, evaluation);
       }

@@ -1,6 +1,7 @@
 import type { Evaluation } from './cost-oracle.ts';
 import type { CostOracle } from './cost-oracle.ts';
-import type { AdvisorStatement, Candidate } from './types.ts';
+import type { Index } from '../model/index.ts';
+import type { AdvisorStatement, Candidate, CostMethod } from './types.ts';
 
 export interface SelectionInput {
   readonly oracle: CostOracle;
@@ -9,6 +10,8 @@ export interface SelectionInput {
   readonly baseline: ReadonlyMap<string, number>;
   readonly sizeOf: (c: Candidate) => number;
   readonly writeCostOf: (c: Candidate) => number;
+  /** existing indexes a candidate replaces and that the evaluation can hide (widenings) */
+  readonly hideFor: (c: Candidate) => readonly Index[];
   readonly budgetBytes: number;
   readonly maxIndexes: number;
   /** a new index must cut at least one statement's cost by this fraction (a widening only has to lower it) */
@@ -35,11 +38,20 @@ export async function weightedCost(
   statements: readonly AdvisorStatement[],
   config: readonly Candidate[],
   baseline: ReadonlyMap<string, number>,
+  hideFor: (c: Candidate) => readonly Index[] = () => [],
+  prefer?: CostMethod,
 ): Promise<{ total: number; per: Map<string, Evaluation | null> }> {
-  const per = await oracle.evaluate(statements, config);
+  const per = await oracle.evaluate(statements, config, hiddenBy(config, hideFor), prefer);
   let total = 0;
   for (const s of statements) total += s.weight * (per.get(s.id)?.cost ?? baseline.get(s.id) ?? 0);
   return { total, per };
+}
+
+/** the existing indexes a configuration replaces */
+export function hiddenBy(config: readonly Candidate[], hideFor: (c: Candidate) => readonly Index[]): Index[] {
+  const out = new Map<number, Index>();
+  for (const c of config) for (const i of hideFor(c)) out.set(i.oid, i);
+  return [...out.values()];
 }
 
 function affects(c: Candidate, s: AdvisorStatement): boolean {
@@ -66,7 +78,7 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
       break;
     }
     const affected = statements.filter((s) => affects(c, s));
-    const per = await oracle.evaluate(affected, [c]);
+    const per = await oracle.evaluate(affected, [c], hiddenBy([c], input.hideFor));
     const costs = new Map<string, number>();
     let best = 0;
     let used = false;
@@ -86,11 +98,17 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
     else if (!measured) rejected.set(c.id, 'not measurable here');
     else if (!used) rejected.set(c.id, 'the planner does not use it for any statement');
     else if (best < input.minImprovement && !(c.widens !== undefined && best > 0)) rejected.set(c.id, `improves no statement by ${Math.round(input.minImprovement * 100)} % or more`);
-    else pool.push(c);
+    else {
+      // benefits are (nearly) submodular: what an index saves alone bounds what it adds to any configuration
+      const alone = affected.reduce((a, s) => a + s.weight * Math.max(0, (baseline.get(s.id) ?? 0) - (costs.get(s.id) ?? baseline.get(s.id) ?? 0)), 0);
+      const write = input.writeCostOf(c);
+      if (alone <= write) rejected.set(c.id, `saves ${Math.round(alone)} cost units/day even alone, less than its write overhead of ${Math.round(write)}/day`);
+      else pool.push(c);
+    }
   }
 
   let chosen: Candidate[] = [];
-  let current = await weightedCost(oracle, statements, chosen, baseline);
+  let current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
   let rounds = 0;
   const sizeTotal = (cs: readonly Candidate[]): number => cs.reduce((a, c) => a + input.sizeOf(c), 0);
 
@@ -119,8 +137,13 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
       const config = [...chosen.filter((x) => x.id !== m.replace?.id), m.add];
       if (config.length > input.maxIndexes || sizeTotal(config) > input.budgetBytes) continue;
       const affected = statements.filter((s) => affects(m.add, s));
-      const before = affected.reduce((a, s) => a + s.weight * (current.per.get(s.id)?.cost ?? baseline.get(s.id) ?? 0), 0);
-      const after = await weightedCost(oracle, affected, config, baseline);
+      // both sides with the backend the new configuration needs: HypoPG and real-build costs differ slightly
+      const method = oracle.methodFor(config, hiddenBy(config, input.hideFor));
+      const before =
+        method === 'sandbox' && oracle.methodFor(chosen, hiddenBy(chosen, input.hideFor)) !== 'sandbox'
+          ? (await weightedCost(oracle, affected, chosen, baseline, input.hideFor, 'sandbox')).total
+          : affected.reduce((a, s) => a + s.weight * (current.per.get(s.id)?.cost ?? baseline.get(s.id) ?? 0), 0);
+      const after = await weightedCost(oracle, affected, config, baseline, input.hideFor);
       const writeDelta = input.writeCostOf(m.add) - (m.replace === undefined ? 0 : input.writeCostOf(m.replace));
       const net = before - after.total - writeDelta;
       if (net <= 0) continue;
@@ -130,7 +153,7 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
     }
     if (best === null) break;
     chosen = best.config;
-    current = await weightedCost(oracle, statements, chosen, baseline);
+    current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
   }
 
   // consolidation: a choice whose marginal benefit no longer pays its write cost goes
@@ -138,12 +161,13 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
     if (chosen.length <= 1) break;
     const without = chosen.filter((x) => x.id !== c.id);
     const affected = statements.filter((s) => affects(c, s));
-    const withCost = affected.reduce((a, s) => a + s.weight * (current.per.get(s.id)?.cost ?? baseline.get(s.id) ?? 0), 0);
-    const withoutCost = (await weightedCost(oracle, affected, without, baseline)).total;
+    const m = oracle.methodFor(chosen, hiddenBy(chosen, input.hideFor));
+    const withCost = (await weightedCost(oracle, affected, chosen, baseline, input.hideFor, m)).total;
+    const withoutCost = (await weightedCost(oracle, affected, without, baseline, input.hideFor, m)).total;
     if (withoutCost - withCost <= input.writeCostOf(c)) {
       chosen = without;
       rejected.set(c.id, 'made redundant by other chosen indexes (consolidation)');
-      current = await weightedCost(oracle, statements, chosen, baseline);
+      current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
     }
   }
   return { chosen, cost: current.total, singles, rounds, timedOut, rejected };

@@ -97,7 +97,7 @@ export interface IndexProposal extends IndexRecommendation {
 export interface DropRecommendation {
   readonly index: Index;
   readonly replacedBy: string;
-  readonly method: 'hypopg-hide' | 'plan-usage' | 'prefix-redundancy';
+  readonly method: 'hypopg-hide' | 'sandbox-drop' | 'plan-usage' | 'prefix-redundancy';
   readonly evidence: string;
   /** workload weighted cost with and without the index (null when not measurable) */
   readonly costWith: number | null;
@@ -123,6 +123,8 @@ export interface AdvisorResult {
   readonly drops: readonly DropRecommendation[];
   readonly decisions: readonly StatementDecision[];
   readonly skipped: readonly SkippedStatement[];
+  /** the statements that were planned */
+  readonly statements: readonly AdvisorStatement[];
   readonly workload: { readonly costBefore: number; readonly costAfter: number | null; readonly statements: number };
   readonly stats: {
     readonly candidates: number;

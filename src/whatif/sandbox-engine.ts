@@ -38,9 +38,14 @@ export class SandboxEngine {
     return this.builds;
   }
 
-  async costMany(sqls: readonly string[], definitions: readonly string[]): Promise<SandboxResult> {
+  /**
+   * Plans the statements with the given indexes built and the `drop` indexes removed. A drop takes
+   * an ACCESS EXCLUSIVE lock until the rollback, so it is tried with a 100 ms lock_timeout only.
+   */
+  async costMany(sqls: readonly string[], definitions: readonly string[], drop: readonly string[] = []): Promise<SandboxResult> {
     const defs = [...new Set(definitions)].sort();
-    const key = JSON.stringify([sqls, defs]);
+    const drops = [...new Set(drop)].sort();
+    const key = JSON.stringify([sqls, defs, drops]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const result = await this.db.inRolledBackTransaction(
@@ -49,6 +54,18 @@ export class SandboxEngine {
         const sizes: Record<string, number> = {};
         const failed: Record<string, string> = {};
         let n = 0;
+        for (const index of drops) {
+          await client.query('SAVEPOINT dbo_drop');
+          try {
+            await client.query(`SET LOCAL lock_timeout = '100ms'`);
+            await client.query(`DROP INDEX ${index}`);
+            await client.query('RELEASE SAVEPOINT dbo_drop');
+          } catch (error) {
+            await client.query('ROLLBACK TO SAVEPOINT dbo_drop');
+            failed[`DROP INDEX ${index}`] = (error as Error).message;
+          }
+        }
+        if (drops.length > 0) await client.query(`SET LOCAL lock_timeout = '${Math.trunc(this.db.lockTimeoutMs)}ms'`);
         for (const def of defs) {
           const name = `dbo_sandbox_${++n}`;
           await client.query(`SAVEPOINT dbo_build`);
@@ -78,7 +95,7 @@ export class SandboxEngine {
         }
         return { costs, sizes, names, failed };
       },
-      { allowWrites: defs.length > 0 },
+      { allowWrites: defs.length > 0 || drops.length > 0 },
     );
     this.cache.set(key, result);
     return result;
