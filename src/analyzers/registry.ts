@@ -1,6 +1,7 @@
 import type { Analyzer } from '../engine/analyzer.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
 import { duplicateIndexes } from './profile/duplicate-indexes/index.ts';
+import { indexAdvisor } from './optimize/index-advisor/index.ts';
 import { fkWithoutIndex } from './profile/fk-without-index/index.ts';
 import { indexHitRatio } from './profile/index-hit-ratio/index.ts';
 import { topStatements } from './profile/top-statements/index.ts';
@@ -14,6 +15,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   unusedIndexes,
   duplicateIndexes,
   fkWithoutIndex,
+  indexAdvisor,
 ];
 
 export function analyzerById(id: string): Analyzer | undefined {

@@ -31,7 +31,8 @@ async function loadWorkload(ctx: CommandContext, db: Database): Promise<Workload
     await initSqlParser();
     const w = workloadFromSql(statements.map((s) => s.replace(/;\s*$/, '')).join(';\n'), '--statement');
     if (w.statements.length === 0) throw new DbOptimizeError('E_EMPTY_WORKLOAD', 'input', '--statement contains no SQL statement');
-    return { ...w, source: 'statement', statements: w.statements.map((s) => ({ ...s, source: 'statement' as const })) };
+    const calls = numberOption(ctx, 'calls', { min: 0 });
+    return { ...w, source: 'statement', statements: w.statements.map((s) => ({ ...s, source: 'statement' as const, ...(calls === undefined ? {} : { calls }) })) };
   }
   if (file !== undefined) return workloadFromSqlFile(file);
   const intervalSeconds = numberOption(ctx, 'interval', { min: 1 });
@@ -98,6 +99,7 @@ export const indexesCommand: Command = {
   common: ['connection', 'report', 'analysis'],
   options: {
     statement: { type: 'string', multiple: true, valueName: 'SQL', description: 'analyze this statement (repeatable) instead of a workload' },
+    calls: { type: 'string', valueName: 'N', description: 'calls per day of the --statement(s); without it their write overhead is shown but not weighed' },
     'budget-mb': { type: 'string', valueName: 'MB', description: 'storage the new indexes may add (default: no limit)' },
     'max-indexes': { type: 'string', valueName: 'N', description: 'at most N new indexes (default 20)' },
     'time-limit': { type: 'string', valueName: 'SECONDS', description: 'bound the search; the best configuration so far is returned (default 60)' },
@@ -116,6 +118,10 @@ export const indexesCommand: Command = {
     const sandboxMaxMb = numberOption(ctx, 'sandbox-max-mb', { min: 0 });
     const migrationOut = option(ctx, 'migration-out');
     if (flag(ctx, 'sandbox') && flag(ctx, 'no-sandbox')) throw new DbOptimizeError('E_USAGE', 'usage', '--sandbox and --no-sandbox contradict each other');
+    const statementCalls = numberOption(ctx, 'calls', { min: 0 });
+    if (statementCalls !== undefined && statementsOption(ctx).length === 0) throw new DbOptimizeError('E_USAGE', 'usage', '--calls only applies to --statement');
+    // a lone statement without a call rate: the question is "which index serves it", not whether it pays for its writes
+    const unweighted = statementsOption(ctx).length > 0 && statementCalls === undefined;
     if (flag(ctx, 'yes') && !flag(ctx, 'create')) throw new DbOptimizeError('E_USAGE', 'usage', '--yes only applies to --create');
     const db = await connect(ctx);
     try {
@@ -125,6 +131,7 @@ export const indexesCommand: Command = {
         advisor: {
           ...(budgetMb === undefined ? {} : { budgetBytes: budgetMb * 1048576 }),
           ...(maxIndexes === undefined ? {} : { maxIndexes }),
+          ...(unweighted ? { writeCostPerEntry: 0 } : {}),
         },
         sandbox: flag(ctx, 'no-sandbox') ? 'never' : flag(ctx, 'sandbox') ? 'always' : 'auto',
         ...(sandboxMaxMb === undefined ? {} : { sandboxMaxBytes: sandboxMaxMb * 1048576 }),
@@ -207,7 +214,11 @@ export const indexesCommand: Command = {
         ...report,
         ...fields,
         ...extra,
-        advisor: { ...(fields.advisor as object), runtimeMs: Math.round(run.runtimeMs) },
+        advisor: {
+          ...(fields.advisor as { notes: string[] }),
+          runtimeMs: Math.round(run.runtimeMs),
+          notes: [...(fields.advisor as { notes: string[] }).notes, ...(unweighted ? ['no call rate given (--calls N): write overhead is shown but not weighed against the read benefit'] : [])],
+        },
         workload: { ...base, costBefore: Math.round(result.workload.costBefore * 100) / 100, costAfter: result.workload.costAfter === null ? null : Math.round(result.workload.costAfter * 100) / 100, analyzedStatements: result.workload.statements } as never,
       });
     } finally {
