@@ -10,6 +10,7 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { indexName } from './index-name.ts';
+import { isRelevant } from './relevance.ts';
 import { hiddenBy, selectIndexes, weightedCost } from './select-indexes.ts';
 import type {
   AdvisorResult,
@@ -77,7 +78,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   const notes: string[] = [];
 
   const built = buildStatements(workload, snapshot);
-  const oracle = new CostOracle({ snapshot, whatIf, sandbox, sandboxAllowed });
+  const oracle = new CostOracle({ snapshot, whatIf, sandbox, sandboxAllowed, relevant: isRelevant });
   const method: CostMethod = whatIf !== null ? 'hypopg' : sandbox !== null ? 'sandbox' : 'none';
   const methodNote =
     whatIf !== null

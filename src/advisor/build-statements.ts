@@ -1,6 +1,7 @@
 import type { Snapshot, Workload, WorkloadStatement } from '../model/index.ts';
 import { fingerprintSql, tryParseSql } from '../sql/index.ts';
 import { statementVariants } from './representative-constants.ts';
+import { indexableColumns } from './relevance.ts';
 import { statementShape } from './statement-shape.ts';
 import type { StatementShape } from './statement-shape.ts';
 import type { AdvisorStatement, SkippedStatement } from './types.ts';
@@ -97,6 +98,7 @@ export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltSt
       weight,
       kind: shape.kind,
       tables: [...shape.tables].sort(),
+      indexable: indexableColumns(shape),
       variants: v.variants,
       variantNotes: v.notes,
     });

@@ -26,6 +26,8 @@ export interface OracleDeps {
   readonly sandbox: SandboxEngine | null;
   /** whether real builds on this table are allowed (small table or explicit flag) */
   readonly sandboxAllowed: (table: string) => boolean;
+  /** which candidates can matter to a statement (default: same table) */
+  readonly relevant?: (c: Candidate, s: AdvisorStatement) => boolean;
 }
 
 /**
@@ -34,6 +36,10 @@ export interface OracleDeps {
  * Cached per statement by the relevant index subset; a plan that uses only U ⊆ C also answers
  * every configuration between U and C, so most configurations are never planned at all.
  */
+function sameTable(c: Candidate, s: AdvisorStatement): boolean {
+  return s.tables.includes(c.table);
+}
+
 export class CostOracle {
   private readonly deps: OracleDeps;
   private readonly cache = new Map<string, CacheEntry[]>();
@@ -76,7 +82,7 @@ export class CostOracle {
     const out = new Map<string, Evaluation | null>();
     const groups = new Map<string, { method: CostMethod; relevant: Candidate[]; hide: Index[]; statements: AdvisorStatement[] }>();
     for (const s of statements) {
-      const relevant = config.filter((c) => s.tables.includes(c.table));
+      const relevant = config.filter((c) => (this.deps.relevant ?? sameTable)(c, s));
       const relevantHide = hide.filter((h) => s.tables.includes(h.table));
       const hideKey = relevantHide.map((h) => h.oid).sort((a, b) => a - b).join(',');
       const ids = new Set(relevant.map((c) => c.id));

@@ -1,6 +1,7 @@
 import type { Evaluation } from './cost-oracle.ts';
 import type { CostOracle } from './cost-oracle.ts';
 import type { Index } from '../model/index.ts';
+import { isRelevant as affects } from './relevance.ts';
 import type { AdvisorStatement, Candidate, CostMethod } from './types.ts';
 
 export interface SelectionInput {
@@ -54,9 +55,6 @@ export function hiddenBy(config: readonly Candidate[], hideFor: (c: Candidate) =
   return [...out.values()];
 }
 
-function affects(c: Candidate, s: AdvisorStatement): boolean {
-  return s.tables.includes(c.table);
-}
 
 /**
  * Extend-style greedy (Kossmann et al.): each round adds the candidate — or widens a chosen

@@ -44,6 +44,8 @@ export interface AdvisorStatement {
   readonly weight: number;
   readonly kind: 'select' | 'update' | 'delete' | 'insert' | 'other';
   readonly tables: readonly string[];
+  /** columns it filters, joins, sorts or groups on, per table */
+  readonly indexable: Readonly<Record<string, readonly string[]>>;
   /** SQL texts planned for it: the generic plan and/or representative constant sets */
   readonly variants: readonly string[];
   readonly variantNotes: readonly string[];
