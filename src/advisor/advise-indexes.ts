@@ -355,6 +355,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     drops,
     decisions,
     skipped,
+    candidatePool: pool,
     statements,
     workload: { costBefore, costAfter: baseline.size === 0 ? null : (dropsAfter ?? final.total), statements: statements.length },
     stats: { candidates: candidates.length, whatIfCalls: oracle.whatIfCalls, greedyRounds: selection.rounds, polish, timedOut: selection.timedOut || expired() },

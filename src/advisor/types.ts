@@ -125,6 +125,8 @@ export interface AdvisorResult {
   readonly drops: readonly DropRecommendation[];
   readonly decisions: readonly StatementDecision[];
   readonly skipped: readonly SkippedStatement[];
+  /** candidates that survived the first round (used alone, improving something): the search space */
+  readonly candidatePool: readonly Candidate[];
   /** the statements that were planned */
   readonly statements: readonly AdvisorStatement[];
   readonly workload: { readonly costBefore: number; readonly costAfter: number | null; readonly statements: number };
