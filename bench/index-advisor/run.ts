@@ -126,7 +126,8 @@ async function benchWorkload(name: string, schemaSql: string, templates: readonl
     await rw.end();
     out(`\n## ${name} (scale ${scale}): ${templates.length} templates, data loaded in ${((performance.now() - tLoad) / 1000).toFixed(1)} s`);
 
-    const statements: BenchStatement[] = templates.map((t) => ({ sql: t.sql(0), calls: t.calls, write: /^\s*(INSERT|UPDATE|DELETE)/i.test(t.sql(0)) }));
+    // the advisors see constant set 0; every configuration is scored on sets 1 and 2, so nothing is tuned to the constants it was shown
+    const statements: BenchStatement[] = templates.flatMap((t) => [1, 2].map((i) => ({ sql: t.sql(i), calls: t.calls / 2, write: /^\s*(INSERT|UPDATE|DELETE)/i.test(t.sql(i)) })));
     const workloadSql = templates.map((t) => `-- calls: ${t.calls}\n${t.sql(0)};`).join('\n');
 
     const db = await Database.connect({ url, statementTimeoutMs: 120_000 });

@@ -23,21 +23,21 @@ CREATE TABLE lineitem (l_orderkey int NOT NULL, l_partkey int NOT NULL, l_suppke
   l_shipdate date NOT NULL, l_commitdate date NOT NULL, l_receiptdate date NOT NULL, l_shipinstruct text, l_shipmode text NOT NULL, l_comment text, PRIMARY KEY (l_orderkey, l_linenumber));
 INSERT INTO region SELECT g, (ARRAY['AFRICA','AMERICA','ASIA','EUROPE','MIDDLE EAST'])[g + 1], 'region ' || g FROM generate_series(0, 4) g;
 INSERT INTO nation SELECT g, 'NATION' || g, g % 5, 'nation ' || g FROM generate_series(0, 24) g;
-INSERT INTO supplier SELECT g, 'Supplier#' || g, 'addr ' || g, g % 25, '1' || (g % 25) || '-' || lpad(g::text, 7, '0'), (g % 11000) - 999.99, 'supplier comment ' || g FROM generate_series(1::bigint, ${supplier}) g;
+INSERT INTO supplier SELECT g, 'Supplier#' || g, 'addr ' || g, g % 25, '1' || (g % 25) || '-' || lpad(g::text, 7, '0'), (g % 11000) - 999.99, 'supplier comment ' || g FROM generate_series(1, ${supplier}) g;
 INSERT INTO customer SELECT g, 'Customer#' || g, 'addr ' || g, g % 25, '1' || (g % 25) || '-' || lpad(g::text, 7, '0'), (g % 11000) - 999.99,
-  (ARRAY['AUTOMOBILE','BUILDING','FURNITURE','HOUSEHOLD','MACHINERY'])[g % 5 + 1], 'customer comment ' || g FROM generate_series(1::bigint, ${customer}) g;
+  (ARRAY['AUTOMOBILE','BUILDING','FURNITURE','HOUSEHOLD','MACHINERY'])[g % 5 + 1], 'customer comment ' || g FROM generate_series(1, ${customer}) g;
 INSERT INTO part SELECT g, 'part ' || (ARRAY['almond','antique','blue','brown','forest','green','khaki','lace'])[g % 8 + 1] || ' ' || g, 'Manufacturer#' || (g % 5 + 1),
   'Brand#' || (g % 5 + 1) || (g % 5 + 1), (ARRAY['STANDARD','SMALL','MEDIUM','LARGE','ECONOMY','PROMO'])[g % 6 + 1] || ' ' || (ARRAY['ANODIZED','BURNISHED','PLATED','POLISHED','BRUSHED'])[g % 5 + 1] || ' ' || (ARRAY['TIN','NICKEL','BRASS','STEEL','COPPER'])[g % 5 + 1],
-  g % 50 + 1, (ARRAY['SM','LG','MED','JUMBO','WRAP'])[g % 5 + 1] || ' ' || (ARRAY['CASE','BOX','BAG','JAR','PKG','PACK','CAN','DRUM'])[g % 8 + 1], 900 + (g % 1000), 'part comment' FROM generate_series(1::bigint, ${part}) g;
+  g % 50 + 1, (ARRAY['SM','LG','MED','JUMBO','WRAP'])[g % 5 + 1] || ' ' || (ARRAY['CASE','BOX','BAG','JAR','PKG','PACK','CAN','DRUM'])[g % 8 + 1], 900 + (g % 1000), 'part comment' FROM generate_series(1, ${part}) g;
 INSERT INTO partsupp SELECT p, (p + k * (${supplier} / 4)) % ${supplier} + 1, (p * k) % 9999 + 1, ((p * 7 + k) % 1000) + 1.0, 'ps comment'
-  FROM generate_series(1::bigint, ${part}) p, generate_series(0, 3) k;
+  FROM generate_series(1, ${part}) p, generate_series(0, 3) k;
 INSERT INTO orders SELECT g, (g * 7919) % ${customer} + 1, (ARRAY['F','O','P'])[g % 3 + 1], (g % 500000) + 900.0, date '1992-01-01' + (g * 2405 / ${orders}),
-  (ARRAY['1-URGENT','2-HIGH','3-MEDIUM','4-NOT SPECIFIED','5-LOW'])[g % 5 + 1], 'Clerk#' || (g % 1000), 0, 'order comment ' || g FROM generate_series(1::bigint, ${orders}) g;
+  (ARRAY['1-URGENT','2-HIGH','3-MEDIUM','4-NOT SPECIFIED','5-LOW'])[g % 5 + 1], 'Clerk#' || (g % 1000), 0, 'order comment ' || g FROM generate_series(1, ${orders}) g;
 INSERT INTO lineitem SELECT o, l, (o * 31 + l) % ${part} + 1, (o * 17 + l) % ${supplier} + 1, l, ((o + l) % 50) + 1, (((o + l) % 50) + 1) * 950.0, ((o * l) % 11) / 100.0, ((o + l) % 9) / 100.0,
   CASE WHEN o % 4 = 0 THEN 'R' WHEN o % 4 = 1 THEN 'A' ELSE 'N' END, CASE WHEN o % 2 = 0 THEN 'F' ELSE 'O' END,
   date '1992-01-01' + (o * 2405 / ${orders}) + (l * 7 + o % 30), date '1992-01-01' + (o * 2405 / ${orders}) + 30 + l, date '1992-01-01' + (o * 2405 / ${orders}) + (l * 7 + o % 30) + (o % 20),
   (ARRAY['DELIVER IN PERSON','COLLECT COD','NONE','TAKE BACK RETURN'])[o % 4 + 1], (ARRAY['AIR','MAIL','RAIL','SHIP','TRUCK','REG AIR','FOB'])[(o + l) % 7 + 1], 'li comment'
-  FROM generate_series(1::bigint, ${orders}) o, generate_series(1, 1 + o % 7) l;
+  FROM generate_series(1, ${orders}) o, generate_series(1, 1 + o % 7) l;
 ANALYZE;`;
 }
 

@@ -5,6 +5,8 @@ import type { AdvisorResult, IndexRecommendation } from './types.ts';
 
 /** Planner cost units are not time; without measured times a unit is ranked as ~10 µs (a cached page read). */
 const MS_PER_COST_UNIT = 0.01;
+/** skipped statements that are expected (utility statements, plain INSERTs) are not worth a finding */
+const BENIGN_SKIP = /^(not a SELECT|INSERT:|reads no table)/;
 const CONCURRENT_LOCK = 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)';
 
 function costEvidence(r: IndexRecommendation): Record<string, number | string | boolean | null> {
@@ -134,7 +136,8 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
     });
   }
   for (const d of result.decisions) {
-    if (d.decision !== 'no-index') continue;
+    // only statements that matter: a decision on every cheap statement of pg_stat_statements is noise (all are in the JSON)
+    if (d.decision !== 'no-index' || total <= 0 || ((d.costBefore ?? 0) * d.weight) / total < 0.01) continue;
     findings.push({
       rule: `${rule}-decision`,
       severity: 'info',
@@ -145,6 +148,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
     });
   }
   for (const s of result.skipped) {
+    if (BENIGN_SKIP.test(s.reason)) continue;
     findings.push({
       rule: `${rule}-skipped`,
       severity: 'info',

@@ -50,6 +50,8 @@ describe('candidate generation (operator-class aware)', () => {
     const defs = definitions(`SELECT * FROM events WHERE kind = 'refund' ORDER BY created_at`);
     expect(defs).toContain(`CREATE INDEX ON public.events USING btree (created_at) WHERE kind = 'refund'`);
     expect(definitions(`SELECT * FROM events WHERE kind = 'view' ORDER BY created_at`).some((d) => d.includes('WHERE'))).toBe(false);
+    // a literal on a high-cardinality column is one instance of a parameter, never a partial predicate
+    expect(definitions(`SELECT * FROM events WHERE user_id = 14 ORDER BY created_at`).some((d) => d.includes('WHERE'))).toBe(false);
     expect(definitions(`SELECT * FROM users WHERE deleted_at IS NOT NULL AND country = $1`)).toContain('CREATE INDEX ON public.users USING btree (country) WHERE deleted_at IS NOT NULL');
   });
 

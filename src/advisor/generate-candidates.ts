@@ -7,6 +7,11 @@ import type { Candidate, CandidateKind, IndexKey } from './types.ts';
 export interface CandidateOptions {
   /** a constant predicate at or below this selectivity becomes a partial index */
   readonly partialMaxSelectivity: number;
+  /**
+   * only on columns with at most this many distinct values (status, type, flags): a literal on a
+   * high-cardinality column (user_id = 14) is one instance of a parameter, not a fixed predicate
+   */
+  readonly partialMaxDistinct: number;
   /** tables with fewer rows get no candidates: a sequential scan is as good */
   readonly minTableRows: number;
   /** BRIN only on tables at least this large */
@@ -19,6 +24,7 @@ export interface CandidateOptions {
 
 export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
   partialMaxSelectivity: 0.2,
+  partialMaxDistinct: 100,
   minTableRows: 1000,
   brinMinRows: 100_000,
   brinMinCorrelation: 0.9,
@@ -142,7 +148,8 @@ export function candidatesFor(
   const partialPreds: { column: string; predicate: string }[] = [];
   for (const le of access.literalEq) {
     const sel = equalitySelectivity(table, le.column, le.value);
-    if (sel !== null && sel <= options.partialMaxSelectivity) partialPreds.push({ column: le.column, predicate: `${quoteIdent(le.column)} = ${quoteLiteral(le.value)}` });
+    const distinct = distinctValues(table, le.column);
+    if (sel !== null && sel <= options.partialMaxSelectivity && distinct !== null && distinct <= options.partialMaxDistinct) partialPreds.push({ column: le.column, predicate: `${quoteIdent(le.column)} = ${quoteLiteral(le.value)}` });
   }
   for (const nt of access.nullTests) {
     const sel = nullSelectivity(table, nt.column, nt.isNull);

@@ -110,47 +110,63 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
   let rounds = 0;
   const sizeTotal = (cs: readonly Candidate[]): number => cs.reduce((a, c) => a + input.sizeOf(c), 0);
 
+  // lazy greedy (CELF): a move's last ratio bounds its ratio later, since benefits only shrink as the
+  // configuration grows; only the move on top is re-costed, so a round costs a few plans, not the pool
+  const bounds = new Map<string, { ratio: number; round: number }>();
+  const aloneRatio = (c: Candidate): number => {
+    const costs = singles.get(c.id) ?? new Map<string, number>();
+    const saved = statements.filter((st) => affects(c, st)).reduce((a, st) => a + st.weight * Math.max(0, (baseline.get(st.id) ?? 0) - (costs.get(st.id) ?? baseline.get(st.id) ?? 0)), 0);
+    return (saved - input.writeCostOf(c)) / Math.max(8192, input.sizeOf(c));
+  };
   for (;;) {
     if (timedOut || input.expired()) {
       timedOut = true;
       break;
     }
     rounds++;
-    let best: { config: Candidate[]; ratio: number; cost: number } | null = null;
-    const moves: { add: Candidate; replace?: Candidate }[] = [];
+    const moves: { add: Candidate; replace?: Candidate; key: string }[] = [];
     for (const c of pool) {
       if (chosen.some((x) => x.id === c.id)) continue;
-      moves.push({ add: c });
+      moves.push({ add: c, key: c.id });
       for (const s of chosen) {
         if (s.table === c.table && s.method === c.method && s.predicate === c.predicate && s.keys.length < c.keys.length && s.keys.every((k, i) => c.keys[i]?.expr === k.expr && c.keys[i]?.desc === k.desc)) {
-          moves.push({ add: c, replace: s });
+          moves.push({ add: c, replace: s, key: `${s.id} => ${c.id}` });
         }
       }
     }
-    for (const m of moves) {
+    const bound = (m: { add: Candidate; key: string }): number => bounds.get(m.key)?.ratio ?? (m.key === m.add.id ? aloneRatio(m.add) : Number.POSITIVE_INFINITY);
+    let accepted: { config: Candidate[] } | null = null;
+    for (;;) {
       if (input.expired()) {
         timedOut = true;
         break;
       }
-      const config = [...chosen.filter((x) => x.id !== m.replace?.id), m.add];
-      if (config.length > input.maxIndexes || sizeTotal(config) > input.budgetBytes) continue;
-      const affected = statements.filter((s) => affects(m.add, s));
+      const open = moves
+        .map((m) => ({ m, config: [...chosen.filter((x) => x.id !== m.replace?.id), m.add] }))
+        .filter(({ config }) => config.length <= input.maxIndexes && sizeTotal(config) <= input.budgetBytes)
+        .sort((a, b) => bound(b.m) - bound(a.m));
+      const top = open[0];
+      if (top === undefined || bound(top.m) <= 0) break;
+      if (bounds.get(top.m.key)?.round === rounds) {
+        accepted = { config: top.config };
+        break;
+      }
+      const m = top.m;
+      const affected = statements.filter((s) => affects(m.add, s) || (m.replace !== undefined && affects(m.replace, s)));
       // both sides with the backend the new configuration needs: HypoPG and real-build costs differ slightly
-      const method = oracle.methodFor(config, hiddenBy(config, input.hideFor));
+      const method = oracle.methodFor(top.config, hiddenBy(top.config, input.hideFor));
       const before =
         method === 'sandbox' && oracle.methodFor(chosen, hiddenBy(chosen, input.hideFor)) !== 'sandbox'
           ? (await weightedCost(oracle, affected, chosen, baseline, input.hideFor, 'sandbox')).total
           : affected.reduce((a, s) => a + s.weight * (current.per.get(s.id)?.cost ?? baseline.get(s.id) ?? 0), 0);
-      const after = await weightedCost(oracle, affected, config, baseline, input.hideFor);
+      const after = await weightedCost(oracle, affected, top.config, baseline, input.hideFor);
       const writeDelta = input.writeCostOf(m.add) - (m.replace === undefined ? 0 : input.writeCostOf(m.replace));
       const net = before - after.total - writeDelta;
-      if (net <= 0) continue;
       const bytes = Math.max(8192, input.sizeOf(m.add) - (m.replace === undefined ? 0 : input.sizeOf(m.replace)));
-      const ratio = net / bytes;
-      if (best === null || ratio > best.ratio) best = { config, ratio, cost: current.total - (before - after.total) };
+      bounds.set(m.key, { ratio: net / bytes, round: rounds });
     }
-    if (best === null) break;
-    chosen = best.config;
+    if (accepted === null) break;
+    chosen = accepted.config;
     current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
   }
 

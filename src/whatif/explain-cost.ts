@@ -65,3 +65,43 @@ export async function explainCost(client: pg.PoolClient, sql: string, serverVers
     plan,
   };
 }
+
+function toCost(plan: PlanNode): ExplainedCost {
+  return {
+    totalCost: plan['Total Cost'] ?? 0,
+    startupCost: plan['Startup Cost'] ?? 0,
+    planRows: plan['Plan Rows'] ?? 0,
+    usedIndexes: [...usedIndexes(plan)].sort(),
+    plan,
+  };
+}
+
+/**
+ * Several EXPLAINs in one round trip (the simple-query protocol runs them in order). A batch
+ * with an error is replanned one statement at a time so each error lands on its statement.
+ * Parameterized statements always go one by one (generic plans).
+ */
+export async function explainMany(client: pg.PoolClient, sqls: readonly string[], serverVersionNum: number, batchSize = 40): Promise<(ExplainedCost | Error)[]> {
+  const out: (ExplainedCost | Error)[] = new Array<ExplainedCost | Error>(sqls.length);
+  const plain: number[] = [];
+  for (const [i, sql] of sqls.entries()) {
+    if (parameterCount(sql) > 0 || sql.includes(';')) {
+      out[i] = await explainCost(client, sql, serverVersionNum).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    } else plain.push(i);
+  }
+  for (let start = 0; start < plain.length; start += batchSize) {
+    const chunk = plain.slice(start, start + batchSize);
+    try {
+      const text = chunk.map((i) => `EXPLAIN (FORMAT JSON) ${sqls[i] ?? ''}`).join(';\n');
+      const res = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const list = Array.isArray(res) ? res : [res];
+      chunk.forEach((i, k) => {
+        const rows = list[k]?.rows as { 'QUERY PLAN': { Plan: PlanNode }[] }[] | undefined;
+        out[i] = toCost(rows?.[0]?.['QUERY PLAN'][0]?.Plan ?? {});
+      });
+    } catch {
+      for (const i of chunk) out[i] = await explainCost(client, sqls[i] ?? '', serverVersionNum).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    }
+  }
+  return out;
+}

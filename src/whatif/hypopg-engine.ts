@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
-import { explainCost } from './explain-cost.ts';
+import { explainMany } from './explain-cost.ts';
 import type { WhatIfConfiguration, WhatIfCost, WhatIfEngine } from './what-if-engine.ts';
 
 /**
@@ -90,17 +90,14 @@ export class HypopgEngine implements WhatIfEngine {
     if (missing.length > 0) {
       await this.exclusive(async () => {
         const names = await this.apply(create, hide);
-        for (const sql of new Set(missing)) {
-          const key = this.key(sql, create, hide);
-          if (this.cache.has(key)) continue;
-          this.plannerCalls++;
-          try {
-            const explained = await explainCost(this.client, sql, this.serverVersionNum);
-            this.cache.set(key, { ...explained, hypothetical: names });
-          } catch (error) {
-            errors.set(sql, error instanceof Error ? error : new Error(String(error)));
-          }
-        }
+        const todo = [...new Set(missing)].filter((sql) => !this.cache.has(this.key(sql, create, hide)));
+        this.plannerCalls += todo.length;
+        const results = await explainMany(this.client, todo, this.serverVersionNum);
+        todo.forEach((sql, i) => {
+          const r = results[i];
+          if (r === undefined || r instanceof Error) errors.set(sql, r ?? new Error('not planned'));
+          else this.cache.set(this.key(sql, create, hide), { ...r, hypothetical: names });
+        });
       });
     }
     return sqls.map((s) => this.cache.get(this.key(s, create, hide)) ?? errors.get(s) ?? new Error('not planned'));
