@@ -152,7 +152,9 @@ async function benchWorkload(name: string, schemaSql: string, templates: readonl
     rows.push({ advisor: `db-optimize ≤ qualstats storage`, score: await evaluate(url, statements, oursEq.result.indexes.map((i) => i.ddl)), runtimeMs: oursEq.runtimeMs, whatIfCalls: oursEq.result.stats.whatIfCalls, note: `budget ${mb(qsScore.indexBytes)} MB` });
 
     // exhaustive optimum over our btree candidates (top 10), at our storage and index count
-    const pool = ours.result.candidatePool.filter((c) => c.method === 'btree').slice(0, 10);
+    // our btree choices plus the next candidates of the pool, 12 at most: every subset of them is costed
+    const mine = ours.result.indexes.map((i) => i.candidate).filter((c) => c.method === 'btree');
+    const pool = [...mine, ...ours.result.candidatePool.filter((c) => c.method === 'btree' && !mine.some((m) => m.id === c.id))].slice(0, Math.max(12, mine.length));
     const oursBytes = ours.result.indexes.reduce((a, i) => a + i.sizeBytes, 0);
     const ex = await exhaustive(url, workloadSql, pool, oursBytes, Math.max(1, ours.result.indexes.length));
     rows.push({ advisor: `exhaustive (${pool.length} cand., ${ex.configs} configs)`, score: await evaluate(url, statements, ex.defs), runtimeMs: ex.ms, whatIfCalls: ex.calls, note: 'reads only, ≤ our storage/count' });

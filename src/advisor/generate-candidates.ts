@@ -24,7 +24,7 @@ export interface CandidateOptions {
 
 export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
   partialMaxSelectivity: 0.2,
-  partialMaxDistinct: 100,
+  partialMaxDistinct: 20,
   minTableRows: 1000,
   brinMinRows: 100_000,
   brinMinCorrelation: 0.9,

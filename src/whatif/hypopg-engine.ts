@@ -64,9 +64,13 @@ export class HypopgEngine implements WhatIfEngine {
     await this.client.query('SELECT hypopg_reset()');
     if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()');
     const names: Record<string, string> = {};
-    for (const def of create) {
-      const r = await this.client.query<{ indexname: string }>('SELECT indexname FROM hypopg_create_index($1)', [def]);
-      names[def] = r.rows[0]?.indexname ?? '';
+    if (create.length > 0) {
+      // one round trip for the whole configuration; WITH ORDINALITY keeps each name with its definition
+      const r = await this.client.query<{ n: string; indexname: string }>(
+        'SELECT d.n::text AS n, (hypopg_create_index(d.def)).indexname FROM unnest($1::text[]) WITH ORDINALITY AS d(def, n) ORDER BY d.n',
+        [create],
+      );
+      for (const row of r.rows) names[create[Number(row.n) - 1] ?? ''] = row.indexname;
     }
     if (hide.length > 0) {
       if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
