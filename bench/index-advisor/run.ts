@@ -3,7 +3,7 @@
  * exhaustive optimum over our candidates, side by side on two deterministic workloads, all scored
  * by one evaluator; then a scaling run up to 1,000 distinct statements.
  *
- *   npx tsx bench/index-advisor/run.ts [--scale 0.1] [--no-scaling]
+ *   npx tsx bench/index-advisor/run.ts [--scale 0.1] [--no-scaling] [--only ecommerce|tpch]
  *   BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres):
  *   a server with HypoPG, pg_trgm and pg_qualstats preloaded; throwaway databases are created there.
  */
@@ -210,5 +210,6 @@ await server.connect();
 const version = (await server.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v;
 await server.end();
 out(`# index advisor bench — ${new Date().toISOString().slice(0, 10)}, PostgreSQL ${version}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-await benchWorkload('ecommerce', ecommerceSchemaSql(scale), ecommerceTemplates(scale), !args.includes('--no-scaling'));
-await benchWorkload('tpch', tpchSchemaSql(scale), tpchTemplates(scale), false);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (only === undefined || only === 'ecommerce') await benchWorkload('ecommerce', ecommerceSchemaSql(scale), ecommerceTemplates(scale), !args.includes('--no-scaling'));
+if (only === undefined || only === 'tpch') await benchWorkload('tpch', tpchSchemaSql(scale), tpchTemplates(scale), false);

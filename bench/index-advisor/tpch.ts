@@ -33,7 +33,7 @@ INSERT INTO partsupp SELECT p, (p + k * (${supplier} / 4)) % ${supplier} + 1, (p
   FROM generate_series(1, ${part}) p, generate_series(0, 3) k;
 INSERT INTO orders SELECT g, (g * 7919) % ${customer} + 1, (ARRAY['F','O','P'])[g % 3 + 1], (g % 500000) + 900.0, date '1992-01-01' + (g * 2405 / ${orders}),
   (ARRAY['1-URGENT','2-HIGH','3-MEDIUM','4-NOT SPECIFIED','5-LOW'])[g % 5 + 1], 'Clerk#' || (g % 1000), 0, 'order comment ' || g FROM generate_series(1, ${orders}) g;
-INSERT INTO lineitem SELECT o, l, (o * 31 + l) % ${part} + 1, (o * 17 + l) % ${supplier} + 1, l, ((o + l) % 50) + 1, (((o + l) % 50) + 1) * 950.0, ((o * l) % 11) / 100.0, ((o + l) % 9) / 100.0,
+INSERT INTO lineitem SELECT o, (o * 31 + l) % ${part} + 1, (o * 17 + l) % ${supplier} + 1, l, ((o + l) % 50) + 1, (((o + l) % 50) + 1) * 950.0, ((o * l) % 11) / 100.0, ((o + l) % 9) / 100.0,
   CASE WHEN o % 4 = 0 THEN 'R' WHEN o % 4 = 1 THEN 'A' ELSE 'N' END, CASE WHEN o % 2 = 0 THEN 'F' ELSE 'O' END,
   date '1992-01-01' + (o * 2405 / ${orders}) + (l * 7 + o % 30), date '1992-01-01' + (o * 2405 / ${orders}) + 30 + l, date '1992-01-01' + (o * 2405 / ${orders}) + (l * 7 + o % 30) + (o % 20),
   (ARRAY['DELIVER IN PERSON','COLLECT COD','NONE','TAKE BACK RETURN'])[o % 4 + 1], (ARRAY['AIR','MAIL','RAIL','SHIP','TRUCK','REG AIR','FOB'])[(o + l) % 7 + 1], 'li comment'
