@@ -37,7 +37,7 @@ try {
   for (const n of sizes) {
     const sql = scalingStatements(n).map((s) => `-- calls: ${s.calls}\n${s.sql};`).join('\n');
     const d = await Database.connect({ url, statementTimeoutMs: 120_000 });
-    const r = await runIndexAdvisor(d, { workload: async () => workloadFromSql(sql, 'scaling'), sandbox: 'never', timeLimitMs: 300_000 });
+    const r = await runIndexAdvisor(d, { workload: async () => workloadFromSql(sql, 'scaling'), sandbox: 'never', advisor: { writeSource: 'workload' }, timeLimitMs: 300_000 });
     await d.close();
     out(`| ${r.result.workload.statements} | ${(r.runtimeMs / 1000).toFixed(1)} | ${(r.runtimeMs / r.result.workload.statements).toFixed(1)} | ${r.result.stats.whatIfCalls} | ${r.result.stats.candidates} | ${r.result.indexes.length} | ${r.result.stats.timedOut} |`);
   }

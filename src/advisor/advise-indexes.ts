@@ -32,6 +32,8 @@ export interface AdvisorOptions {
   /** a candidate must cut at least one statement's cost by this fraction (Dexter uses 50 %) */
   readonly minImprovement: number;
   readonly writeCostPerEntry: number;
+  /** where write rates come from (see WriteModel.source) */
+  readonly writeSource: 'stats' | 'workload';
   /** exact polish only up to this many candidates in the pool */
   readonly polishMaxCandidates: number;
   readonly candidates: CandidateOptions;
@@ -42,6 +44,7 @@ export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
   maxIndexes: 20,
   minImprovement: 0.1,
   writeCostPerEntry: 2,
+  writeSource: 'stats',
   polishMaxCandidates: 60,
   candidates: DEFAULT_CANDIDATE_OPTIONS,
 };
@@ -114,7 +117,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   }
   const candidates = mergeCandidates(raw);
   const tableOf = new Map(snapshot.tables.map((t) => [t.qualifiedName, t]));
-  const writeModel: WriteModel = { costPerEntry: options.writeCostPerEntry, workloadUpdates: built.updates, workloadWrites: built.writes };
+  const writeModel: WriteModel = { costPerEntry: options.writeCostPerEntry, workloadUpdates: built.updates, workloadWrites: built.writes, source: options.writeSource };
   const overhead = new Map(candidates.map((c) => [c.id, writeOverhead(c, tableOf.get(c.table), snapshot, writeModel)]));
   const sizes = new Map<string, { bytes: number; method: 'hypopg' | 'sandbox' | 'estimate' }>();
   for (const c of candidates) sizes.set(c.id, await oracle.size(c));

@@ -9,6 +9,11 @@ export interface WriteModel {
   readonly workloadUpdates: ReadonlyMap<string, { columns: ReadonlySet<string>; perDay: number }[]>;
   /** writes per day from the workload when pg_stat_user_tables has no window */
   readonly workloadWrites: ReadonlyMap<string, number>;
+  /**
+   * 'stats': the larger of pg_stat_user_tables rates and the workload's writes; 'workload': the
+   * workload's writes only (when the counters reflect a bulk load, not the steady state)
+   */
+  readonly source: 'stats' | 'workload';
 }
 
 /** Extra work multiplier per method: GIN writes several entries per row, BRIN summarizes ranges. */
@@ -26,7 +31,7 @@ function perDayRate(count: number, snapshot: Snapshot): number {
  */
 export function writeOverhead(c: Candidate, table: Table | undefined, snapshot: Snapshot, model: WriteModel): WriteOverhead {
   const a = table?.activity;
-  const statsWrites = a === null || a === undefined ? 0 : perDayRate(a.nTupIns + (a.nTupUpd - a.nTupHotUpd) + a.nTupDel, snapshot);
+  const statsWrites = a === null || a === undefined || model.source === 'workload' ? 0 : perDayRate(a.nTupIns + (a.nTupUpd - a.nTupHotUpd) + a.nTupDel, snapshot);
   const writes = Math.max(statsWrites, model.workloadWrites.get(c.table) ?? 0);
   let fraction = 1;
   const m = c.predicate === null ? null : /^"?(\w+)"? = '(.*)'$/.exec(c.predicate);

@@ -99,6 +99,7 @@ export const indexesCommand: Command = {
   common: ['connection', 'report', 'analysis'],
   options: {
     statement: { type: 'string', multiple: true, valueName: 'SQL', description: 'analyze this statement (repeatable) instead of a workload' },
+    writes: { type: 'string', valueName: 'stats|workload', description: 'write rates from pg_stat_user_tables and the workload (default), or the workload only (after a bulk load)' },
     calls: { type: 'string', valueName: 'N', description: 'calls per day of the --statement(s); without it their write overhead is shown but not weighed' },
     'budget-mb': { type: 'string', valueName: 'MB', description: 'storage the new indexes may add (default: no limit)' },
     'max-indexes': { type: 'string', valueName: 'N', description: 'at most N new indexes (default 20)' },
@@ -117,6 +118,8 @@ export const indexesCommand: Command = {
     const timeLimit = numberOption(ctx, 'time-limit', { min: 0.1 }) ?? 60;
     const sandboxMaxMb = numberOption(ctx, 'sandbox-max-mb', { min: 0 });
     const migrationOut = option(ctx, 'migration-out');
+    const writes = option(ctx, 'writes') ?? 'stats';
+    if (writes !== 'stats' && writes !== 'workload') throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--writes must be stats or workload, got "${writes}"`);
     if (flag(ctx, 'sandbox') && flag(ctx, 'no-sandbox')) throw new DbOptimizeError('E_USAGE', 'usage', '--sandbox and --no-sandbox contradict each other');
     const statementCalls = numberOption(ctx, 'calls', { min: 0 });
     if (statementCalls !== undefined && statementsOption(ctx).length === 0) throw new DbOptimizeError('E_USAGE', 'usage', '--calls only applies to --statement');
@@ -132,6 +135,7 @@ export const indexesCommand: Command = {
           ...(budgetMb === undefined ? {} : { budgetBytes: budgetMb * 1048576 }),
           ...(maxIndexes === undefined ? {} : { maxIndexes }),
           ...(unweighted ? { writeCostPerEntry: 0 } : {}),
+          writeSource: writes,
         },
         sandbox: flag(ctx, 'no-sandbox') ? 'never' : flag(ctx, 'sandbox') ? 'always' : 'auto',
         ...(sandboxMaxMb === undefined ? {} : { sandboxMaxBytes: sandboxMaxMb * 1048576 }),
