@@ -24,11 +24,20 @@ export function indexableColumns(shape: StatementShape): Record<string, string[]
 export function isRelevant(c: Candidate, s: AdvisorStatement): boolean {
   if (!s.tables.includes(c.table)) return false;
   const cols = s.indexable[c.table];
-  if (cols === undefined) return false;
-  const lead = c.keys[0];
-  if (lead === undefined) return false;
-  if (cols.includes(lead.expr)) return true;
-  const leadCols = c.columns.filter((col) => new RegExp(`\\b${col}\\b`).test(lead.expr));
-  if (leadCols.some((col) => cols.includes(col))) return true;
-  return c.predicate !== null && c.columns.some((col) => cols.includes(col) && c.predicate?.includes(col) === true);
+  if (cols === undefined || cols.length === 0) return false;
+  return leadColumns(c).some((col) => cols.includes(col));
+}
+
+const leadCache = new WeakMap<Candidate, readonly string[]>();
+
+/** the columns an index on this candidate can be entered by: its first key's columns and its predicate's */
+function leadColumns(c: Candidate): readonly string[] {
+  const cached = leadCache.get(c);
+  if (cached !== undefined) return cached;
+  const lead = c.keys[0]?.expr ?? '';
+  const words = new Set(lead.match(/[A-Za-z_][A-Za-z0-9_$]*/g) ?? []);
+  const predicate = new Set(c.predicate?.match(/[A-Za-z_][A-Za-z0-9_$]*/g) ?? []);
+  const out = c.columns.filter((col) => col === lead || words.has(col) || predicate.has(col));
+  leadCache.set(c, out);
+  return out;
 }

@@ -135,7 +135,15 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
   // lazy greedy (CELF): a move's last ratio bounds its ratio later, since benefits only shrink as the
   // configuration grows; only the move on top is re-costed, so a round costs a few plans, not the pool
   const bounds = new Map<string, { ratio: number; round: number }>();
+  const aloneCache = new Map<string, number>();
   const aloneRatio = (c: Candidate): number => {
+    const known = aloneCache.get(c.id);
+    if (known !== undefined) return known;
+    const ratio = aloneRatioOf(c);
+    aloneCache.set(c.id, ratio);
+    return ratio;
+  };
+  const aloneRatioOf = (c: Candidate): number => {
     const costs = singles.get(c.id) ?? new Map<string, number>();
     const saved = statements.filter((st) => affects(c, st)).reduce((a, st) => a + st.weight * Math.max(0, (baseline.get(st.id) ?? 0) - (costs.get(st.id) ?? baseline.get(st.id) ?? 0)), 0);
     return (saved - input.writeCostOf(c)) / Math.max(8192, input.sizeOf(c));
