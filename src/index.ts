@@ -1,4 +1,6 @@
 /** db-optimize public library API. */
+export { adviseIndexes, advisorFindings, migrationScript, runIndexAdvisor } from './advisor/index.ts';
+export type { AdvisorOptions, AdvisorResult, IndexRecommendation } from './advisor/index.ts';
 export { ANALYZERS, analyzerById } from './analyzers/registry.ts';
 export { PROFILE_GROUPS } from './analyzers/profile/profile-sections.ts';
 export type { FindingGroup } from './analyzers/profile/profile-sections.ts';
@@ -39,7 +41,7 @@ export type { RewriteRule, RewriteCandidate, Precondition } from './rewrite/rule
 export { schemaFactsFromSnapshot } from './rewrite/schema-facts.ts';
 export type { SchemaFacts } from './rewrite/schema-facts.ts';
 export { fingerprintSql, initSqlParser, normalizeSql, parseSql, splitStatements } from './sql/index.ts';
-export { HypopgEngine } from './whatif/index.ts';
+export { HypopgEngine, SandboxEngine } from './whatif/index.ts';
 export type { WhatIfEngine } from './whatif/index.ts';
 export { estimatePercentiles, workloadFromPgStatStatements, workloadFromSql, workloadFromSqlFile } from './workload/index.ts';
 export { DEFAULT_THRESHOLDS, N1Detector, ORMS, runN1, startOtlpReceiver, unitsToOtlp } from './n1/index.ts';

@@ -16,6 +16,7 @@ import { schemaTimestampType } from './optimize/schema-timestamp-type/index.ts';
 import { queryRewrites } from './optimize/query-rewrites/index.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
 import { duplicateIndexes } from './profile/duplicate-indexes/index.ts';
+import { indexAdvisor } from './optimize/index-advisor/index.ts';
 import { fkWithoutIndex } from './profile/fk-without-index/index.ts';
 import { indexHitRatio } from './profile/index-hit-ratio/index.ts';
 import { topStatements } from './profile/top-statements/index.ts';
@@ -96,6 +97,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   deadlocks,
   rollbackRatio,
   settingsSanity,
+  indexAdvisor,
 ];
 
 export function analyzerById(id: string): Analyzer | undefined {

@@ -1,33 +1,23 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import { markOwn } from '../collect/connection.ts';
+import { explainCost, explainMany } from './explain-cost.ts';
 import type { WhatIfConfiguration, WhatIfCost, WhatIfCostOptions, WhatIfEngine } from './what-if-engine.ts';
-
-interface PlanNode {
-  'Node Type'?: string;
-  'Index Name'?: string;
-  'Total Cost'?: number;
-  'Startup Cost'?: number;
-  'Plan Rows'?: number;
-  Plans?: PlanNode[];
-}
-
-function usedIndexes(node: PlanNode, out: Set<string>): Set<string> {
-  if (node['Index Name'] !== undefined) out.add(node['Index Name']);
-  for (const child of node.Plans ?? []) usedIndexes(child, out);
-  return out;
-}
 
 /**
  * What-if engine on HypoPG. Hypothetical indexes live in one backend, so the engine holds one
  * pooled session for its lifetime and resets them before every configuration and on close:
- * nothing is ever left behind. Results are cached by (statement, configuration).
+ * nothing is ever left behind. Results are cached by (statement, configuration); callers that
+ * pass only the indexes relevant to a statement get the (statement, relevant subset) cache.
+ * Parameterized statements are planned generically (GENERIC_PLAN on 16+, PREPARE on 14/15).
  */
 export class HypopgEngine implements WhatIfEngine {
   readonly backend = 'hypopg' as const;
   readonly hypopgVersion: string;
   readonly canHide: boolean;
   readonly serverVersionNum: number;
+  /** HypoPG models btree faithfully; brin/hash exist but their costs are rough, gin/gist are not supported */
+  readonly methods: readonly string[] = ['btree'];
   private readonly client: pg.PoolClient;
   private readonly cache = new Map<string, WhatIfCost>();
   private readonly sizeCache = new Map<string, number>();
@@ -66,37 +56,73 @@ export class HypopgEngine implements WhatIfEngine {
     return next;
   }
 
+  private key(sql: string, create: readonly string[], hide: readonly number[]): string {
+    return JSON.stringify([sql, create, hide]);
+  }
+
+  /** Resets HypoPG and applies one configuration on the held session; returns definition → hypothetical name. */
+  private async apply(create: readonly string[], hide: readonly number[]): Promise<Record<string, string>> {
+    await this.client.query(markOwn('SELECT hypopg_reset()'));
+    if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()'));
+    const names: Record<string, string> = {};
+    if (create.length > 0) {
+      // one round trip for the whole configuration; WITH ORDINALITY keeps each name with its definition
+      const r = await this.client.query<{ n: string; indexname: string }>(
+        markOwn('SELECT d.n::text AS n, (hypopg_create_index(d.def)).indexname FROM unnest($1::text[]) WITH ORDINALITY AS d(def, n) ORDER BY d.n'),
+        [create],
+      );
+      for (const row of r.rows) names[create[Number(row.n) - 1] ?? ''] = row.indexname;
+    }
+    if (hide.length > 0) {
+      if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
+      for (const oid of hide) await this.client.query(markOwn('SELECT hypopg_hide_index($1)'), [oid]);
+    }
+    return names;
+  }
+
   async cost(sql: string, configuration: WhatIfConfiguration = {}, options: WhatIfCostOptions = {}): Promise<WhatIfCost> {
-    const create = [...(configuration.create ?? [])].sort();
-    const hide = [...(configuration.hide ?? [])].sort((a, b) => a - b);
-    const params = options.params ?? null;
-    const key = JSON.stringify(params === null ? [sql, create, hide] : [sql, create, hide, params]);
+    if (options.params !== undefined) return this.costWithValues(sql, configuration, options.params);
+    const [result] = await this.costMany([sql], configuration);
+    if (result instanceof Error) throw result;
+    if (result === undefined) throw new Error('no result');
+    return result;
+  }
+
+  /** The plan for bound values (a custom plan), cached with the values. */
+  private async costWithValues(sql: string, configuration: WhatIfConfiguration, values: readonly unknown[]): Promise<WhatIfCost> {
+    const create = [...new Set(configuration.create ?? [])].sort();
+    const hide = [...new Set(configuration.hide ?? [])].sort((a, b) => a - b);
+    const key = JSON.stringify([sql, create, hide, values]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     return this.exclusive(async () => {
-      const again = this.cache.get(key);
-      if (again !== undefined) return again;
-      await this.client.query(markOwn('SELECT hypopg_reset()'));
-      if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()'));
-      for (const def of create) await this.client.query(markOwn('SELECT * FROM hypopg_create_index($1)'), [def]);
-      if (hide.length > 0) {
-        if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
-        for (const oid of hide) await this.client.query(markOwn('SELECT hypopg_hide_index($1)'), [oid]);
-      }
-      const generic = params === null && /\$\d/.test(sql) && this.serverVersionNum >= 160000 ? 'GENERIC_PLAN, ' : '';
+      const names = await this.apply(create, hide);
       this.plannerCalls++;
-      const result = await this.client.query(markOwn(`EXPLAIN (${generic}FORMAT JSON) ${sql}`), params === null ? undefined : [...params]);
-      const plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
-      const cost: WhatIfCost = {
-        totalCost: plan['Total Cost'] ?? 0,
-        startupCost: plan['Startup Cost'] ?? 0,
-        planRows: plan['Plan Rows'] ?? 0,
-        usedIndexes: [...usedIndexes(plan, new Set())].sort(),
-        plan,
-      };
+      const cost: WhatIfCost = { ...(await explainCost(this.client, sql, this.serverVersionNum, values)), hypothetical: names };
       this.cache.set(key, cost);
       return cost;
     });
+  }
+
+  async costMany(sqls: readonly string[], configuration: WhatIfConfiguration = {}): Promise<(WhatIfCost | Error)[]> {
+    const create = [...new Set(configuration.create ?? [])].sort();
+    const hide = [...new Set(configuration.hide ?? [])].sort((a, b) => a - b);
+    const missing = sqls.filter((s) => !this.cache.has(this.key(s, create, hide)));
+    const errors = new Map<string, Error>();
+    if (missing.length > 0) {
+      await this.exclusive(async () => {
+        const names = await this.apply(create, hide);
+        const todo = [...new Set(missing)].filter((sql) => !this.cache.has(this.key(sql, create, hide)));
+        this.plannerCalls += todo.length;
+        const results = await explainMany(this.client, todo, this.serverVersionNum);
+        todo.forEach((sql, i) => {
+          const r = results[i];
+          if (r === undefined || r instanceof Error) errors.set(sql, r ?? new Error('not planned'));
+          else this.cache.set(this.key(sql, create, hide), { ...r, hypothetical: names });
+        });
+      });
+    }
+    return sqls.map((s) => this.cache.get(this.key(s, create, hide)) ?? errors.get(s) ?? new Error('not planned'));
   }
 
   async indexSize(definition: string): Promise<number> {
@@ -104,9 +130,9 @@ export class HypopgEngine implements WhatIfEngine {
     if (cached !== undefined) return cached;
     return this.exclusive(async () => {
       await this.client.query(markOwn('SELECT hypopg_reset()'));
-      const created = await this.client.query<{ indexrelid: number }>(markOwn('SELECT indexrelid FROM hypopg_create_index($1)'), [definition]);
+      const created = await this.client.query<{ indexrelid: number }>('SELECT indexrelid FROM hypopg_create_index($1)', [definition]);
       const oid = created.rows[0]?.indexrelid;
-      const size = await this.client.query<{ s: string }>(markOwn('SELECT hypopg_relation_size($1)::text AS s'), [oid]);
+      const size = await this.client.query<{ s: string }>('SELECT hypopg_relation_size($1)::text AS s', [oid]);
       const bytes = Number(size.rows[0]?.s ?? 0);
       this.sizeCache.set(definition, bytes);
       return bytes;

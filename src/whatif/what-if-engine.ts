@@ -6,6 +6,8 @@ export interface WhatIfCost {
   /** names of hypothetical or real indexes the chosen plan uses */
   readonly usedIndexes: readonly string[];
   readonly plan: unknown;
+  /** name HypoPG gave each hypothetical index of the configuration, by definition */
+  readonly hypothetical?: Readonly<Record<string, string>>;
 }
 
 export interface WhatIfConfiguration {
@@ -25,8 +27,12 @@ export interface WhatIfEngine {
   readonly hypopgVersion: string;
   /** hypopg_hide_index exists (HypoPG 1.4+) */
   readonly canHide: boolean;
-  /** `options.params` binds $1…$n (otherwise a parameterized statement needs GENERIC_PLAN, PG 16+) */
+  /** `options.params` binds $1…$n (otherwise a parameterized statement needs a generic plan) */
   cost(sql: string, configuration?: WhatIfConfiguration, options?: WhatIfCostOptions): Promise<WhatIfCost>;
+  /** several statements under one configuration: the hypothetical indexes are created once */
+  costMany?(sqls: readonly string[], configuration?: WhatIfConfiguration): Promise<(WhatIfCost | Error)[]>;
+  /** index access methods HypoPG can model here */
+  readonly methods?: readonly string[];
   /** estimated size in bytes of a hypothetical index */
   indexSize(definition: string): Promise<number>;
   /** planner calls made so far (cache misses) */

@@ -3,6 +3,7 @@ import { configCommand } from './config.ts';
 import { demoCommand } from './demo.ts';
 import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
+import { indexesCommand } from './indexes.ts';
 import { migrateCommand } from './migrate.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   fullCommand,
   explainCommand,
   queryCommand,
+  indexesCommand,
   rewriteCommand,
   n1Command,
   schemaCommand,

@@ -1,0 +1,107 @@
+import type { Snapshot, Workload, WorkloadStatement } from '../model/index.ts';
+import { fingerprintSql, tryParseSql } from '../sql/index.ts';
+import { statementVariants } from './representative-constants.ts';
+import { indexableColumns } from './relevance.ts';
+import { statementShape } from './statement-shape.ts';
+import type { StatementShape } from './statement-shape.ts';
+import type { AdvisorStatement, SkippedStatement } from './types.ts';
+
+export interface BuiltStatements {
+  readonly statements: AdvisorStatement[];
+  readonly shapes: Map<string, StatementShape>;
+  readonly skipped: SkippedStatement[];
+  readonly updates: Map<string, { columns: Set<string>; perDay: number }[]>;
+  readonly writes: Map<string, number>;
+}
+
+/** calls per day when the window is known, else the raw count */
+export function dailyWeight(s: WorkloadStatement, workload: Workload): number {
+  const w = workload.windowSeconds;
+  return s.source === 'pg_stat_statements' && w !== null && w !== undefined && w > 0 ? (s.calls * 86_400) / w : s.calls;
+}
+
+/**
+ * Turns workload statements into what the advisor plans: the runnable text (the sample with its
+ * constants when known, else the normalized text), its shape, its variants and weight. Statements
+ * that cannot be used are listed with the reason.
+ */
+export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltStatements {
+  const statements: AdvisorStatement[] = [];
+  const shapes = new Map<string, StatementShape>();
+  const skipped: SkippedStatement[] = [];
+  const updates = new Map<string, { columns: Set<string>; perDay: number }[]>();
+  const writes = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const ws of workload.statements) {
+    if (ws.parseError !== undefined) {
+      skipped.push({ fingerprint: null, text: ws.text, reason: `does not parse: ${ws.parseError}${ws.origin === undefined ? '' : ` (${ws.origin})`}` });
+      continue;
+    }
+    const candidates = [ws.sample, ws.text].filter((t): t is string => t !== undefined && t.trim() !== '');
+    let sql: string | undefined;
+    let parsed: ReturnType<typeof tryParseSql> | undefined;
+    for (const t of candidates) {
+      const p = tryParseSql(t);
+      if (p.ok) {
+        sql = t;
+        parsed = p;
+        break;
+      }
+    }
+    if (sql === undefined || parsed === undefined || !parsed.ok) {
+      skipped.push({ fingerprint: ws.fingerprint, text: ws.text, reason: 'does not parse' });
+      continue;
+    }
+    const stmts = parsed.result.stmts ?? [];
+    if (stmts.length !== 1) {
+      skipped.push({ fingerprint: ws.fingerprint, text: ws.text, reason: 'more than one statement in one entry' });
+      continue;
+    }
+    const shape = statementShape((stmts[0]?.stmt ?? {}) as Record<string, unknown>, snapshot);
+    const fingerprint = ws.fingerprint ?? fingerprintSql(sql) ?? 'unknown';
+    const weight = dailyWeight(ws, workload);
+    if (shape.kind === 'insert' || shape.kind === 'update' || shape.kind === 'delete') {
+      for (const t of shape.tables) writes.set(t, (writes.get(t) ?? 0) + weight);
+    }
+    if (shape.kind === 'update') {
+      for (const [t, cols] of shape.updated) {
+        const list = updates.get(t) ?? [];
+        list.push({ columns: cols, perDay: weight });
+        updates.set(t, list);
+      }
+    }
+    if (shape.kind === 'other') {
+      skipped.push({ fingerprint, text: ws.text, reason: 'not a SELECT, UPDATE or DELETE: no predicates an index could serve' });
+      continue;
+    }
+    if (shape.kind === 'insert' && shape.accesses.length === 0) {
+      skipped.push({ fingerprint, text: ws.text, reason: 'INSERT: counted as write load on the indexes, nothing to index' });
+      continue;
+    }
+    if (shape.unknownTables.length > 0 && shape.accesses.length === 0) {
+      skipped.push({ fingerprint, text: ws.text, reason: `unknown table ${shape.unknownTables.join(', ')} (not in this database, or no privilege to see it)` });
+      continue;
+    }
+    if (shape.tables.size === 0) {
+      skipped.push({ fingerprint, text: ws.text, reason: 'reads no table' });
+      continue;
+    }
+    const n = seen.get(fingerprint) ?? 0;
+    seen.set(fingerprint, n + 1);
+    const id = n === 0 ? fingerprint : `${fingerprint}#${n}`;
+    const v = statementVariants(sql, shape.params, shape.paramCount, snapshot);
+    shapes.set(id, shape);
+    statements.push({
+      id,
+      fingerprint,
+      text: ws.text,
+      weight,
+      kind: shape.kind,
+      tables: [...shape.tables].sort(),
+      indexable: indexableColumns(shape),
+      variants: v.variants,
+      variantNotes: v.notes,
+    });
+  }
+  return { statements, shapes, skipped, updates, writes };
+}

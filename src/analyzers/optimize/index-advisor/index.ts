@@ -1,0 +1,39 @@
+import { adviseIndexes } from '../../../advisor/advise-indexes.ts';
+import { advisorFindings } from '../../../advisor/advisor-findings.ts';
+import { defineAnalyzer } from '../../../engine/analyzer.ts';
+
+/**
+ * The OPTIMIZE-phase IndexAdvisor agent: the `indexes` command's advisor inside `full`, with
+ * HypoPG only (analyzers do no I/O beyond the what-if engine, so no sandbox builds: GIN/BRIN
+ * candidates come out as unverified proposals, and there is no time limit).
+ */
+export const indexAdvisor = defineAnalyzer({
+  id: 'index-advisor',
+  phase: 'optimize',
+  title: 'Index advisor',
+  description:
+    'Workload-wide index selection: btree (multi-column, ordered), covering, partial, expression, GIN, trigram, full-text and BRIN candidates costed with HypoPG, chosen by benefit per byte net of write overhead; redundant indexes to drop.',
+  depth: 3,
+  requires: { workload: true, whatIf: true },
+  options: {
+    budgetMb: { default: 0, description: 'storage the new indexes may add, in MiB (0: no limit)' },
+    maxIndexes: { default: 10, description: 'at most this many new indexes' },
+    minImprovement: { default: 0.1, description: 'a new index must cut some statement’s cost by at least this fraction' },
+    writeCostPerEntry: { default: 2, description: 'planner cost units charged per index entry written' },
+  },
+  async run({ snapshot, workload, whatIf, options }) {
+    if (workload === null || whatIf === null) return [];
+    const result = await adviseIndexes({
+      snapshot,
+      workload,
+      whatIf,
+      options: {
+        budgetBytes: options.budgetMb > 0 ? options.budgetMb * 1048576 : Number.POSITIVE_INFINITY,
+        maxIndexes: options.maxIndexes,
+        minImprovement: options.minImprovement,
+        writeCostPerEntry: options.writeCostPerEntry,
+      },
+    });
+    return advisorFindings(result, 'index-advisor');
+  },
+});
