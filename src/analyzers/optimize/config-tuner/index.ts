@@ -12,7 +12,7 @@ export const configTuner = defineAnalyzer({
   title: 'Configuration tuner',
   description:
     'Audits pg_settings (pending restarts, work_mem × connections, jit for OLTP, autovacuum, forced checkpoints) and, when the machine is described, recommends memory, WAL, planner and parallelism settings with a total-memory check.',
-  depth: 2,
+  depth: 4,
   requires: {},
   options: {
     ramGb: { default: 0, description: 'RAM of the database machine in GB (0: unknown — memory settings are then not recommended)' },

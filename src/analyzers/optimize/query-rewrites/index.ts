@@ -29,7 +29,7 @@ export const queryRewrites = defineAnalyzer({
   title: 'Query rewrite candidates in the workload',
   description:
     'Runs the rewrite rules (db-optimize rewrite) over the workload\'s SELECT statements with the catalog facts of the snapshot. Nothing is executed here: candidates are reported unverified, with planner cost before/after when the what-if session is open; `db-optimize rewrite --db URL "SQL"` proves one (same rows, cheaper).',
-  depth: 3,
+  depth: 4,
   requires: { workload: true },
   options: {
     limit: { default: 20, description: 'statements to examine, by total time' },

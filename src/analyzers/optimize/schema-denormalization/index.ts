@@ -41,7 +41,7 @@ export const schemaDenormalization = defineAnalyzer({
   phase: 'optimize',
   title: 'Read-heavy statements that count or sum child rows on every read',
   description: 'High-rate SELECTs that join and count child rows per result row (feeds with comment/like counts): proposes counter columns kept by triggers, or a materialized view, with the consistency strategy and the write cost.',
-  depth: 4,
+  depth: 5,
   requires: { workload: true },
   options: {
     minCallsPerSecond: { default: 10, description: 'only statements called at least this often' },

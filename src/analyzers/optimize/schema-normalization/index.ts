@@ -9,7 +9,7 @@ export const schemaNormalization = defineAnalyzer({
   phase: 'optimize',
   title: 'Entities repeated inside another table (normalization)',
   description: 'Column groups with a shared prefix (customer_name, customer_email…) describe another entity that is copied into every row: update anomalies and wasted space. Proposes the normalized schema and the migration that fills it.',
-  depth: 3,
+  depth: 5,
   requires: {},
   options: {},
   run({ snapshot }) {

@@ -9,7 +9,7 @@ export const schemaTimeSeries = defineAnalyzer({
   phase: 'optimize',
   title: 'Large append-only tables ordered by time (partitioning, BRIN, rollups)',
   description: 'Tables whose time column is physically ordered (pg_stats correlation ≈ 1) and that only grow (inserts ≫ updates + deletes): range partitioning with retention by DROP, BRIN instead of a btree on time, rollups for aggregates.',
-  depth: 4,
+  depth: 5,
   requires: {},
   options: {
     minRows: { default: 1_000_000, description: 'only tables with at least this many rows' },
