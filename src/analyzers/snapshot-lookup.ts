@@ -35,7 +35,14 @@ export function indexWriteCount(table: Table | undefined): number {
   return a.nTupIns + (a.nTupUpd - a.nTupHotUpd) + a.nTupDel;
 }
 
-/** Expresses a counter observed over the stats window as a per-day rate. */
+/** Shortest window a per-day rate is extrapolated from: a few seconds after a reset say little about a day. */
+export const MIN_RATE_WINDOW_SECONDS = 3_600;
+
+/**
+ * Expresses a counter observed over the stats window as a per-day rate. Windows shorter than an
+ * hour count as an hour, so a burst right after a statistics reset is not multiplied into an
+ * impossible daily figure.
+ */
 export function perDay(count: number, windowSeconds: number): number {
-  return windowSeconds > 0 ? (count * 86_400) / windowSeconds : count;
+  return windowSeconds > 0 ? (count * 86_400) / Math.max(windowSeconds, MIN_RATE_WINDOW_SECONDS) : count;
 }

@@ -8,26 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../../src/demo/postgres-server.ts';
 import pg from 'pg';
 import { AFTER_FIXTURE_SQL, FIXTURE_SQL, SCENARIOS, VACUUM_SQL } from './scenarios.ts';
+import { freePort } from '../../src/demo/embedded-server.ts';
 
 const OUT_ROOT = new URL('../fixtures/plans/', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);

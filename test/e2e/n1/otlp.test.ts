@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reportSchemaErrors } from '../../helpers/report-schema.ts';
 import { runCli } from '../../helpers/run-cli.ts';
+import { freePort } from '../../../src/demo/embedded-server.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/n1/${name}`, import.meta.url));
 
@@ -24,16 +24,6 @@ async function n1(args: string[]): Promise<{ code: number; findings: Finding[]; 
   const report = r.stdout === '' ? { findings: [] } : (JSON.parse(r.stdout) as { findings: Finding[] });
   if (r.stdout !== '') expect(reportSchemaErrors(report)).toEqual([]);
   return { code: r.code, findings: report.findings, stderr: r.stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
 }
 
 describe('n1 on OpenTelemetry traces (OTLP JSON recorded from the two test apps)', () => {
