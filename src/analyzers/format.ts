@@ -30,7 +30,8 @@ export function formatDuration(seconds: number): string {
   if (seconds >= 86_400 * 2) return `${Math.floor(seconds / 86_400)} days`;
   if (seconds >= 7200) return `${Math.floor(seconds / 3600)} hours`;
   if (seconds >= 120) return `${Math.floor(seconds / 60)} minutes`;
-  return `${Math.round(seconds)} seconds`;
+  const n = Math.round(seconds);
+  return `${n} second${n === 1 ? '' : 's'}`;
 }
 
 export function percent(ratio: number, digits = 1): string {

@@ -125,5 +125,6 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
 function humanAge(seconds: number): string {
   if (seconds >= 172_800) return `${Math.floor(seconds / 86_400)} days`;
   if (seconds >= 7_200) return `${Math.floor(seconds / 3_600)} hours`;
-  return `${Math.max(1, Math.floor(seconds / 60))} minutes`;
+  const minutes = Math.max(1, Math.floor(seconds / 60));
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
