@@ -28,9 +28,25 @@ export const MAX_CONNECTIONS = 3;
  */
 export const OWN_QUERY_MARKER = '/* db-optimize */';
 
-/** Marks a statement as ours; use it for every query sent on an acquired client. */
+/** Marks a statement as ours (idempotent). Every session from `Database.acquire()` does it by itself. */
 export function markOwn(sql: string): string {
-  return `${sql}\n${OWN_QUERY_MARKER}`;
+  return sql.trimEnd().endsWith(OWN_QUERY_MARKER) ? sql : `${sql}\n${OWN_QUERY_MARKER}`;
+}
+
+/**
+ * Makes every text query sent on this client carry our marker, so statements we run for the user
+ * (EXPLAIN ANALYZE, rewrite verification, what-if planning) never show up as their workload.
+ */
+function markAllQueries(client: pg.PoolClient): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const marked = (first: unknown, ...rest: unknown[]): unknown => {
+    if (typeof first === 'string') return original(markOwn(first), ...rest);
+    if (first !== null && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string' && !('submit' in first)) {
+      return original({ ...(first as object), text: markOwn((first as { text: string }).text) }, ...rest);
+    }
+    return original(first, ...rest);
+  };
+  (client as unknown as { query: typeof marked }).query = marked;
 }
 
 export interface ResolvedConnection {
@@ -162,6 +178,7 @@ export class Database implements Queryable {
         client.release(true);
         throw error;
       }
+      markAllQueries(client);
       this.prepared.add(client);
     }
     return client;
@@ -170,7 +187,7 @@ export class Database implements Queryable {
   async query<R extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     const client = await this.acquire();
     try {
-      const result = await client.query(markOwn(sql), params as unknown[]);
+      const result = await client.query(sql, params as unknown[]);
       return result.rows as R[];
     } finally {
       client.release();

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { markOwn } from '../collect/connection.ts';
 
 export interface PlanNode {
   'Node Type'?: string;
@@ -48,23 +47,23 @@ export async function explainCost(
   let plan: PlanNode;
   if (values !== null) {
     // bound values: the custom plan for these constants
-    const result = await client.query(markOwn(`EXPLAIN (FORMAT JSON) ${sql}`), [...values]);
+    const result = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, [...values]);
     plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
   } else if (params === 0 || serverVersionNum >= 160000) {
     const generic = params > 0 ? 'GENERIC_PLAN, ' : '';
-    const result = await client.query(markOwn(`EXPLAIN (${generic}FORMAT JSON) ${sql}`));
+    const result = await client.query(`EXPLAIN (${generic}FORMAT JSON) ${sql}`);
     plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
   } else {
-    await client.query(markOwn('DEALLOCATE ALL'));
-    await client.query(markOwn(`PREPARE dbo_whatif AS ${sql}`));
+    await client.query('DEALLOCATE ALL');
+    await client.query(`PREPARE dbo_whatif AS ${sql}`);
     try {
-      await client.query(markOwn(`SET plan_cache_mode = force_generic_plan`));
+      await client.query(`SET plan_cache_mode = force_generic_plan`);
       const args = Array.from({ length: params }, () => 'NULL').join(', ');
-      const result = await client.query(markOwn(`EXPLAIN (FORMAT JSON) EXECUTE dbo_whatif(${args})`));
+      const result = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE dbo_whatif(${args})`);
       plan = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan ?? {};
     } finally {
-      await client.query(markOwn('DEALLOCATE dbo_whatif')).catch(() => undefined);
-      await client.query(markOwn('RESET plan_cache_mode')).catch(() => undefined);
+      await client.query('DEALLOCATE dbo_whatif').catch(() => undefined);
+      await client.query('RESET plan_cache_mode').catch(() => undefined);
     }
   }
   return {
@@ -102,7 +101,7 @@ export async function explainMany(client: pg.PoolClient, sqls: readonly string[]
   for (let start = 0; start < plain.length; start += batchSize) {
     const chunk = plain.slice(start, start + batchSize);
     try {
-      const text = chunk.map((i) => markOwn(`EXPLAIN (FORMAT JSON) ${sqls[i] ?? ''}`)).join(';\n');
+      const text = chunk.map((i) => `EXPLAIN (FORMAT JSON) ${sqls[i] ?? ''}`).join(';\n');
       const res = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
       const list = Array.isArray(res) ? res : [res];
       chunk.forEach((i, k) => {

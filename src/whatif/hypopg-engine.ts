@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
-import { markOwn } from '../collect/connection.ts';
 import { explainCost, explainMany } from './explain-cost.ts';
 import type { WhatIfConfiguration, WhatIfCost, WhatIfCostOptions, WhatIfEngine } from './what-if-engine.ts';
 
@@ -41,7 +40,7 @@ export class HypopgEngine implements WhatIfEngine {
     const row = rows[0];
     if (row === undefined) return null;
     const client = await db.acquire();
-    await client.query(markOwn('SELECT hypopg_reset()'));
+    await client.query('SELECT hypopg_reset()');
     return new HypopgEngine(client, row.extversion, row.v);
   }
 
@@ -62,20 +61,20 @@ export class HypopgEngine implements WhatIfEngine {
 
   /** Resets HypoPG and applies one configuration on the held session; returns definition → hypothetical name. */
   private async apply(create: readonly string[], hide: readonly number[]): Promise<Record<string, string>> {
-    await this.client.query(markOwn('SELECT hypopg_reset()'));
-    if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()'));
+    await this.client.query('SELECT hypopg_reset()');
+    if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()');
     const names: Record<string, string> = {};
     if (create.length > 0) {
       // one round trip for the whole configuration; WITH ORDINALITY keeps each name with its definition
       const r = await this.client.query<{ n: string; indexname: string }>(
-        markOwn('SELECT d.n::text AS n, (hypopg_create_index(d.def)).indexname FROM unnest($1::text[]) WITH ORDINALITY AS d(def, n) ORDER BY d.n'),
+        'SELECT d.n::text AS n, (hypopg_create_index(d.def)).indexname FROM unnest($1::text[]) WITH ORDINALITY AS d(def, n) ORDER BY d.n',
         [create],
       );
       for (const row of r.rows) names[create[Number(row.n) - 1] ?? ''] = row.indexname;
     }
     if (hide.length > 0) {
       if (!this.canHide) throw new Error(`HypoPG ${this.hypopgVersion} cannot hide indexes (needs 1.4+)`);
-      for (const oid of hide) await this.client.query(markOwn('SELECT hypopg_hide_index($1)'), [oid]);
+      for (const oid of hide) await this.client.query('SELECT hypopg_hide_index($1)', [oid]);
     }
     return names;
   }
@@ -129,7 +128,7 @@ export class HypopgEngine implements WhatIfEngine {
     const cached = this.sizeCache.get(definition);
     if (cached !== undefined) return cached;
     return this.exclusive(async () => {
-      await this.client.query(markOwn('SELECT hypopg_reset()'));
+      await this.client.query('SELECT hypopg_reset()');
       const created = await this.client.query<{ indexrelid: number }>('SELECT indexrelid FROM hypopg_create_index($1)', [definition]);
       const oid = created.rows[0]?.indexrelid;
       const size = await this.client.query<{ s: string }>('SELECT hypopg_relation_size($1)::text AS s', [oid]);
@@ -143,8 +142,8 @@ export class HypopgEngine implements WhatIfEngine {
     if (this.closed) return;
     this.closed = true;
     await this.exclusive(async () => {
-      await this.client.query(markOwn('SELECT hypopg_reset()')).catch(() => undefined);
-      if (this.canHide) await this.client.query(markOwn('SELECT hypopg_unhide_all_indexes()')).catch(() => undefined);
+      await this.client.query('SELECT hypopg_reset()').catch(() => undefined);
+      if (this.canHide) await this.client.query('SELECT hypopg_unhide_all_indexes()').catch(() => undefined);
     });
     this.client.release();
   }

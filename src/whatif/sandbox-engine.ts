@@ -1,5 +1,4 @@
 import type { Database } from '../collect/connection.ts';
-import { markOwn } from '../collect/connection.ts';
 import { explainCost } from './explain-cost.ts';
 import type { ExplainedCost } from './explain-cost.ts';
 
@@ -56,41 +55,41 @@ export class SandboxEngine {
         const failed: Record<string, string> = {};
         let n = 0;
         for (const index of drops) {
-          await client.query(markOwn('SAVEPOINT dbo_drop'));
+          await client.query('SAVEPOINT dbo_drop');
           try {
-            await client.query(markOwn(`SET LOCAL lock_timeout = '100ms'`));
-            await client.query(markOwn(`DROP INDEX ${index}`));
-            await client.query(markOwn('RELEASE SAVEPOINT dbo_drop'));
+            await client.query(`SET LOCAL lock_timeout = '100ms'`);
+            await client.query(`DROP INDEX ${index}`);
+            await client.query('RELEASE SAVEPOINT dbo_drop');
           } catch (error) {
-            await client.query(markOwn('ROLLBACK TO SAVEPOINT dbo_drop'));
+            await client.query('ROLLBACK TO SAVEPOINT dbo_drop');
             failed[`DROP INDEX ${index}`] = (error as Error).message;
           }
         }
-        if (drops.length > 0) await client.query(markOwn(`SET LOCAL lock_timeout = '${Math.trunc(this.db.lockTimeoutMs)}ms'`));
+        if (drops.length > 0) await client.query(`SET LOCAL lock_timeout = '${Math.trunc(this.db.lockTimeoutMs)}ms'`);
         for (const def of defs) {
           const name = `dbo_sandbox_${++n}`;
-          await client.query(markOwn(`SAVEPOINT dbo_build`));
+          await client.query(`SAVEPOINT dbo_build`);
           try {
             this.builds++;
             await client.query(def.replace(/^CREATE INDEX ON /i, `CREATE INDEX ${name} ON `));
             const size = await client.query<{ s: string }>(`SELECT pg_relation_size(c.oid)::text AS s FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [name]);
             names[def] = name;
             sizes[def] = Number(size.rows[0]?.s ?? 0);
-            await client.query(markOwn(`RELEASE SAVEPOINT dbo_build`));
+            await client.query(`RELEASE SAVEPOINT dbo_build`);
           } catch (error) {
-            await client.query(markOwn(`ROLLBACK TO SAVEPOINT dbo_build`));
+            await client.query(`ROLLBACK TO SAVEPOINT dbo_build`);
             failed[def] = (error as Error).message;
           }
         }
         const costs: (ExplainedCost | Error)[] = [];
         for (const sql of sqls) {
           this.plans++;
-          await client.query(markOwn(`SAVEPOINT dbo_plan`));
+          await client.query(`SAVEPOINT dbo_plan`);
           try {
             costs.push(await explainCost(client, sql, this.serverVersionNum));
-            await client.query(markOwn(`RELEASE SAVEPOINT dbo_plan`));
+            await client.query(`RELEASE SAVEPOINT dbo_plan`);
           } catch (error) {
-            await client.query(markOwn(`ROLLBACK TO SAVEPOINT dbo_plan`));
+            await client.query(`ROLLBACK TO SAVEPOINT dbo_plan`);
             costs.push(error instanceof Error ? error : new Error(String(error)));
           }
         }

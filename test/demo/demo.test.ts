@@ -61,10 +61,10 @@ describe('db-optimize demo, interrupted', () => {
       let stderr = '';
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no replay started: ${stderr}`)), 240_000);
+        const timer = setTimeout(() => reject(new Error(`the build never started: ${stderr}`)), 240_000);
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (stderr.includes('replaying the seed workload')) {
+          if (stderr.includes('building 2/')) {
             clearTimeout(timer);
             resolve();
           }
