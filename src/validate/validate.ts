@@ -120,7 +120,7 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, workload: C
       workload,
       database: databaseInfo(advised.snapshot),
       validation: {
-        load: { generator: 'node-postgres workers', clients, durationSeconds, mix: 'statements picked by their share of calls (each at least a quarter of an even share), values drawn from pg_stats', seed },
+        load: { generator: 'node-postgres workers', clients, durationSeconds, mix: 'statements picked by their share of calls (each at least a quarter of an even share); $n values drawn from pg_stats, literals as written', seed },
         applied,
         statements: statementValidations(plan.items, before, after, new Set(rewrites.keys())),
         overall,

@@ -1,3 +1,4 @@
+import { wrap } from '../render/wrap.ts';
 import type { Finding, ReportSection } from '../model/index.ts';
 import type { AppliedAdvice } from './apply-advice.ts';
 import type { LatencyStats, ScorecardSide } from './latency-stats.ts';
@@ -145,33 +146,50 @@ export function validationFindings(v: Validation): Finding[] {
   return out;
 }
 
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-}
-
 function clip(text: string, max: number): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }
 
+const num = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 ? String(Math.round(v)) : v.toFixed(v >= 10 ? 1 : 2));
+
+/** `p50 44.3→0.45  p95 …  p99 … ms  43→1016 calls/s`: one line of numbers under each statement. */
+function numbersLine(b: Side | null, a: Side | null): string {
+  const pair = (x: number | undefined, y: number | undefined): string => `${num(x)}→${num(y)}`;
+  const rate = (x: number | undefined): string => (x === undefined ? '—' : String(x >= 10 ? Math.round(x) : x));
+  return `    p50 ${pair(b?.p50Ms, a?.p50Ms)}  p95 ${pair(b?.p95Ms, a?.p95Ms)}  p99 ${pair(b?.p99Ms, a?.p99Ms)} ms  ${rate(b?.callsPerSec)}→${rate(a?.callsPerSec)} calls/s`;
+}
+
 /** The before/after table, the advice applied and what was not replayed. */
 export function validationSections(v: Validation, width = 80): ReportSection[] {
-  const qWidth = Math.max(20, width - 46);
-  const widths = [qWidth, 10, 10, 10, 12];
-  const lines: string[] = [row(['statement', 'p50', 'p95', 'p99', 'calls/s'], widths)];
-  const pair = (b: number | null | undefined, a: number | null | undefined, f: (x: number | null | undefined) => string): string => `${f(b)}→${f(a)}`.replace(/ ms/g, '');
-  const add = (label: string, b: Side | null, a: Side | null): void => {
-    lines.push(row([clip(label, qWidth), pair(b?.p50Ms, a?.p50Ms, ms), pair(b?.p95Ms, a?.p95Ms, ms), pair(b?.p99Ms, a?.p99Ms, ms), pair(b?.callsPerSec, a?.callsPerSec, (x) => (x === null || x === undefined ? '—' : String(Math.round(x))))], widths));
-  };
-  for (const s of v.statements) add(`${s.rewritten ? '* ' : ''}${s.query}`, s.before, s.after);
-  add('ALL (the whole mix)', v.overall.before, v.overall.after);
+  const qWidth = Math.max(20, width - 4);
+  const lines: string[] = [];
+  for (const st of v.statements) lines.push(clip(`${st.rewritten ? '* ' : ''}${st.query}`, qWidth), numbersLine(st.before, st.after));
+  lines.push('ALL (the whole mix)', numbersLine(v.overall.before, v.overall.after));
   const card = (s: ScorecardSide): string => `p95 ${ms(s.p95Ms)} ${s.p95Pass === true ? '✓' : '✗'} (< ${s.p95TargetMs} ms), p99 ${ms(s.p99Ms)} ${s.p99Pass === true ? '✓' : '✗'} (< ${s.p99TargetMs} ms)`;
-  lines.push('', `scorecard before: ${card(v.scorecard.before)}`, `scorecard after:  ${card(v.scorecard.after)}`, '(times in ms; * = the after run used the verified rewrite)');
+  lines.push('', `scorecard before: ${card(v.scorecard.before)}`, `scorecard after:  ${card(v.scorecard.after)}`);
+  if (v.statements.some((st) => st.rewritten)) lines.push('* the after run used the verified rewrite');
   const sections: ReportSection[] = [
-    { id: 'validation-copy', title: 'Validation copy', lines: [`${v.copy.database}: copy of ${v.copy.source} (CREATE DATABASE … TEMPLATE), ${v.copy.dropped ? 'dropped at the end' : 'NOT dropped — drop it by hand'}`, `load: ${v.load.generator}, ${v.load.clients} clients × ${v.load.durationSeconds} s per run, ${v.load.mix}`, ...v.leftovers.map((l) => `leftover ${l.database}: ${l.dropped ? 'dropped' : 'kept'} — ${l.reason}`), ...v.notes] },
-    { id: 'validation-applied', title: 'Advice applied to the copy', lines: v.applied.length === 0 ? ['nothing: the advisor and the rewrite rules had no verified advice for this workload'] : v.applied.map((a) => `${a.ok ? '✓' : '✗'} ${a.kind}: ${clip(a.sql, width - 12)}${a.error === undefined ? '' : ` — ${a.error}`}`) },
+    {
+      id: 'validation-copy',
+      title: 'Validation copy',
+      lines: [
+        `${v.copy.database}: copy of ${v.copy.source} (CREATE DATABASE … TEMPLATE), ${v.copy.dropped ? 'dropped at the end' : 'NOT dropped — drop it by hand'}`,
+        `load: ${v.load.generator}, ${v.load.clients} clients × ${v.load.durationSeconds} s per run; ${v.load.mix}`,
+        ...v.leftovers.map((l) => `leftover ${l.database}: ${l.dropped ? 'dropped' : 'kept'} — ${l.reason}`),
+        ...v.notes,
+      ].flatMap((l) => wrap(l, width, '')),
+    },
+    {
+      id: 'validation-applied',
+      title: 'Advice applied to the copy',
+      lines:
+        v.applied.length === 0
+          ? ['nothing: the advisor and the rewrite rules had no verified advice for this workload']
+          : v.applied.flatMap((a) => wrap(`${a.ok ? '✓' : '✗'} ${a.kind}: ${a.sql}${a.error === undefined ? '' : ` — ${a.error}`}`, width, '  ').map((l, i) => (i === 0 ? l.slice(2) : l))),
+    },
     { id: 'validation-latency', title: 'Replay before → after (measured on the copy)', lines },
   ];
-  if (v.notReplayed.length > 0) sections.push({ id: 'validation-not-replayed', title: 'Not replayed', lines: v.notReplayed.map((n) => `${clip(n.query, qWidth)} — ${n.reason}`) });
+  if (v.notReplayed.length > 0) sections.push({ id: 'validation-not-replayed', title: 'Not replayed', lines: v.notReplayed.flatMap((n) => [clip(n.query, qWidth), ...wrap(n.reason, width, '    ')]) });
   return sections;
 }
