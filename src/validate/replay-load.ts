@@ -63,6 +63,12 @@ async function openClient(url: string, statementTimeoutMs: number): Promise<pg.C
   return client;
 }
 
+/** The session is gone (terminated, server shut down, network): no point in sending it more. */
+function isSessionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== 'string' || code.startsWith('08') || code.startsWith('57P');
+}
+
 function record(timings: Map<string, StatementTimings>, id: string): StatementTimings {
   let t = timings.get(id);
   if (t === undefined) {
@@ -105,6 +111,9 @@ export async function runLoad(statements: readonly LoadStatement[], options: Loa
             const t = record(timings, s.id);
             t.errors++;
             t.lastError = (error as Error).message;
+            // a dead session rejects at once: without this the loop would spin on microtasks and starve every timer and signal handler
+            if (isSessionLost(error)) return;
+            await new Promise((r) => setImmediate(r));
           }
         }
       }),

@@ -53,11 +53,11 @@ export async function createSourceDatabase(rows = 60_000): Promise<SourceDatabas
   };
 }
 
-/** The slow lookup as a workload file, with the seed's kind of call rates. */
+/** The slow lookup, a primary-key lookup and a COUNT(*) > 0 (a verified rewrite) as a workload file. */
 export function writeWorkloadFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbo-validate-'));
   const path = join(dir, 'workload.sql');
-  writeFileSync(path, ['-- calls: 1000', "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';", '-- calls: 200', 'SELECT id, email FROM accounts WHERE id = 17;', ''].join('\n'));
+  writeFileSync(path, ['-- calls: 1000', "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';", '-- calls: 200', 'SELECT id, email FROM accounts WHERE id = 17;', '-- calls: 20', 'SELECT (SELECT count(*) FROM accounts WHERE region = 3) > 0;', ''].join('\n'));
   return path;
 }
 

@@ -10,6 +10,7 @@ import type { SourceDatabase } from './source-database.ts';
 import { copiesOf, createSourceDatabase, writeWorkloadFile } from './source-database.ts';
 
 const HOLD_COPY = fileURLToPath(new URL('./hold-copy.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/db-optimize.js', import.meta.url));
 
 async function databaseExists(name: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: urlFor('postgres') });
@@ -78,6 +79,12 @@ describe('validate on a copy', () => {
     expect(lookup?.before?.calls).toBeGreaterThan(0);
     expect(lookup?.after?.calls).toBeGreaterThan(0);
     expect(lookup?.after?.p95Ms ?? Infinity).toBeLessThan(lookup?.before?.p95Ms ?? 0);
+    // the verified rewrite ran in the after replay
+    expect(v.applied).toContainEqual(expect.objectContaining({ kind: 'rewrite', name: 'count-to-exists', ok: true }));
+    const counted = v.statements.find((s) => s.query.includes('count(*)'));
+    expect(counted?.rewritten).toBe(true);
+    expect(counted?.after?.calls).toBeGreaterThan(0);
+    expect(counted?.after?.errors).toBe(0);
     expect(v.scorecard.after.p95TargetMs).toBe(100);
     expect(report.findings.some((f) => f.rule === 'validation-summary')).toBe(true);
     // the source: no new index, same rows
@@ -94,6 +101,29 @@ describe('validate on a copy', () => {
     };
     await expect(validate({ url: source.url, workloadFile, clients: 1, durationSeconds: 0.5, handleSignals: false, logger: failing })).rejects.toThrow('replay failed on purpose');
     expect(await copiesOf(process.pid)).toEqual([]);
+  });
+
+  it('drops the copy on Ctrl-C (SIGINT) and exits 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'validate', '--db', source.url, '--workload', workloadFile, '--duration', '120', '--clients', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DB_OPTIMIZE_PROGRESS: '1' },
+    });
+    let err = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // interrupt once the first replay is under way (the copy exists and has sessions on it)
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('replaying')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`validate ended before replaying: ${err}`)));
+    });
+    const copy = /copying \S+ to (dbopt_validate_\S+)/.exec(err)?.[1] ?? '';
+    expect(await databaseExists(copy)).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(err).toContain(`SIGINT: dropping the copy ${copy}`);
+    expect(await databaseExists(copy)).toBe(false);
   });
 
   it('refuses (exit 2) when another session is connected to the source, and runs nothing there', async () => {
