@@ -1,10 +1,11 @@
 import { Database } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { Workload } from '../model/index.ts';
-import { statementsFromLogFile } from '../pgbouncer/statements-from-log.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { workloadFromPgStatStatements } from '../workload/from-pg-stat-statements.ts';
-import { workloadFromSql, workloadFromSqlFile } from '../workload/from-sql-file.ts';
+import { workloadFromSqlFile } from '../workload/from-sql-file.ts';
+import type { LogValueSets } from './log-workload.ts';
+import { workloadFromLog } from './log-workload.ts';
 
 export interface WorkloadChoice {
   readonly workloadFile?: string;
@@ -16,24 +17,22 @@ export interface WorkloadChoice {
   readonly onProgress?: (message: string) => void;
 }
 
-/** Statements of a PostgreSQL log with the values they ran with, as a workload (calls counted per text). */
-async function workloadFromLog(path: string): Promise<Workload> {
-  const scanned = await statementsFromLogFile(path);
-  const parts = scanned.map((s) => `-- calls: ${s.calls}\n${s.text.replace(/;\s*$/, '')}`);
-  const w = workloadFromSql(parts.join(';\n'), path);
-  return { ...w, source: 'log', statements: w.statements.map((s) => ({ ...s, source: 'log' as const })) };
+export interface ValidateWorkload {
+  readonly workload: Workload;
+  /** parameter values per fingerprint, when the log recorded them */
+  readonly valueSets: LogValueSets;
 }
 
 /**
  * The workload to replay: a SQL file, a log, or pg_stat_statements of the source (read in one
  * read-only session that is closed before the copy is made — the copy needs the source to itself).
  */
-export async function loadValidateWorkload(choice: WorkloadChoice): Promise<Workload> {
+export async function loadValidateWorkload(choice: WorkloadChoice): Promise<ValidateWorkload> {
   await initSqlParser();
   if (choice.workloadFile !== undefined && choice.logFile !== undefined) {
     throw new DbOptimizeError('E_USAGE', 'usage', 'give either --workload FILE or --log FILE, not both');
   }
-  if (choice.workloadFile !== undefined) return workloadFromSqlFile(choice.workloadFile);
+  if (choice.workloadFile !== undefined) return { workload: await workloadFromSqlFile(choice.workloadFile), valueSets: new Map() };
   if (choice.logFile !== undefined) return workloadFromLog(choice.logFile);
   const db = await Database.connect({ url: choice.url, env: choice.env, maxConnections: 1, ...(choice.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: choice.statementTimeoutMs }) });
   try {
@@ -46,7 +45,7 @@ export async function loadValidateWorkload(choice: WorkloadChoice): Promise<Work
         hint: 'let the application run for a while, or pass --workload FILE.sql (or --log FILE)',
       });
     }
-    return w;
+    return { workload: w, valueSets: new Map() };
   } catch (error) {
     if (error instanceof DbOptimizeError && error.code === 'E_NO_PGSS') {
       throw new DbOptimizeError('E_NO_PGSS', 'config', `${error.message}; or give the workload to replay with --workload FILE.sql or --log FILE`);

@@ -1,6 +1,7 @@
 import type { Snapshot, Workload, WorkloadStatement } from '../model/index.ts';
 import { redactSql, tryParseSql } from '../sql/index.ts';
-import { paramPlan } from './param-values.ts';
+import type { LogValueSets } from './log-workload.ts';
+import { maxParam, paramPlan } from './param-values.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- libpg_query's AST is untyped JSON */
 type Ast = any;
@@ -66,7 +67,7 @@ function rank(a: WorkloadStatement, b: WorkloadStatement): number {
  * with its parameters drawn from the copy's column statistics. A statement whose $n cannot be
  * tied to a column with statistics is listed as not replayed, with the reason.
  */
-export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options: { max: number; showLiterals: boolean }): ReplayPlan {
+export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options: { max: number; showLiterals: boolean; valueSets?: LogValueSets }): ReplayPlan {
   const items: ReplayItem[] = [];
   const notReplayed: NotReplayed[] = [];
   const shown = (text: string): string => (options.showLiterals ? text : redactSql(text));
@@ -93,7 +94,8 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
       notReplayed.push({ query, fingerprint: s.fingerprint, reason: `beyond the ${options.max} statements replayed (ranked by total time, then calls)` });
       continue;
     }
-    const plan = paramPlan(stmt, snapshot);
+    const logged = logValues(options.valueSets, s.fingerprint, maxParam(stmt));
+    const plan = logged ?? paramPlan(stmt, snapshot);
     if (plan.unresolved.length > 0) {
       notReplayed.push({ query, fingerprint: s.fingerprint, reason: `no statistics to draw ${plan.unresolved.map((n) => `$${n}`).join(', ')} from (run ANALYZE, or give the statement with values in --workload FILE)` });
       continue;
@@ -104,11 +106,24 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
       query,
       sql,
       weight: weightOf(s),
-      params: (random) => plan.samplers.map((f) => f(random)),
+      params: logged?.draw ?? ((random) => plan.samplers.map((f) => f(random))),
       paramNote: plan.note,
     });
   }
   return { items, notReplayed };
+}
+
+/** The values the log recorded for this statement's calls, one whole call's set drawn at a time. */
+function logValues(valueSets: LogValueSets | undefined, fingerprint: string | null, count: number): (ReturnType<typeof paramPlan> & { draw: ReplayItem['params'] }) | null {
+  const sets = fingerprint === null ? undefined : valueSets?.get(fingerprint)?.filter((v) => v.length === count);
+  if (sets === undefined || sets.length === 0 || count === 0) return null;
+  return {
+    samplers: [],
+    unresolved: [],
+    note: `${sets.length} value set(s) from the log`,
+    // NULL travels as a JS null, which node-postgres sends as SQL NULL
+    draw: (random) => (sets[Math.floor(random() * sets.length)] ?? []) as string[],
+  };
 }
 
 /**

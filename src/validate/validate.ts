@@ -2,12 +2,13 @@ import { runIndexAdvisor } from '../advisor/run-index-advisor.ts';
 import { Database, resolveConnection } from '../collect/connection.ts';
 import type { Logger } from '../engine/analyze-database.ts';
 import { silentLogger } from '../engine/analyze-database.ts';
-import type { Report } from '../model/index.ts';
+import type { Report, Workload } from '../model/index.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
 import type { AppliedAdvice, ReplayRewrite } from './apply-advice.ts';
 import { applyIndexAdvice, findVerifiedRewrites } from './apply-advice.ts';
 import { copyName, createCopy, dropCopy, dropLeftovers, openAdmin, urlForDatabase } from './copy-database.ts';
 import type { Leftover } from './copy-database.ts';
+import type { ValidateWorkload } from './load-workload.ts';
 import { loadValidateWorkload } from './load-workload.ts';
 import type { LoadStatement } from './replay-load.ts';
 import { runLoad } from './replay-load.ts';
@@ -91,11 +92,11 @@ function loadStatements(items: readonly ReplayItem[], rewrites: ReadonlyMap<stri
 interface CopyWork {
   readonly validation: Omit<Validation, 'copy' | 'leftovers'>;
   readonly database: Report['database'];
-  readonly workload: Awaited<ReturnType<typeof loadValidateWorkload>>;
+  readonly workload: Workload;
 }
 
 /** Everything that happens on the copy: advice, rewrites, the two replays. */
-async function workOnCopy(copyUrl: string, options: ValidateOptions, workload: CopyWork['workload'], log: Logger): Promise<CopyWork> {
+async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload, valueSets }: ValidateWorkload, log: Logger): Promise<CopyWork> {
   const clients = options.clients ?? DEFAULT_CLIENTS;
   const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
   const seed = options.seed ?? 1;
@@ -106,7 +107,7 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, workload: C
     // the advisor runs on the copy, so nothing it does (HypoPG, rolled-back builds) touches the source;
     // the copy's activity counters start at zero, so write rates come from the workload itself
     const advised = await runIndexAdvisor(copy, { workload: () => Promise.resolve(workload), advisor: { writeSource: 'workload' }, logger: log, timeLimitMs: 60_000 });
-    const plan = buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals });
+    const plan = buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets });
     log.info(`checking rewrites of ${plan.items.length} statement(s) on the copy…`);
     const { rewrites, applied: rewriteApplied } = await findVerifiedRewrites(copy, plan.items, advised.snapshot, { showLiterals, log: (m) => log.debug(m) });
     const load = { url: copyUrl, clients, durationMs: durationSeconds * 1000, statementTimeoutMs, seed };
@@ -120,7 +121,7 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, workload: C
       workload,
       database: databaseInfo(advised.snapshot),
       validation: {
-        load: { generator: 'node-postgres workers', clients, durationSeconds, mix: 'statements picked by their share of calls (each at least a quarter of an even share); $n values drawn from pg_stats, literals as written', seed },
+        load: { generator: 'node-postgres workers', clients, durationSeconds, mix: `statements picked by their share of calls (each at least a quarter of an even share); $n values ${valueSets.size > 0 ? 'as the log recorded them, else ' : ''}drawn from pg_stats, literals as written`, seed },
         applied,
         statements: statementValidations(plan.items, before, after, new Set(rewrites.keys())),
         overall,
@@ -148,7 +149,7 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
   const log = options.logger ?? silentLogger;
   const env = options.env ?? process.env;
   const source = resolveConnection({ url: options.url, env });
-  const workload = await loadValidateWorkload({
+  const loaded = await loadValidateWorkload({
     env,
     ...(options.url === undefined ? {} : { url: options.url }),
     ...(options.workloadFile === undefined ? {} : { workloadFile: options.workloadFile }),
@@ -167,7 +168,7 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
     const creating = createCopy(admin, source.database, { name: guard.name, onCreated: () => (guard.created = true) });
     guard.creating = creating;
     const copy = await creating;
-    const work = await workOnCopy(urlForDatabase(options.url, env, copy.database), options, workload, log);
+    const work = await workOnCopy(urlForDatabase(options.url, env, copy.database), options, loaded, log);
     await dropGuarded(admin, guard, log);
     const validation: Validation = {
       copy: { method: copy.method, database: copy.database, source: source.database, dropped: guard.dropped },

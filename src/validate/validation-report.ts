@@ -12,6 +12,8 @@ export interface StatementValidation {
   readonly query: string;
   readonly fingerprint: string | null;
   readonly rewritten: boolean;
+  /** where the values of its $n came from */
+  readonly parameters: string;
   readonly before: Side | null;
   readonly after: Side | null;
   readonly lastError?: string;
@@ -55,6 +57,7 @@ export function statementValidations(items: readonly ReplayItem[], before: LoadR
       query: i.query,
       fingerprint: i.fingerprint,
       rewritten: rewritten.has(i.id),
+      parameters: i.paramNote,
       before: side(b?.latenciesMs, before.elapsedMs, b?.errors ?? 0),
       after: side(a?.latenciesMs, after.elapsedMs, a?.errors ?? 0),
       ...(lastError === null ? {} : { lastError }),

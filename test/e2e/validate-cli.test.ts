@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Validation } from '../../src/validate/validation-report.ts';
@@ -30,6 +33,7 @@ describe('db-optimize validate (CLI)', () => {
     expect(report.command).toBe('validate');
     const v = report.validation;
     const lookup = v.statements.find((s) => s.query === 'SELECT id, region FROM accounts WHERE email = $1');
+    expect(lookup?.parameters).toContain('drawn from pg_stats');
     expect(lookup?.before?.calls).toBeGreaterThan(0);
     expect(lookup?.after?.errors).toBe(0);
     expect(v.applied.some((a) => a.kind === 'index' && a.ok && a.sql.includes('(email)'))).toBe(true);
@@ -42,6 +46,29 @@ describe('db-optimize validate (CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Replay before → after (measured on the copy)');
     expect(r.stdout).toMatch(/scorecard before: p95 .* \(< 100 ms\), p99 .* \(< 500 ms\)/);
+  });
+
+  it('replays a log with the values it recorded (--log)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbo-validate-log-'));
+    const log = join(dir, 'postgresql.log');
+    const lines: string[] = [];
+    for (let i = 1; i <= 30; i++) {
+      lines.push(`2026-12-03 10:00:${String(i).padStart(2, '0')}.000 UTC [4242] app@shop LOG:  execute S_1: SELECT id, region FROM accounts WHERE email = $1`);
+      lines.push(`2026-12-03 10:00:${String(i).padStart(2, '0')}.000 UTC [4242] app@shop DETAIL:  parameters: $1 = 'user${i * 31}@example.com'`);
+    }
+    lines.push("2026-12-03 10:01:00.000 UTC [4243] app@shop LOG:  statement: SELECT id FROM accounts WHERE region = 7 ORDER BY id LIMIT 5");
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const r = await runCli(['validate', '--db', source.url, '--log', log, '--duration', '0.5', '--clients', '1', '--format', 'json']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    const v = (JSON.parse(r.stdout) as { validation: Validation }).validation;
+    const lookup = v.statements.find((s) => s.query === 'SELECT id, region FROM accounts WHERE email = $1');
+    expect(lookup?.parameters).toBe('30 value set(s) from the log');
+    expect(lookup?.before?.calls).toBeGreaterThan(0);
+    expect(lookup?.before?.errors).toBe(0);
+    const literal = v.statements.find((s) => s.query.includes('region ='));
+    expect(literal?.parameters).toBe('constants as written');
+    expect(literal?.query).not.toContain('7'); // literals redacted in what is printed
   });
 
   it('exits 2 with an explanation when another session holds the source', async () => {
