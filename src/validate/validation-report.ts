@@ -167,7 +167,11 @@ function numbersLine(b: Side | null, a: Side | null): string {
 export function validationSections(v: Validation, width = 80): ReportSection[] {
   const qWidth = Math.max(20, width - 4);
   const lines: string[] = [];
-  for (const st of v.statements) lines.push(clip(`${st.rewritten ? '* ' : ''}${st.query}`, qWidth), numbersLine(st.before, st.after));
+  for (const st of v.statements) {
+    lines.push(clip(`${st.rewritten ? '* ' : ''}${st.query}`, qWidth), numbersLine(st.before, st.after));
+    const errors = (st.before?.errors ?? 0) + (st.after?.errors ?? 0);
+    if (errors > 0) lines.push(...wrap(`${st.before?.errors ?? 0} → ${st.after?.errors ?? 0} failed call(s): ${st.lastError ?? 'unknown error'}`, width, '    '));
+  }
   lines.push('ALL (the whole mix)', numbersLine(v.overall.before, v.overall.after));
   const card = (s: ScorecardSide): string => `p95 ${ms(s.p95Ms)} ${s.p95Pass === true ? '✓' : '✗'} (< ${s.p95TargetMs} ms), p99 ${ms(s.p99Ms)} ${s.p99Pass === true ? '✓' : '✗'} (< ${s.p99TargetMs} ms)`;
   lines.push('', `scorecard before: ${card(v.scorecard.before)}`, `scorecard after:  ${card(v.scorecard.after)}`);
