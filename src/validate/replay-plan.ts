@@ -17,6 +17,8 @@ export interface ReplayItem {
   readonly weight: number;
   readonly params: (random: () => number) => string[];
   readonly paramNote: string;
+  /** functions it calls (schema-qualified when written so): their volatility is checked before it runs */
+  readonly functions: readonly string[];
 }
 
 export interface NotReplayed {
@@ -97,7 +99,7 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
     const logged = logValues(options.valueSets, s.fingerprint, maxParam(stmt));
     const plan = logged ?? paramPlan(stmt, snapshot);
     if (plan.unresolved.length > 0) {
-      notReplayed.push({ query, fingerprint: s.fingerprint, reason: `no statistics to draw ${plan.unresolved.map((n) => `$${n}`).join(', ')} from (run ANALYZE, or give the statement with values in --workload FILE)` });
+      notReplayed.push({ query, fingerprint: s.fingerprint, reason: `${plan.unresolved.map((n) => `$${n}`).join(', ')}: not compared with a column that has statistics (pg_stats), so no realistic value to draw; give the statement with values in --workload FILE, or a --log` });
       continue;
     }
     items.push({
@@ -108,6 +110,7 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
       weight: weightOf(s),
       params: logged?.draw ?? ((random) => plan.samplers.map((f) => f(random))),
       paramNote: plan.note,
+      functions: functionsIn(stmt),
     });
   }
   return { items, notReplayed };
@@ -124,6 +127,20 @@ function logValues(valueSets: LogValueSets | undefined, fingerprint: string | nu
     // NULL travels as a JS null, which node-postgres sends as SQL NULL
     draw: (random) => (sets[Math.floor(random() * sets.length)] ?? []) as string[],
   };
+}
+
+/** Names of the functions a statement calls. */
+function functionsIn(stmt: Ast): string[] {
+  const out = new Set<string>();
+  const visit = (n: Ast): void => {
+    if (n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    const parts = n.FuncCall?.funcname;
+    if (Array.isArray(parts)) out.add(parts.map((p: Ast) => p?.String?.sval ?? '').join('.'));
+    Object.values(n).forEach(visit);
+  };
+  visit(stmt);
+  return [...out].sort();
 }
 
 /**

@@ -9,6 +9,7 @@ import { applyIndexAdvice, findVerifiedRewrites } from './apply-advice.ts';
 import { copyName, createCopy, dropCopy, dropLeftovers, openAdmin, urlForDatabase } from './copy-database.ts';
 import type { Leftover } from './copy-database.ts';
 import type { ValidateWorkload } from './load-workload.ts';
+import { withoutUnsafeFunctions } from './function-safety.ts';
 import { loadValidateWorkload } from './load-workload.ts';
 import type { LoadStatement } from './replay-load.ts';
 import { runLoad } from './replay-load.ts';
@@ -107,7 +108,7 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload,
     // the advisor runs on the copy, so nothing it does (HypoPG, rolled-back builds) touches the source;
     // the copy's activity counters start at zero, so write rates come from the workload itself
     const advised = await runIndexAdvisor(copy, { workload: () => Promise.resolve(workload), advisor: { writeSource: 'workload' }, logger: log, timeLimitMs: 60_000 });
-    const plan = buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets });
+    const plan = await withoutUnsafeFunctions(copy, buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets }));
     log.info(`checking rewrites of ${plan.items.length} statement(s) on the copy…`);
     const { rewrites, applied: rewriteApplied } = await findVerifiedRewrites(copy, plan.items, advised.snapshot, { showLiterals, log: (m) => log.debug(m) });
     const load = { url: copyUrl, clients, durationMs: durationSeconds * 1000, statementTimeoutMs, seed };

@@ -75,13 +75,16 @@ export function scorecards(o: Validation['overall']): Validation['scorecard'] {
 }
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);
-const pct = (before: number, after: number): string => (before > 0 ? `${Math.round((1 - after / before) * 100)}%` : '—');
+const change = (before: number, after: number): string =>
+  before <= 0 ? 'no baseline' : after <= before ? `${Math.round((1 - after / before) * 100)}% less` : `${Math.round((after / before - 1) * 100)}% more`;
 
 /** A statement counts as faster/slower only past this ratio: a 2-second replay has noise. */
 const NOISE = 0.15;
+/** Fewer calls than this on either side and p95 is just the slowest call or two: no per-statement verdict. */
+export const MIN_CALLS_FOR_VERDICT = 30;
 
 function statementFinding(s: StatementValidation, v: Validation): Finding | null {
-  if (s.before === null || s.after === null || s.before.calls === 0 || s.after.calls === 0) return null;
+  if (s.before === null || s.after === null || s.before.calls < MIN_CALLS_FOR_VERDICT || s.after.calls < MIN_CALLS_FOR_VERDICT) return null;
   const slower = s.after.p95Ms > s.before.p95Ms * (1 + NOISE);
   const faster = s.after.p95Ms < s.before.p95Ms * (1 - NOISE);
   if (!slower && !faster) return null;
@@ -103,7 +106,7 @@ function statementFinding(s: StatementValidation, v: Validation): Finding | null
       afterCalls: s.after.calls,
       copy: v.copy.database,
     },
-    impact: { score: Math.max(0, s.before.p95Ms - s.after.p95Ms), summary: `measured on a copy under ${v.load.clients} clients for ${v.load.durationSeconds} s each: p95 ${ms(s.before.p95Ms)} → ${ms(s.after.p95Ms)} (${pct(s.before.p95Ms, s.after.p95Ms)} less)` },
+    impact: { score: Math.max(0, s.before.p95Ms - s.after.p95Ms), summary: `measured on a copy under ${v.load.clients} clients for ${v.load.durationSeconds} s each: p95 ${ms(s.before.p95Ms)} → ${ms(s.after.p95Ms)} (${change(s.before.p95Ms, s.after.p95Ms)})` },
     description: slower
       ? `The statement got slower on the copy once the advice was applied (${applied.join(', ') || 'nothing applied'}). Review the advice for this statement before applying it to production.`
       : `Measured on a copy of the database with the advice applied (${applied.join(', ') || 'nothing applied'}), replaying the workload with realistic parameters.`,
@@ -138,7 +141,7 @@ export function validationFindings(v: Validation): Finding[] {
         scorecardBefore: passes(v.scorecard.before),
         scorecardAfter: passes(v.scorecard.after),
       },
-      impact: { score: Math.max(0, b.p95Ms - a.p95Ms), summary: `p95 ${ms(b.p95Ms)} → ${ms(a.p95Ms)} (${pct(b.p95Ms, a.p95Ms)} less), p99 ${ms(b.p99Ms)} → ${ms(a.p99Ms)}; before ${passes(v.scorecard.before)}, after ${passes(v.scorecard.after)}` },
+      impact: { score: Math.max(0, b.p95Ms - a.p95Ms), summary: `p95 ${ms(b.p95Ms)} → ${ms(a.p95Ms)} (${change(b.p95Ms, a.p95Ms)}), p99 ${ms(b.p99Ms)} → ${ms(a.p99Ms)}; before ${passes(v.scorecard.before)}, after ${passes(v.scorecard.after)}` },
       description: `${v.load.generator}, ${v.load.clients} clients, ${v.load.durationSeconds} s before and ${v.load.durationSeconds} s after, on ${v.copy.database} (a copy of ${v.copy.source} made with CREATE DATABASE … TEMPLATE, dropped afterwards).`,
     });
   }
@@ -169,6 +172,8 @@ export function validationSections(v: Validation, width = 80): ReportSection[] {
   const lines: string[] = [];
   for (const st of v.statements) {
     lines.push(clip(`${st.rewritten ? '* ' : ''}${st.query}`, qWidth), numbersLine(st.before, st.after));
+    const calls = Math.min(st.before?.calls ?? 0, st.after?.calls ?? 0);
+    if (calls < MIN_CALLS_FOR_VERDICT) lines.push(`    ${calls === 0 ? 'not called in one of the runs' : `only ${calls} call(s) in a run`}: too few to compare (raise --duration)`);
     const errors = (st.before?.errors ?? 0) + (st.after?.errors ?? 0);
     if (errors > 0) lines.push(...wrap(`${st.before?.errors ?? 0} → ${st.after?.errors ?? 0} failed call(s): ${st.lastError ?? 'unknown error'}`, width, '    '));
   }

@@ -38,6 +38,9 @@ export async function createSourceDatabase(rows = 60_000): Promise<SourceDatabas
     await c.query('CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL, region int NOT NULL, note text)');
     await c.query(`INSERT INTO accounts (email, region, note) SELECT 'user' || g || '@example.com', g % 50, repeat('x', 80) FROM generate_series(1, $1::int) g`, [rows]);
     await c.query('ANALYZE accounts');
+    // a SELECT that changes state: it must never be replayed
+    await c.query('CREATE TABLE audit (at timestamptz)');
+    await c.query(`CREATE FUNCTION touch_audit() RETURNS int LANGUAGE sql VOLATILE AS 'INSERT INTO audit VALUES (now()); SELECT 1'`);
   });
   return {
     name,
@@ -57,7 +60,7 @@ export async function createSourceDatabase(rows = 60_000): Promise<SourceDatabas
 export function writeWorkloadFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbo-validate-'));
   const path = join(dir, 'workload.sql');
-  writeFileSync(path, ['-- calls: 1000', "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';", '-- calls: 200', 'SELECT id, email FROM accounts WHERE id = 17;', '-- calls: 20', 'SELECT (SELECT count(*) FROM accounts WHERE region = 3) > 0;', ''].join('\n'));
+  writeFileSync(path, ['-- calls: 1000', "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';", '-- calls: 200', 'SELECT id, email FROM accounts WHERE id = 17;', '-- calls: 20', 'SELECT (SELECT count(*) FROM accounts WHERE region = 3) > 0;', '-- calls: 50', 'SELECT touch_audit();', ''].join('\n'));
   return path;
 }
 
