@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { formatBytes } from '../analyzers/format.ts';
 import { Database, resolveConnection } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 
@@ -161,6 +162,18 @@ async function checkCreatedb(admin: Database, source: string): Promise<void> {
   }
 }
 
+/** The copy lands on the same disk as the source: a big one could fill it, so it takes an explicit limit. */
+export const DEFAULT_MAX_COPY_BYTES = 20 * 1024 ** 3;
+
+async function checkSize(admin: Database, source: string, maxBytes: number): Promise<void> {
+  const rows = await admin.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [source]);
+  const bytes = Number(rows[0]?.bytes ?? 0);
+  if (bytes <= maxBytes) return;
+  throw new DbOptimizeError('E_VALIDATE_TOO_BIG', 'usage', `"${source}" is ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} validate copies without asking (nothing was run)`, {
+    hint: 'the copy is made on the same server and disk: check the free space, then raise the limit with --max-copy-gb N, or run validate against a staging server',
+  });
+}
+
 async function sessionsOn(admin: Database, source: string): Promise<string[]> {
   const rows = await admin.query<{ who: string }>(
     `SELECT format('pid %s (%s%s)', pid, COALESCE(NULLIF(application_name, ''), 'no application name'), COALESCE(', ' || usename, '')) AS who
@@ -175,8 +188,9 @@ async function sessionsOn(admin: Database, source: string): Promise<string[]> {
  * while any other session is connected to the source; that refusal ends the run (exit 2): we
  * never fall back to running on the source itself.
  */
-export async function createCopy(admin: Database, source: string, options: { name?: string; onCreated?: (name: string) => void } = {}): Promise<DatabaseCopy> {
+export async function createCopy(admin: Database, source: string, options: { name?: string; maxBytes?: number; onCreated?: (name: string) => void } = {}): Promise<DatabaseCopy> {
   await checkCreatedb(admin, source);
+  await checkSize(admin, source, options.maxBytes ?? DEFAULT_MAX_COPY_BYTES);
   const name = options.name ?? copyName();
   const started = performance.now();
   try {

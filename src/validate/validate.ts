@@ -33,6 +33,8 @@ export interface ValidateOptions {
   /** replay at most this many statements (default 20) */
   readonly maxStatements?: number;
   readonly statementTimeoutMs?: number;
+  /** refuse to copy a larger source (default 20 GB): the copy shares the source's disk */
+  readonly maxCopyBytes?: number;
   readonly showLiterals?: boolean;
   /** drop the copy on SIGINT/SIGTERM, then exit (default true; off for library callers that handle signals) */
   readonly handleSignals?: boolean;
@@ -166,7 +168,7 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
     for (const l of leftovers) log.warn(`${l.dropped ? 'dropped' : 'found'} ${l.database}, a copy left by an earlier validate run: ${l.reason}`);
     if (options.handleSignals !== false) removeHandlers = installSignalHandlers(guard, options, source.database, log);
     log.info(`copying ${source.database} to ${guard.name} (CREATE DATABASE … TEMPLATE)…`);
-    const creating = createCopy(admin, source.database, { name: guard.name, onCreated: () => (guard.created = true) });
+    const creating = createCopy(admin, source.database, { name: guard.name, ...(options.maxCopyBytes === undefined ? {} : { maxBytes: options.maxCopyBytes }), onCreated: () => (guard.created = true) });
     guard.creating = creating;
     const copy = await creating;
     const work = await workOnCopy(urlForDatabase(options.url, env, copy.database), options, loaded, log);

@@ -85,6 +85,14 @@ describe('db-optimize validate (CLI)', () => {
     }
   });
 
+  it('refuses to copy a database larger than --max-copy-gb', async () => {
+    const r = await runCli(['validate', '--db', source.url, '--max-copy-gb', '0.001', '--duration', '0.5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is \d+(\.\d)? MB, more than the 1\.0 MB validate copies without asking \(nothing was run\)/);
+    expect(r.stderr).toContain('--max-copy-gb');
+    expect(await copiesOf(process.pid)).toEqual([]);
+  });
+
   it('rejects bad flags before any work', async () => {
     const r = await runCli(['validate', '--db', source.url, '--clients', '0']);
     expect(r.code).toBe(2);

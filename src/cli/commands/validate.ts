@@ -23,6 +23,7 @@ export const validateCommand: Command = {
     duration: { type: 'string', valueName: 'SECONDS', description: `seconds of replay before, and again after (default ${DEFAULT_DURATION_SECONDS})` },
     'max-statements': { type: 'string', valueName: 'N', description: `replay at most N statements, by total time (default ${DEFAULT_MAX_STATEMENTS})` },
     'min-calls': { type: 'string', valueName: 'N', description: 'ignore pg_stat_statements entries with fewer calls' },
+    'max-copy-gb': { type: 'string', valueName: 'GB', description: 'largest database validate copies (default 20; the copy shares the source\'s disk)' },
   },
   async run(ctx) {
     formatOption(ctx);
@@ -31,6 +32,7 @@ export const validateCommand: Command = {
     const durationSeconds = numberOption(ctx, 'duration', { min: 0.1, max: 3600 });
     const maxStatements = numberOption(ctx, 'max-statements', { min: 1, integer: true });
     const minCalls = numberOption(ctx, 'min-calls', { min: 0 });
+    const maxCopyGb = numberOption(ctx, 'max-copy-gb', { min: 0 });
     const statementTimeoutMs = numberOption(ctx, 'statement-timeout', { min: 1 });
     const width = numberOption(ctx, 'width', { min: 40, integer: true });
     const url = option(ctx, 'db');
@@ -47,6 +49,7 @@ export const validateCommand: Command = {
       ...(durationSeconds === undefined ? {} : { durationSeconds }),
       ...(maxStatements === undefined ? {} : { maxStatements }),
       ...(minCalls === undefined ? {} : { minCalls }),
+      ...(maxCopyGb === undefined ? {} : { maxCopyBytes: maxCopyGb * 1024 ** 3 }),
       ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
       ...(width === undefined ? {} : { width }),
     });
