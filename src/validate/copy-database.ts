@@ -124,6 +124,12 @@ export async function dropLeftovers(admin: Database, pid = process.pid, host = h
       continue;
     }
     if (isAlive(marker.pid)) continue;
+    // sessions on it mean a run is still using it (one in another PID namespace with the same host name)
+    const busy = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [r.datname]);
+    if ((busy[0]?.n ?? 0) > 0) {
+      out.push({ database: r.datname, marker, dropped: false, reason: `process ${marker.pid} is gone but ${busy[0]?.n} session(s) still use the copy: left alone` });
+      continue;
+    }
     try {
       await dropCopy(admin, r.datname);
       out.push({ database: r.datname, marker, dropped: true, reason: `process ${marker.pid} that made it${marker.startedAt === undefined ? '' : ` at ${marker.startedAt}`} is gone` });
