@@ -41,6 +41,13 @@ export function parseCopyName(name: string): { pid: number; hostTag: string } | 
 
 /** URL of another database on the same server, same credentials. */
 export function urlForDatabase(url: string | undefined, env: NodeJS.ProcessEnv, database: string): string {
+  const given = url ?? env.DATABASE_URL;
+  if (given !== undefined && /^postgres(ql)?:\/\//.test(given)) {
+    // keep every parameter of the user's URL (sslmode, sslrootcert, options…); only the database changes
+    const u = new URL(given);
+    u.pathname = `/${encodeURIComponent(database)}`;
+    return u.toString();
+  }
   const resolved = resolveConnection({ url, env });
   const c = resolved.config;
   const u = new URL('postgresql://localhost');

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSql, initSqlParser } from '../../src/sql/index.ts';
+import { copyName, hostTag, parseCopyName, urlForDatabase } from '../../src/validate/copy-database.ts';
 import { latencyStats, percentile, scorecard } from '../../src/validate/latency-stats.ts';
 import { parseLogStatements } from '../../src/validate/log-workload.ts';
 import { columnSampler, paramUses } from '../../src/validate/param-values.ts';
@@ -59,5 +60,21 @@ describe('latency numbers', () => {
     expect(scorecard(s)).toMatchObject({ p95Pass: true, p99Pass: true });
     expect(scorecard(latencyStats([600, 700], 1000))).toMatchObject({ p95Pass: false, p99Pass: false });
     expect(scorecard(null)).toMatchObject({ p95Ms: null, p95Pass: null });
+  });
+});
+
+describe('the URL of the copy', () => {
+  it('keeps every parameter of the given URL and changes only the database', () => {
+    expect(urlForDatabase('postgresql://app:s%40cret@db.example:6543/shop?sslmode=verify-full&application_name=x', {}, 'dbopt_validate_1_abcdef_00')).toBe(
+      'postgresql://app:s%40cret@db.example:6543/dbopt_validate_1_abcdef_00?sslmode=verify-full&application_name=x',
+    );
+    expect(urlForDatabase(undefined, { PGHOST: 'h', PGPORT: '5433', PGUSER: 'u', PGDATABASE: 'shop' }, 'postgres')).toBe('postgresql://u@h:5433/postgres');
+  });
+
+  it('names copies so a later run can tell whose they are', () => {
+    const name = copyName(4242, 'build-host');
+    expect(name).toMatch(/^dbopt_validate_4242_[0-9a-f]{6}_[0-9a-f]{8}$/);
+    expect(parseCopyName(name)).toEqual({ pid: 4242, hostTag: hostTag('build-host') });
+    expect(parseCopyName('dbopt_validate_oops')).toBeNull();
   });
 });
