@@ -2,7 +2,9 @@ import { runIndexAdvisor } from '../advisor/run-index-advisor.ts';
 import { Database, resolveConnection } from '../collect/connection.ts';
 import type { Logger } from '../engine/analyze-database.ts';
 import { silentLogger } from '../engine/analyze-database.ts';
-import type { Report, Workload } from '../model/index.ts';
+import type { AdvisorResult } from '../advisor/types.ts';
+import { collectSnapshot } from '../collect/collect-snapshot.ts';
+import type { Report, Snapshot, Workload } from '../model/index.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
 import type { AppliedAdvice, ReplayRewrite } from './apply-advice.ts';
 import { applyIndexAdvice, findVerifiedRewrites } from './apply-advice.ts';
@@ -92,6 +94,24 @@ function loadStatements(items: readonly ReplayItem[], rewrites: ReadonlyMap<stri
   });
 }
 
+/** Server facts for the report header; the copy's statistics age (minutes) says nothing about the source. */
+function sourceInfo(snapshot: Snapshot): Report['database'] {
+  const { statsResetAt: _r, statsAgeSeconds: _a, uptimeSeconds: _u, ...rest } = databaseInfo(snapshot);
+  return rest;
+}
+
+/** The index advisor at its defaults, on the copy; if it fails, the rewrites are still measured. */
+async function adviseOnCopy(copy: Database, workload: Workload, log: Logger): Promise<{ result: AdvisorResult | null; snapshot: Snapshot; notes: string[] }> {
+  try {
+    // the copy's activity counters start at zero, so write rates come from the workload itself
+    const run = await runIndexAdvisor(copy, { workload: () => Promise.resolve(workload), advisor: { writeSource: 'workload' }, logger: log, timeLimitMs: 60_000 });
+    return { result: run.result, snapshot: run.snapshot, notes: [...run.result.notes] };
+  } catch (error) {
+    log.warn(`index advisor failed on the copy: ${(error as Error).message}; measuring the rewrites alone`);
+    return { result: null, snapshot: await collectSnapshot(copy), notes: [`index advisor failed: ${(error as Error).message}`] };
+  }
+}
+
 interface CopyWork {
   readonly validation: Omit<Validation, 'copy' | 'leftovers'>;
   readonly database: Report['database'];
@@ -107,22 +127,21 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload,
   const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
   const copy = await Database.connect({ url: copyUrl, env: options.env ?? process.env, readWrite: true, statementTimeoutMs });
   try {
-    // the advisor runs on the copy, so nothing it does (HypoPG, rolled-back builds) touches the source;
-    // the copy's activity counters start at zero, so write rates come from the workload itself
-    const advised = await runIndexAdvisor(copy, { workload: () => Promise.resolve(workload), advisor: { writeSource: 'workload' }, logger: log, timeLimitMs: 60_000 });
+    // the advisor runs on the copy, so nothing it does (HypoPG, rolled-back builds) touches the source
+    const advised = await adviseOnCopy(copy, workload, log);
     const plan = await withoutUnsafeFunctions(copy, buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets }));
     log.info(`checking rewrites of ${plan.items.length} statement(s) on the copy…`);
     const { rewrites, applied: rewriteApplied } = await findVerifiedRewrites(copy, plan.items, advised.snapshot, { showLiterals, log: (m) => log.debug(m) });
     const load = { url: copyUrl, clients, durationMs: durationSeconds * 1000, statementTimeoutMs, seed };
     log.info(`replaying ${plan.items.length} statement(s) before the advice: ${clients} clients for ${durationSeconds} s…`);
     const before = await runLoad(loadStatements(plan.items, null), load);
-    const applied: AppliedAdvice[] = [...(await applyIndexAdvice(copy, advised.result, (m) => log.info(m))), ...rewriteApplied];
+    const applied: AppliedAdvice[] = [...(advised.result === null ? [] : await applyIndexAdvice(copy, advised.result, (m) => log.info(m))), ...rewriteApplied];
     log.info(`replaying after the advice (${applied.filter((a) => a.ok).length} change(s) applied)…`);
     const after = await runLoad(loadStatements(plan.items, rewrites), load);
     const overall = overallSides(before, after);
     return {
       workload,
-      database: databaseInfo(advised.snapshot),
+      database: sourceInfo(advised.snapshot),
       validation: {
         load: { generator: 'node-postgres workers', clients, durationSeconds, mix: `statements picked by their share of calls (each at least a quarter of an even share); $n values ${valueSets.size > 0 ? 'as the log recorded them, else ' : ''}drawn from pg_stats, literals as written`, seed },
         applied,
@@ -131,7 +150,7 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload,
         scorecard: scorecards(overall),
         notReplayed: plan.notReplayed,
         notes: [
-          ...advised.result.notes,
+          ...advised.notes,
           'per-session settings: none are part of the index and rewrite advice, so none were applied',
           ...(plan.items.length === 0 ? ['no statement could be replayed: see "Not replayed"'] : []),
         ],
