@@ -58,7 +58,12 @@ export async function applyIndexAdvice(copy: Database, result: AdvisorResult, lo
  * cheaper plan). Only a verified, result-preserving rewrite replaces its statement in the
  * after-replay; keyset pagination (which needs a value from the previous page) is left out.
  */
-export async function findVerifiedRewrites(copy: Database, items: readonly ReplayItem[], snapshot: Snapshot, options: { showLiterals: boolean; log: (m: string) => void }): Promise<{ rewrites: Map<string, ReplayRewrite>; applied: AppliedAdvice[] }> {
+export async function findVerifiedRewrites(
+  copy: Database,
+  items: readonly ReplayItem[],
+  snapshot: Snapshot,
+  options: { showLiterals: boolean; log: (m: string) => void },
+): Promise<{ rewrites: Map<string, ReplayRewrite>; applied: AppliedAdvice[] }> {
   const facts = schemaFactsFromSnapshot(snapshot);
   const rewrites = new Map<string, ReplayRewrite>();
   const applied: AppliedAdvice[] = [];

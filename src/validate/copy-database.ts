@@ -72,14 +72,22 @@ export async function openAdmin(url: string | undefined, env: NodeJS.ProcessEnv,
   for (const maintenance of ['postgres', 'template1']) {
     if (maintenance === source) continue;
     try {
-      return await Database.connect({ url: urlForDatabase(url, env, maintenance), env, readWrite: true, maxConnections: 1, applicationName: 'db-optimize-validate' });
+      return await Database.connect({
+        url: urlForDatabase(url, env, maintenance),
+        env,
+        readWrite: true,
+        maxConnections: 1,
+        applicationName: 'db-optimize-validate',
+      });
     } catch (error) {
       lastError = error;
     }
   }
   throw lastError instanceof DbOptimizeError
     ? lastError
-    : new DbOptimizeError('E_CONNECT', 'connection', 'cannot connect to the maintenance database (postgres or template1) to make the copy', { cause: lastError });
+    : new DbOptimizeError('E_CONNECT', 'connection', 'cannot connect to the maintenance database (postgres or template1) to make the copy', {
+        cause: lastError,
+      });
 }
 
 function isAlive(pid: number): boolean {
@@ -105,7 +113,12 @@ function markerOf(name: string, comment: string | null): CopyMarker | null {
   if (comment?.startsWith(COMMENT_PREFIX) === true) {
     try {
       const parsed = JSON.parse(comment.slice(COMMENT_PREFIX.length)) as Partial<CopyMarker>;
-      return { ...fromName, ...(parsed.host === undefined ? {} : { host: parsed.host }), ...(parsed.startedAt === undefined ? {} : { startedAt: parsed.startedAt }), ...(parsed.source === undefined ? {} : { source: parsed.source }) };
+      return {
+        ...fromName,
+        ...(parsed.host === undefined ? {} : { host: parsed.host }),
+        ...(parsed.startedAt === undefined ? {} : { startedAt: parsed.startedAt }),
+        ...(parsed.source === undefined ? {} : { source: parsed.source }),
+      };
     } catch {
       return fromName;
     }
@@ -127,19 +140,34 @@ export async function dropLeftovers(admin: Database, pid = process.pid, host = h
     const marker = markerOf(r.datname, r.comment);
     if (marker === null || marker.pid === pid) continue;
     if (marker.hostTag !== here) {
-      out.push({ database: r.datname, marker, dropped: false, reason: `made on another host${marker.host === undefined ? '' : ` (${marker.host})`}: drop it there, or run DROP DATABASE ${pg.escapeIdentifier(r.datname)} once that run is over` });
+      out.push({
+        database: r.datname,
+        marker,
+        dropped: false,
+        reason: `made on another host${marker.host === undefined ? '' : ` (${marker.host})`}: drop it there, or run DROP DATABASE ${pg.escapeIdentifier(r.datname)} once that run is over`,
+      });
       continue;
     }
     if (isAlive(marker.pid)) continue;
     // sessions on it mean a run is still using it (one in another PID namespace with the same host name)
     const busy = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [r.datname]);
     if ((busy[0]?.n ?? 0) > 0) {
-      out.push({ database: r.datname, marker, dropped: false, reason: `process ${marker.pid} is gone but ${busy[0]?.n} session(s) still use the copy: left alone` });
+      out.push({
+        database: r.datname,
+        marker,
+        dropped: false,
+        reason: `process ${marker.pid} is gone but ${busy[0]?.n} session(s) still use the copy: left alone`,
+      });
       continue;
     }
     try {
       await dropCopy(admin, r.datname);
-      out.push({ database: r.datname, marker, dropped: true, reason: `process ${marker.pid} that made it${marker.startedAt === undefined ? '' : ` at ${marker.startedAt}`} is gone` });
+      out.push({
+        database: r.datname,
+        marker,
+        dropped: true,
+        reason: `process ${marker.pid} that made it${marker.startedAt === undefined ? '' : ` at ${marker.startedAt}`} is gone`,
+      });
     } catch (error) {
       out.push({ database: r.datname, marker, dropped: false, reason: `cannot drop it: ${(error as Error).message}` });
     }
@@ -164,14 +192,24 @@ async function checkCreatedb(admin: Database, source: string): Promise<void> {
   const me = rows[0];
   if (me === undefined) return;
   if (!me.rolcreatedb && !me.rolsuper) {
-    throw new DbOptimizeError('E_VALIDATE_NO_CREATEDB', 'usage', `role "${me.rolname}" may not create databases, so validate cannot make its copy of "${source}" (nothing was run)`, {
-      hint: `grant it with ALTER ROLE ${pg.escapeIdentifier(me.rolname)} CREATEDB, or run validate as a role that has CREATEDB and owns "${source}"`,
-    });
+    throw new DbOptimizeError(
+      'E_VALIDATE_NO_CREATEDB',
+      'usage',
+      `role "${me.rolname}" may not create databases, so validate cannot make its copy of "${source}" (nothing was run)`,
+      {
+        hint: `grant it with ALTER ROLE ${pg.escapeIdentifier(me.rolname)} CREATEDB, or run validate as a role that has CREATEDB and owns "${source}"`,
+      },
+    );
   }
   if (!me.rolsuper && !me.owns && me.istemplate !== true) {
-    throw new DbOptimizeError('E_VALIDATE_NOT_OWNER', 'usage', `role "${me.rolname}" does not own "${source}": PostgreSQL only lets the owner (or a superuser) use it as a template (nothing was run)`, {
-      hint: `run validate as the owner of "${source}", or against a staging copy you own`,
-    });
+    throw new DbOptimizeError(
+      'E_VALIDATE_NOT_OWNER',
+      'usage',
+      `role "${me.rolname}" does not own "${source}": PostgreSQL only lets the owner (or a superuser) use it as a template (nothing was run)`,
+      {
+        hint: `run validate as the owner of "${source}", or against a staging copy you own`,
+      },
+    );
   }
 }
 
@@ -182,9 +220,14 @@ async function checkSize(admin: Database, source: string, maxBytes: number): Pro
   const rows = await admin.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [source]);
   const bytes = Number(rows[0]?.bytes ?? 0);
   if (bytes <= maxBytes) return;
-  throw new DbOptimizeError('E_VALIDATE_TOO_BIG', 'usage', `"${source}" is ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} validate copies without asking (nothing was run)`, {
-    hint: 'the copy is made on the same server and disk: check the free space, then raise the limit with --max-copy-gb N, or run validate against a staging server',
-  });
+  throw new DbOptimizeError(
+    'E_VALIDATE_TOO_BIG',
+    'usage',
+    `"${source}" is ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} validate copies without asking (nothing was run)`,
+    {
+      hint: 'the copy is made on the same server and disk: check the free space, then raise the limit with --max-copy-gb N, or run validate against a staging server',
+    },
+  );
 }
 
 async function sessionsOn(admin: Database, source: string): Promise<string[]> {
@@ -201,7 +244,11 @@ async function sessionsOn(admin: Database, source: string): Promise<string[]> {
  * while any other session is connected to the source; that refusal ends the run (exit 2): we
  * never fall back to running on the source itself.
  */
-export async function createCopy(admin: Database, source: string, options: { name?: string; maxBytes?: number; onCreated?: (name: string) => void } = {}): Promise<DatabaseCopy> {
+export async function createCopy(
+  admin: Database,
+  source: string,
+  options: { name?: string; maxBytes?: number; onCreated?: (name: string) => void } = {},
+): Promise<DatabaseCopy> {
   await checkCreatedb(admin, source);
   await checkSize(admin, source, options.maxBytes ?? DEFAULT_MAX_COPY_BYTES);
   const name = options.name ?? copyName();
@@ -220,12 +267,17 @@ export async function createCopy(admin: Database, source: string, options: { nam
     const e = error as { code?: string; message?: string };
     if (e.code === '55006') {
       const who = await sessionsOn(admin, source).catch(() => []);
-      throw new DbOptimizeError('E_VALIDATE_SOURCE_BUSY', 'usage', `cannot copy "${source}": other sessions are connected to it${who.length > 0 ? ` (${who.join('; ')})` : ''}; nothing was run on it`, {
-        hint:
-          'CREATE DATABASE … TEMPLATE needs no other session on the source database. Stop the application for the copy (a few seconds for a small database), ' +
-          'or — for a busy production database — run validate against a staging copy (pg_dump | pg_restore, or a restored backup).',
-        cause: error,
-      });
+      throw new DbOptimizeError(
+        'E_VALIDATE_SOURCE_BUSY',
+        'usage',
+        `cannot copy "${source}": other sessions are connected to it${who.length > 0 ? ` (${who.join('; ')})` : ''}; nothing was run on it`,
+        {
+          hint:
+            'CREATE DATABASE … TEMPLATE needs no other session on the source database. Stop the application for the copy (a few seconds for a small database), ' +
+            'or — for a busy production database — run validate against a staging copy (pg_dump | pg_restore, or a restored backup).',
+          cause: error,
+        },
+      );
     }
     if (e.code === '42501') {
       throw new DbOptimizeError('E_VALIDATE_NO_CREATEDB', 'usage', `cannot copy "${source}": ${e.message ?? 'permission denied'} (nothing was run)`, {

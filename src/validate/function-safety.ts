@@ -28,7 +28,10 @@ export async function withoutUnsafeFunctions(copy: Database, plan: ReplayPlan): 
       notReplayed.push({
         query: item.query,
         fingerprint: item.fingerprint,
-        reason: `calls ${unsafe.map((f) => `${f}()`).join(', ')}, ${unsafe.some((f) => !known.has(f)) ? 'which is not found or not unique in pg_proc' : 'which is VOLATILE'}: it could change state (even outside the copy), so it is not replayed`,
+        reason:
+          `calls ${unsafe.map((f) => `${f}()`).join(', ')}, ` +
+          `${unsafe.some((f) => !known.has(f)) ? 'which is not found or not unique in pg_proc' : 'which is VOLATILE'}: ` +
+          'it could change state (even outside the copy), so it is not replayed',
       });
     }
   }

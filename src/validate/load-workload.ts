@@ -34,7 +34,12 @@ export async function loadValidateWorkload(choice: WorkloadChoice): Promise<Vali
   }
   if (choice.workloadFile !== undefined) return { workload: await workloadFromSqlFile(choice.workloadFile), valueSets: new Map() };
   if (choice.logFile !== undefined) return workloadFromLog(choice.logFile);
-  const db = await Database.connect({ url: choice.url, env: choice.env, maxConnections: 1, ...(choice.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: choice.statementTimeoutMs }) });
+  const db = await Database.connect({
+    url: choice.url,
+    env: choice.env,
+    maxConnections: 1,
+    ...(choice.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: choice.statementTimeoutMs }),
+  });
   try {
     const w = await workloadFromPgStatStatements(db, {
       ...(choice.minCalls === undefined ? {} : { minCalls: choice.minCalls }),

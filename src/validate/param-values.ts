@@ -4,7 +4,10 @@ import type { ColumnStats, Snapshot } from '../model/index.ts';
 type Ast = any;
 
 /** Where a $n is used: compared with a column, or a LIMIT/OFFSET. */
-export type ParamUse = { readonly kind: 'column'; readonly relation: string | null; readonly column: string } | { readonly kind: 'limit' } | { readonly kind: 'offset' };
+export type ParamUse =
+  | { readonly kind: 'column'; readonly relation: string | null; readonly column: string }
+  | { readonly kind: 'limit' }
+  | { readonly kind: 'offset' };
 
 /** Draws one value per call from what the column really holds. */
 export type ValueSampler = (random: () => number) => string;
@@ -47,7 +50,7 @@ function relations(stmt: Ast): Map<string, string> {
 export function paramUses(stmt: Ast): Map<number, ParamUse> {
   const out = new Map<number, ParamUse>();
   const rels = relations(stmt);
-  const only = rels.size === 1 ? [...rels.values()][0] ?? null : null;
+  const only = rels.size === 1 ? ([...rels.values()][0] ?? null) : null;
   walk(stmt, (n) => {
     const lc = paramNumber(n.limitCount);
     if (lc !== null && !out.has(lc)) out.set(lc, { kind: 'limit' });
@@ -55,7 +58,10 @@ export function paramUses(stmt: Ast): Map<number, ParamUse> {
     if (lo !== null && !out.has(lo)) out.set(lo, { kind: 'offset' });
     const e = n.A_Expr;
     if (e === undefined) return;
-    for (const [colSide, paramSide] of [[e.lexpr, e.rexpr], [e.rexpr, e.lexpr]] as [Ast, Ast][]) {
+    for (const [colSide, paramSide] of [
+      [e.lexpr, e.rexpr],
+      [e.rexpr, e.lexpr],
+    ] as [Ast, Ast][]) {
       const col = columnRef(colSide);
       if (col === null) continue;
       const column = col[col.length - 1] ?? '';

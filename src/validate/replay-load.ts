@@ -56,10 +56,9 @@ async function openClient(url: string, statementTimeoutMs: number): Promise<pg.C
   client.on('error', () => undefined);
   await client.connect();
   // the copy is ours, but the replay only reads: a statement that tries to write fails instead of changing the data between runs
-  await client.query(
-    `SELECT set_config('statement_timeout', $1, false), set_config('default_transaction_read_only', 'on', false) ${OWN_QUERY_MARKER}`,
-    [String(Math.trunc(statementTimeoutMs))],
-  );
+  await client.query(`SELECT set_config('statement_timeout', $1, false), set_config('default_transaction_read_only', 'on', false) ${OWN_QUERY_MARKER}`, [
+    String(Math.trunc(statementTimeoutMs)),
+  ]);
   // pg_stat_statements is shared by the whole server: thousands of replayed calls should not crowd the
   // source's entries out. Only a superuser may turn tracking off; anyone else replays tracked.
   await client.query(`SET pg_stat_statements.track = 'none'`).catch(() => undefined);

@@ -38,7 +38,9 @@ const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 function refusal(stmt: Ast): string | null {
   const type = Object.keys(stmt ?? {})[0] ?? 'unknown';
   if (type !== 'SelectStmt') {
-    return WRITES.has(type) ? 'writes are not replayed: they would change the copy between the before and after runs' : `not a query (${type.replace(/Stmt$/, '')})`;
+    return WRITES.has(type)
+      ? 'writes are not replayed: they would change the copy between the before and after runs'
+      : `not a query (${type.replace(/Stmt$/, '')})`;
   }
   let why: string | null = null;
   const visit = (n: Ast): void => {
@@ -99,7 +101,13 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
     const logged = logValues(options.valueSets, s.fingerprint, maxParam(stmt));
     const plan = logged ?? paramPlan(stmt, snapshot);
     if (plan.unresolved.length > 0) {
-      notReplayed.push({ query, fingerprint: s.fingerprint, reason: `${plan.unresolved.map((n) => `$${n}`).join(', ')}: not compared with a column that has statistics (pg_stats), so no realistic value to draw; give the statement with values in --workload FILE, or a --log` });
+      notReplayed.push({
+        query,
+        fingerprint: s.fingerprint,
+        reason:
+          `${plan.unresolved.map((n) => `$${n}`).join(', ')}: not compared with a column that has statistics (pg_stats), so no realistic value to draw; ` +
+          'give the statement with values in --workload FILE, or a --log',
+      });
       continue;
     }
     items.push({
@@ -117,7 +125,11 @@ export function buildReplayPlan(workload: Workload, snapshot: Snapshot, options:
 }
 
 /** The values the log recorded for this statement's calls, one whole call's set drawn at a time. */
-function logValues(valueSets: LogValueSets | undefined, fingerprint: string | null, count: number): (ReturnType<typeof paramPlan> & { draw: ReplayItem['params'] }) | null {
+function logValues(
+  valueSets: LogValueSets | undefined,
+  fingerprint: string | null,
+  count: number,
+): (ReturnType<typeof paramPlan> & { draw: ReplayItem['params'] }) | null {
   const sets = fingerprint === null ? undefined : valueSets?.get(fingerprint)?.filter((v) => v.length === count);
   if (sets === undefined || sets.length === 0 || count === 0) return null;
   return {

@@ -67,7 +67,9 @@ function installSignalHandlers(guard: CopyGuard, options: ValidateOptions, sourc
       await guard.creating?.catch(() => undefined);
       const admin = await openAdmin(options.url, options.env ?? process.env, source).catch(() => null);
       if (admin !== null) {
-        await dropCopy(admin, guard.name).then(() => (guard.dropped = true)).catch((e: Error) => log.warn(`could not drop ${guard.name}: ${e.message}; the next validate run drops it`));
+        await dropCopy(admin, guard.name)
+          .then(() => (guard.dropped = true))
+          .catch((e: Error) => log.warn(`could not drop ${guard.name}: ${e.message}; the next validate run drops it`));
         await admin.close();
       }
       process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -104,7 +106,12 @@ function sourceInfo(snapshot: Snapshot): Report['database'] {
 async function adviseOnCopy(copy: Database, workload: Workload, log: Logger): Promise<{ result: AdvisorResult | null; snapshot: Snapshot; notes: string[] }> {
   try {
     // the copy's activity counters start at zero, so write rates come from the workload itself
-    const run = await runIndexAdvisor(copy, { workload: () => Promise.resolve(workload), advisor: { writeSource: 'workload' }, logger: log, timeLimitMs: 60_000 });
+    const run = await runIndexAdvisor(copy, {
+      workload: () => Promise.resolve(workload),
+      advisor: { writeSource: 'workload' },
+      logger: log,
+      timeLimitMs: 60_000,
+    });
     return { result: run.result, snapshot: run.snapshot, notes: [...run.result.notes] };
   } catch (error) {
     log.warn(`index advisor failed on the copy: ${(error as Error).message}; measuring the rewrites alone`);
@@ -129,7 +136,10 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload,
   try {
     // the advisor runs on the copy, so nothing it does (HypoPG, rolled-back builds) touches the source
     const advised = await adviseOnCopy(copy, workload, log);
-    const plan = await withoutUnsafeFunctions(copy, buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets }));
+    const plan = await withoutUnsafeFunctions(
+      copy,
+      buildReplayPlan(workload, advised.snapshot, { max: options.maxStatements ?? DEFAULT_MAX_STATEMENTS, showLiterals, valueSets }),
+    );
     log.info(`checking rewrites of ${plan.items.length} statement(s) on the copy…`);
     const { rewrites, applied: rewriteApplied } = await findVerifiedRewrites(copy, plan.items, advised.snapshot, { showLiterals, log: (m) => log.debug(m) });
     const load = { url: copyUrl, clients, durationMs: durationSeconds * 1000, statementTimeoutMs, seed };
@@ -143,7 +153,15 @@ async function workOnCopy(copyUrl: string, options: ValidateOptions, { workload,
       workload,
       database: sourceInfo(advised.snapshot),
       validation: {
-        load: { generator: 'node-postgres workers', clients, durationSeconds, mix: `statements picked by their share of calls (each at least a quarter of an even share); $n values ${valueSets.size > 0 ? 'as the log recorded them, else ' : ''}drawn from pg_stats, literals as written`, seed },
+        load: {
+          generator: 'node-postgres workers',
+          clients,
+          durationSeconds,
+          mix:
+            'statements picked by their share of calls (each at least a quarter of an even share); ' +
+            `$n values ${valueSets.size > 0 ? 'as the log recorded them, else ' : ''}drawn from pg_stats, literals as written`,
+          seed,
+        },
         applied,
         statements: statementValidations(plan.items, before, after, new Set(rewrites.keys())),
         overall,
@@ -187,7 +205,11 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
     for (const l of leftovers) log.warn(`${l.dropped ? 'dropped' : 'found'} ${l.database}, a copy left by an earlier validate run: ${l.reason}`);
     if (options.handleSignals !== false) removeHandlers = installSignalHandlers(guard, options, source.database, log);
     log.info(`copying ${source.database} to ${guard.name} (CREATE DATABASE … TEMPLATE)…`);
-    const creating = createCopy(admin, source.database, { name: guard.name, ...(options.maxCopyBytes === undefined ? {} : { maxBytes: options.maxCopyBytes }), onCreated: () => (guard.created = true) });
+    const creating = createCopy(admin, source.database, {
+      name: guard.name,
+      ...(options.maxCopyBytes === undefined ? {} : { maxBytes: options.maxCopyBytes }),
+      onCreated: () => (guard.created = true),
+    });
     guard.creating = creating;
     const copy = await creating;
     const work = await workOnCopy(urlForDatabase(options.url, env, copy.database), options, loaded, log);

@@ -48,7 +48,12 @@ function overall(run: LoadResult): Side | null {
   return side(all, run.elapsedMs, errors);
 }
 
-export function statementValidations(items: readonly ReplayItem[], before: LoadResult, after: LoadResult, rewritten: ReadonlySet<string>): StatementValidation[] {
+export function statementValidations(
+  items: readonly ReplayItem[],
+  before: LoadResult,
+  after: LoadResult,
+  rewritten: ReadonlySet<string>,
+): StatementValidation[] {
   return items.map((i) => {
     const b = before.perStatement.get(i.id);
     const a = after.perStatement.get(i.id);
@@ -74,7 +79,8 @@ export function scorecards(o: Validation['overall']): Validation['scorecard'] {
   return { before: scorecard(toStats(o.before)), after: scorecard(toStats(o.after)) };
 }
 
-const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);
+const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`;
 const change = (before: number, after: number): string =>
   before <= 0 ? 'no baseline' : after <= before ? `${Math.round((1 - after / before) * 100)}% less` : `${Math.round((after / before - 1) * 100)}% more`;
 
@@ -106,9 +112,15 @@ function statementFinding(s: StatementValidation, v: Validation): Finding | null
       afterCalls: s.after.calls,
       copy: v.copy.database,
     },
-    impact: { score: Math.max(0, s.before.p95Ms - s.after.p95Ms), summary: `measured on a copy under ${v.load.clients} clients for ${v.load.durationSeconds} s each: p95 ${ms(s.before.p95Ms)} → ${ms(s.after.p95Ms)} (${change(s.before.p95Ms, s.after.p95Ms)})` },
+    impact: {
+      score: Math.max(0, s.before.p95Ms - s.after.p95Ms),
+      summary:
+        `measured on a copy under ${v.load.clients} clients for ${v.load.durationSeconds} s each: ` +
+        `p95 ${ms(s.before.p95Ms)} → ${ms(s.after.p95Ms)} (${change(s.before.p95Ms, s.after.p95Ms)})`,
+    },
     description: slower
-      ? `The statement got slower on the copy once the advice was applied (${applied.join(', ') || 'nothing applied'}). Review the advice for this statement before applying it to production.`
+      ? `The statement got slower on the copy once the advice was applied (${applied.join(', ') || 'nothing applied'}). ` +
+        'Review the advice for this statement before applying it to production.'
       : `Measured on a copy of the database with the advice applied (${applied.join(', ') || 'nothing applied'}), replaying the workload with realistic parameters.`,
   };
 }
@@ -120,7 +132,8 @@ export function validationFindings(v: Validation): Finding[] {
   const a = v.overall.after;
   if (b !== null && a !== null) {
     const worse = a.p95Ms > b.p95Ms * (1 + NOISE);
-    const passes = (s: ScorecardSide): string => `${s.p95Pass === true ? 'meets' : 'misses'} p95 < ${s.p95TargetMs} ms, ${s.p99Pass === true ? 'meets' : 'misses'} p99 < ${s.p99TargetMs} ms`;
+    const passes = (s: ScorecardSide): string =>
+      `${s.p95Pass === true ? 'meets' : 'misses'} p95 < ${s.p95TargetMs} ms, ${s.p99Pass === true ? 'meets' : 'misses'} p99 < ${s.p99TargetMs} ms`;
     out.push({
       rule: 'validation-summary',
       severity: worse ? 'warning' : 'info',
@@ -141,8 +154,15 @@ export function validationFindings(v: Validation): Finding[] {
         scorecardBefore: passes(v.scorecard.before),
         scorecardAfter: passes(v.scorecard.after),
       },
-      impact: { score: Math.max(0, b.p95Ms - a.p95Ms), summary: `p95 ${ms(b.p95Ms)} → ${ms(a.p95Ms)} (${change(b.p95Ms, a.p95Ms)}), p99 ${ms(b.p99Ms)} → ${ms(a.p99Ms)}; before ${passes(v.scorecard.before)}, after ${passes(v.scorecard.after)}` },
-      description: `${v.load.generator}, ${v.load.clients} clients, ${v.load.durationSeconds} s before and ${v.load.durationSeconds} s after, on ${v.copy.database} (a copy of ${v.copy.source} made with CREATE DATABASE … TEMPLATE, dropped afterwards).`,
+      impact: {
+        score: Math.max(0, b.p95Ms - a.p95Ms),
+        summary:
+          `p95 ${ms(b.p95Ms)} → ${ms(a.p95Ms)} (${change(b.p95Ms, a.p95Ms)}), p99 ${ms(b.p99Ms)} → ${ms(a.p99Ms)}; ` +
+          `before ${passes(v.scorecard.before)}, after ${passes(v.scorecard.after)}`,
+      },
+      description:
+        `${v.load.generator}, ${v.load.clients} clients, ${v.load.durationSeconds} s before and ${v.load.durationSeconds} s after, ` +
+        `on ${v.copy.database} (a copy of ${v.copy.source} made with CREATE DATABASE … TEMPLATE, dropped afterwards).`,
     });
   }
   for (const s of v.statements) {
@@ -173,12 +193,15 @@ export function validationSections(v: Validation, width = 80): ReportSection[] {
   for (const st of v.statements) {
     lines.push(clip(`${st.rewritten ? '* ' : ''}${st.query}`, qWidth), numbersLine(st.before, st.after));
     const calls = Math.min(st.before?.calls ?? 0, st.after?.calls ?? 0);
-    if (calls < MIN_CALLS_FOR_VERDICT) lines.push(`    ${calls === 0 ? 'not called in one of the runs' : `only ${calls} call(s) in a run`}: too few to compare (raise --duration)`);
+    if (calls < MIN_CALLS_FOR_VERDICT)
+      lines.push(`    ${calls === 0 ? 'not called in one of the runs' : `only ${calls} call(s) in a run`}: too few to compare (raise --duration)`);
     const errors = (st.before?.errors ?? 0) + (st.after?.errors ?? 0);
-    if (errors > 0) lines.push(...wrap(`${st.before?.errors ?? 0} → ${st.after?.errors ?? 0} failed call(s): ${st.lastError ?? 'unknown error'}`, width, '    '));
+    if (errors > 0)
+      lines.push(...wrap(`${st.before?.errors ?? 0} → ${st.after?.errors ?? 0} failed call(s): ${st.lastError ?? 'unknown error'}`, width, '    '));
   }
   lines.push('ALL (the whole mix)', numbersLine(v.overall.before, v.overall.after));
-  const card = (s: ScorecardSide): string => `p95 ${ms(s.p95Ms)} ${s.p95Pass === true ? '✓' : '✗'} (< ${s.p95TargetMs} ms), p99 ${ms(s.p99Ms)} ${s.p99Pass === true ? '✓' : '✗'} (< ${s.p99TargetMs} ms)`;
+  const card = (s: ScorecardSide): string =>
+    `p95 ${ms(s.p95Ms)} ${s.p95Pass === true ? '✓' : '✗'} (< ${s.p95TargetMs} ms), p99 ${ms(s.p99Ms)} ${s.p99Pass === true ? '✓' : '✗'} (< ${s.p99TargetMs} ms)`;
   lines.push('', `scorecard before: ${card(v.scorecard.before)}`, `scorecard after:  ${card(v.scorecard.after)}`);
   if (v.statements.some((st) => st.rewritten)) lines.push('* the after run used the verified rewrite');
   const sections: ReportSection[] = [
@@ -198,10 +221,19 @@ export function validationSections(v: Validation, width = 80): ReportSection[] {
       lines:
         v.applied.length === 0
           ? ['nothing: the advisor and the rewrite rules had no verified advice for this workload']
-          : v.applied.flatMap((a) => wrap(`${a.ok ? '✓' : '✗'} ${a.kind}: ${a.sql}${a.error === undefined ? '' : ` — ${a.error}`}`, width, '  ').map((l, i) => (i === 0 ? l.slice(2) : l))),
+          : v.applied.flatMap((a) =>
+              wrap(`${a.ok ? '✓' : '✗'} ${a.kind}: ${a.sql}${a.error === undefined ? '' : ` — ${a.error}`}`, width, '  ').map((l, i) =>
+                i === 0 ? l.slice(2) : l,
+              ),
+            ),
     },
     { id: 'validation-latency', title: 'Replay before → after (measured on the copy)', lines },
   ];
-  if (v.notReplayed.length > 0) sections.push({ id: 'validation-not-replayed', title: 'Not replayed', lines: v.notReplayed.flatMap((n) => [clip(n.query, qWidth), ...wrap(n.reason, width, '    ')]) });
+  if (v.notReplayed.length > 0)
+    sections.push({
+      id: 'validation-not-replayed',
+      title: 'Not replayed',
+      lines: v.notReplayed.flatMap((n) => [clip(n.query, qWidth), ...wrap(n.reason, width, '    ')]),
+    });
   return sections;
 }

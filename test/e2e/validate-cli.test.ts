@@ -56,7 +56,7 @@ describe('db-optimize validate (CLI)', () => {
       lines.push(`2026-12-03 10:00:${String(i).padStart(2, '0')}.000 UTC [4242] app@shop LOG:  execute S_1: SELECT id, region FROM accounts WHERE email = $1`);
       lines.push(`2026-12-03 10:00:${String(i).padStart(2, '0')}.000 UTC [4242] app@shop DETAIL:  parameters: $1 = 'user${i * 31}@example.com'`);
     }
-    lines.push("2026-12-03 10:01:00.000 UTC [4243] app@shop LOG:  statement: SELECT id FROM accounts WHERE region = 7 ORDER BY id LIMIT 5");
+    lines.push('2026-12-03 10:01:00.000 UTC [4243] app@shop LOG:  statement: SELECT id FROM accounts WHERE region = 7 ORDER BY id LIMIT 5');
     writeFileSync(log, `${lines.join('\n')}\n`);
     const r = await runCli(['validate', '--db', source.url, '--log', log, '--duration', '0.5', '--clients', '1', '--format', 'json']);
     expect(r.stderr).not.toContain('internal error');

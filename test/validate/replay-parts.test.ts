@@ -14,7 +14,11 @@ const stmt = (sql: string): unknown => parseSql(sql).stmts?.[0]?.stmt;
 
 describe('parameters of a replayed statement', () => {
   it('ties each $n to the column it is compared with, through aliases, BETWEEN, IN and LIMIT', () => {
-    const uses = paramUses(stmt('SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = $1 AND o.created_at BETWEEN $2 AND $3 AND o.status IN ($4, $5) LIMIT $6 OFFSET $7'));
+    const uses = paramUses(
+      stmt(
+        'SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = $1 AND o.created_at BETWEEN $2 AND $3 AND o.status IN ($4, $5) LIMIT $6 OFFSET $7',
+      ),
+    );
     expect(uses.get(1)).toEqual({ kind: 'column', relation: 'users', column: 'email' });
     expect(uses.get(2)).toEqual({ kind: 'column', relation: 'orders', column: 'created_at' });
     expect(uses.get(3)).toEqual({ kind: 'column', relation: 'orders', column: 'created_at' });
@@ -24,20 +28,30 @@ describe('parameters of a replayed statement', () => {
   });
 
   it('draws most common values by their frequency and the rest from the histogram', () => {
-    const sample = columnSampler({ nullFrac: 0, avgWidth: 4, nDistinct: -1, correlation: null, mostCommonVals: ['pending'], mostCommonFreqs: [0.8], histogramBounds: ['a', 'b', 'c'] });
+    const sample = columnSampler({
+      nullFrac: 0,
+      avgWidth: 4,
+      nDistinct: -1,
+      correlation: null,
+      mostCommonVals: ['pending'],
+      mostCommonFreqs: [0.8],
+      histogramBounds: ['a', 'b', 'c'],
+    });
     const random = seededRandom(7);
     const drawn = Array.from({ length: 2000 }, () => sample?.(random));
     const pending = drawn.filter((v) => v === 'pending').length / drawn.length;
     expect(pending).toBeGreaterThan(0.75);
     expect(pending).toBeLessThan(0.85);
     expect(new Set(drawn)).toEqual(new Set(['pending', 'a', 'b', 'c']));
-    expect(columnSampler({ nullFrac: 1, avgWidth: 0, nDistinct: 0, correlation: null, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null })).toBeNull();
+    expect(
+      columnSampler({ nullFrac: 1, avgWidth: 0, nDistinct: 0, correlation: null, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null }),
+    ).toBeNull();
   });
 
   it('pairs a log execute line with its DETAIL parameters, NULL included', () => {
     const entries = parseLogStatements(
       [
-        "2026-12-03 10:00:00 UTC [1] LOG:  execute S_1: SELECT * FROM t WHERE a = $1 AND b = $2",
+        '2026-12-03 10:00:00 UTC [1] LOG:  execute S_1: SELECT * FROM t WHERE a = $1 AND b = $2',
         "2026-12-03 10:00:00 UTC [1] DETAIL:  parameters: $1 = 'it''s', $2 = NULL",
         '2026-12-03 10:00:01 UTC [1] LOG:  statement: SELECT 1',
       ].join('\n'),

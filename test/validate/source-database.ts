@@ -36,7 +36,10 @@ export async function createSourceDatabase(rows = 60_000): Promise<SourceDatabas
   const url = urlFor(name);
   await withClient(url, async (c) => {
     await c.query('CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL, region int NOT NULL, note text)');
-    await c.query(`INSERT INTO accounts (email, region, note) SELECT 'user' || g || '@example.com', g % 50, repeat('x', 80) FROM generate_series(1, $1::int) g`, [rows]);
+    await c.query(
+      `INSERT INTO accounts (email, region, note) SELECT 'user' || g || '@example.com', g % 50, repeat('x', 80) FROM generate_series(1, $1::int) g`,
+      [rows],
+    );
     await c.query('ANALYZE accounts');
     // a SELECT that changes state: it must never be replayed
     await c.query('CREATE TABLE audit (at timestamptz)');
@@ -60,11 +63,26 @@ export async function createSourceDatabase(rows = 60_000): Promise<SourceDatabas
 export function writeWorkloadFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbo-validate-'));
   const path = join(dir, 'workload.sql');
-  writeFileSync(path, ['-- calls: 1000', "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';", '-- calls: 200', 'SELECT id, email FROM accounts WHERE id = 17;', '-- calls: 20', 'SELECT (SELECT count(*) FROM accounts WHERE region = 3) > 0;', '-- calls: 50', 'SELECT touch_audit();', ''].join('\n'));
+  writeFileSync(
+    path,
+    [
+      '-- calls: 1000',
+      "SELECT id, region FROM accounts WHERE email = 'user4242@example.com';",
+      '-- calls: 200',
+      'SELECT id, email FROM accounts WHERE id = 17;',
+      '-- calls: 20',
+      'SELECT (SELECT count(*) FROM accounts WHERE region = 3) > 0;',
+      '-- calls: 50',
+      'SELECT touch_audit();',
+      '',
+    ].join('\n'),
+  );
   return path;
 }
 
 /** Copies of this test process still on the server. */
 export async function copiesOf(pid: number): Promise<string[]> {
-  return withClient(adminUrl(), async (c) => (await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`dbopt\\_validate\\_${pid}\\_%`])).rows.map((r) => r.datname));
+  return withClient(adminUrl(), async (c) =>
+    (await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`dbopt\\_validate\\_${pid}\\_%`])).rows.map((r) => r.datname),
+  );
 }

@@ -86,7 +86,9 @@ describe('validate on a copy', () => {
     expect(counted?.after?.calls).toBeGreaterThan(0);
     expect(counted?.after?.errors).toBe(0);
     // a SELECT calling a VOLATILE function is listed, never run
-    expect(v.notReplayed).toContainEqual(expect.objectContaining({ query: 'SELECT touch_audit()', reason: expect.stringContaining('touch_audit(), which is VOLATILE') }));
+    expect(v.notReplayed).toContainEqual(
+      expect.objectContaining({ query: 'SELECT touch_audit()', reason: expect.stringContaining('touch_audit(), which is VOLATILE') }),
+    );
     expect(v.statements.some((s) => s.query.includes('touch_audit'))).toBe(false);
     expect(v.scorecard.after.p95TargetMs).toBe(100);
     expect(report.findings.some((f) => f.rule === 'validation-summary')).toBe(true);
@@ -102,7 +104,9 @@ describe('validate on a copy', () => {
       warn: () => undefined,
       debug: () => undefined,
     };
-    await expect(validate({ url: source.url, workloadFile, clients: 1, durationSeconds: 0.5, handleSignals: false, logger: failing })).rejects.toThrow('replay failed on purpose');
+    await expect(validate({ url: source.url, workloadFile, clients: 1, durationSeconds: 0.5, handleSignals: false, logger: failing })).rejects.toThrow(
+      'replay failed on purpose',
+    );
     expect(await copiesOf(process.pid)).toEqual([]);
   });
 

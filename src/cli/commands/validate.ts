@@ -23,7 +23,7 @@ export const validateCommand: Command = {
     duration: { type: 'string', valueName: 'SECONDS', description: `seconds of replay before, and again after (default ${DEFAULT_DURATION_SECONDS})` },
     'max-statements': { type: 'string', valueName: 'N', description: `replay at most N statements, by total time (default ${DEFAULT_MAX_STATEMENTS})` },
     'min-calls': { type: 'string', valueName: 'N', description: 'ignore pg_stat_statements entries with fewer calls' },
-    'max-copy-gb': { type: 'string', valueName: 'GB', description: 'largest database validate copies (default 20; the copy shares the source\'s disk)' },
+    'max-copy-gb': { type: 'string', valueName: 'GB', description: "largest database validate copies (default 20; the copy shares the source's disk)" },
   },
   async run(ctx) {
     formatOption(ctx);
