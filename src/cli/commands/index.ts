@@ -12,6 +12,7 @@ import { profileCommand } from './profile.ts';
 import { queryCommand } from './query.ts';
 import { rewriteCommand } from './rewrite.ts';
 import { schemaCommand } from './schema.ts';
+import { validateCommand } from './validate.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   poolCommand,
   pgbouncerCommand,
+  validateCommand,
 ];
