@@ -6,7 +6,8 @@ export function hashValue(v: unknown): string {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(16);
+  // arrays keep their length: a statement reading 500 keys at once is a chunk, not an N+1
+  return Array.isArray(v) ? `${v.length}#${(h >>> 0).toString(16)}` : (h >>> 0).toString(16);
 }
 
 function safeJson(v: unknown): string {

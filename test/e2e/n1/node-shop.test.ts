@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 async function detect(extra: string[] = []): Promise<{ findings: N1Finding[]; report: Record<string, unknown> }> {
-  const r = await runCli(['n1', '--capture', captureFile, '--min-time', '0', '--format', 'json', ...extra]);
+  const r = await runCli(['n1', '--capture', captureFile, '--format', 'json', ...extra]);
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as { findings: N1Finding[] };
