@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { Finding, Fix, Snapshot } from '../model/index.ts';
 import type { AggregatedPattern } from './detect/n1-detector.ts';
 import { bareName } from './fix/naming.ts';
 import type { Orm } from './fix/orm.ts';
 import { ormFromFile, ormFromSql } from './fix/orm.ts';
-import { batchedSql, bulkInsertFix, eagerLoadFix, loadOnlyHint, memoizeFix } from './fix/orm-fixes.ts';
+import { batchByKeyFix, batchedSql, bulkInsertFix, eagerLoadFix, loadOnlyHint, memoizeFix, sequelizeAliases } from './fix/orm-fixes.ts';
+import { parentQueryOf } from './fix/parent-query.ts';
 import type { CodeFix } from './fix/orm-fixes.ts';
 import { inferRelationship } from './fix/relationship.ts';
 import type { Relationship } from './fix/relationship.ts';
@@ -70,8 +72,12 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
   const notes: string[] = [];
   if (p.rule === 'n1-query' || p.rule === 'n1-fan-out' || p.rule === 'n1-repeating-group') {
     if (relations.length === p.members.length && relations.length > 0) {
-      code = eagerLoadFix(orm ?? 'pg', relations, withParent);
+      const aliases = orm === 'sequelize' ? declaredAliases(p.callSite, options.readFile) : null;
+      code = eagerLoadFix(orm ?? 'pg', relations, withParent, { parent: parentQueryOf(p.parentSql), aliases });
       sql = relations.map(batchedSql).join('\n');
+    } else if (p.members.length === 1 && first?.varyingColumn !== null && first?.varyingColumn !== undefined) {
+      const table = bareName(first.varyingColumn.table ?? first.shape.mainTable ?? '');
+      if (table !== '') code = batchByKeyFix(orm ?? 'pg', table, first.varyingColumn.column, withParent);
     }
     const wide = shape?.selectsAll === true && shape.mainTable !== null ? wideColumns(options.snapshot, shape.mainTable) : [];
     if (wide.length > 0 && shape?.mainTable !== null && shape?.mainTable !== undefined) notes.push(loadOnlyHint(orm, shape.mainTable, wide));
@@ -154,6 +160,17 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
     ...(notes.length === 0 ? {} : { nextSteps: notes }),
     ...(fix === undefined ? {} : { fix }),
   };
+}
+
+/** Sequelize aliases declared in the call site's file; null when it cannot be read. */
+function declaredAliases(callSite: string | null, readFile: ((path: string) => string) | undefined): ReadonlyMap<string, string> | null {
+  if (callSite === null) return null;
+  const path = callSite.replace(/^file:\/\//, '').replace(/:\d+(:\d+)?$/, '');
+  try {
+    return sequelizeAliases((readFile ?? ((f: string) => readFileSync(f, 'utf8')))(path));
+  } catch {
+    return null;
+  }
 }
 
 function formatDaily(ms: number): string {

@@ -71,7 +71,8 @@ describe('n1 on a real Node app (node-postgres + Knex + Sequelize) with db-optim
     const mn1 = byLabel('GET /sequelize/users');
     expect(mn1?.rule).toBe('n1-repeating-group');
     expect(mn1?.evidence.orm).toBe('sequelize');
-    expect(mn1?.fix?.content).toContain("include: [{ model: Order, as: 'orders', include: [{ model: OrderItem, as: 'orderItems' }] }]");
+    // the aliases the app declares (User.hasMany(Order, { as: 'orders' }), Order.hasMany(OrderItem, { as: 'items' })) and the route's page
+    expect(mn1?.fix?.content).toContain("order: [['id', 'ASC']],\n  limit: 6,\n  include: [{ model: Order, as: 'orders', include: [{ model: OrderItem, as: 'items' }] }],");
     const fan = byLabel('GET /knex/category-products');
     expect(fan?.rule).toBe('n1-fan-out');
     expect(fan?.target.location).toMatch(/routes-knex\.ts:26:\d+$/);
