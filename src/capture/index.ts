@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applicationCallSite } from './call-site.ts';
 import { CaptureWriter } from './capture-writer.ts';
+import { loadDevJudge } from './dev-judge.ts';
+import type { DevJudge } from './dev-judge.ts';
 import { hashValue } from './hash-value.ts';
 import { newRequestContext, requestStorage } from './request-context.ts';
 import type { RequestContext } from './request-context.ts';
@@ -41,6 +43,8 @@ export interface CaptureOptions {
 export interface CaptureHandle {
   /** queries recorded so far */
   readonly queries: () => number;
+  /** resolves once the development report's detector is loaded (immediately without it) */
+  readonly ready: Promise<void>;
   /** restores pg and closes the file */
   stop(): void;
 }
@@ -48,7 +52,7 @@ export interface CaptureHandle {
 interface CaptureState {
   writer: CaptureWriter | null;
   callSites: boolean;
-  dev: { minRepeats: number; write: (line: string) => void } | null;
+  dev: { minRepeats: number; write: (line: string) => void; judge: DevJudge | null } | null;
   queries: number;
 }
 
@@ -60,6 +64,7 @@ let nextConnection = 0;
 const now = (): number => performance.timeOrigin + performance.now();
 
 function maskKey(sql: string): string {
+  // only for the fallback report while the detector loads
   return sql.replace(/'(?:[^']|'')*'/g, '?').replace(/(?<![\w$])\d+(\.\d+)?/g, '?').replace(/\s+/g, ' ').trim();
 }
 
@@ -82,7 +87,7 @@ function record(client: object, text: string, values: unknown, start: number, ca
   if (conn === undefined) connectionIds.set(client, (conn = ++nextConnection));
   if (ctx !== undefined) {
     ctx.queries++;
-    ctx.statements?.push({ key: maskKey(text), callSite });
+    ctx.statements?.push({ sql: text, params: Array.isArray(values) ? values.map(hashValue) : null, startMs: start, durationMs: now() - start, callSite, failed });
   }
   if (s.writer === null) return;
   // hand-built line: the statement text and call site are JSON-escaped once and cached
@@ -197,15 +202,24 @@ export function startCapture(options: CaptureOptions = {}): CaptureHandle {
   state = {
     writer,
     callSites: options.callSites !== false,
-    dev: dev === null ? null : { minRepeats: dev.minRepeats ?? 5, write: dev.write ?? ((l) => void process.stderr.write(`${l}\n`)) },
+    dev: dev === null ? null : { minRepeats: dev.minRepeats ?? 5, write: dev.write ?? ((l) => void process.stderr.write(`${l}\n`)), judge: null },
     queries: 0,
   };
+  const devState = state.dev;
+  const ready =
+    devState === null
+      ? Promise.resolve()
+      : loadDevJudge(devState.minRepeats).then(
+          (judge) => void (devState.judge = judge),
+          (error: Error) => devState.write(`[db-optimize] the N+1 detector did not load (${error.message}); counting repeated statements instead`),
+        );
   restore = instrumentPg(options.pg ?? resolveAppPg());
   const onExit = (): void => state?.writer?.flush();
   process.once('exit', onExit);
   const mine = state;
   return {
     queries: () => mine.queries,
+    ready,
     stop: () => {
       process.removeListener('exit', onExit);
       if (state === mine) stopCapture();
@@ -224,12 +238,15 @@ function endRequest(ctx: RequestContext, status: number | null): void {
   const s = state;
   if (s === null) return;
   s.writer?.write({ t: 'req', id: ctx.id, label: ctx.label, s: Math.round(ctx.startMs * 1000) / 1000, d: Math.round((now() - ctx.startMs) * 1000) / 1000, q: ctx.queries, status });
-  if (s.dev !== null && ctx.statements !== null) {
+  if (s.dev !== null && ctx.statements !== null && s.dev.judge !== null) {
+    for (const line of s.dev.judge(ctx.label, ctx.statements)) s.dev.write(line);
+  } else if (s.dev !== null && ctx.statements !== null) {
     const counts = new Map<string, { n: number; site: string | null }>();
     for (const st of ctx.statements) {
-      const c = counts.get(st.key) ?? { n: 0, site: st.callSite };
+      const key = maskKey(st.sql);
+      const c = counts.get(key) ?? { n: 0, site: st.callSite };
       c.n++;
-      counts.set(st.key, c);
+      counts.set(key, c);
     }
     for (const [key, c] of counts) {
       if (c.n >= s.dev.minRepeats) {

@@ -24,6 +24,7 @@ describe('db-optimize/capture', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dbo-cap-')), 'c.ndjson');
     const lines: string[] = [];
     const capture = startCapture({ pg, file, devReport: { write: (l) => lines.push(l) } });
+    await capture.ready;
     const pool = new pg.Pool({ connectionString: t.url, max: 2 });
     try {
       await runInRequest('GET /users', async () => {
@@ -44,7 +45,10 @@ describe('db-optimize/capture', () => {
     expect(JSON.stringify(queries)).not.toContain('"1"');
     expect(queries[6]?.r).toBeNull();
     expect(records.find((r) => r.t === 'req')).toMatchObject({ label: 'GET /users', q: 6 });
-    expect(lines).toEqual([expect.stringMatching(/^\[db-optimize\] GET \/users: 6 queries; possible N\+1: 6 × SELECT \* FROM users WHERE id = \$1 at .*capture-runtime\.test\.ts:\d+:\d+$/)]);
+    // the same judgment as `db-optimize n1` at defaults: 6 sub-millisecond lookups are an N+1
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[db-optimize\] GET \/users: 6 queries; n1-query: 6 × SELECT \* FROM users WHERE id = \$1 at .*capture-runtime\.test\.ts:\d+:\d+ \(~[\d.]+ ms at 1 ms per round trip\)$/),
+    ]);
   });
 
   it('attributes queries to requests through the Express-style middleware, across awaits', async () => {
