@@ -105,4 +105,26 @@ describe('db-optimize/capture', () => {
     expect(bad.findings[0]?.fix?.content).toContain('new pg.Pool(');
     expect((await runN1({ captures: [pooledFile] })).findings).toEqual([]);
   });
+
+  it('records one request in four with sampleRate 0.25, nothing outside them, and still finds the N+1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dbo-cap-')), 'sampled.ndjson');
+    const capture = startCapture({ pg, file, sampleRate: 0.25 });
+    const pool = new pg.Pool({ connectionString: t.url, max: 2 });
+    try {
+      for (let r = 0; r < 8; r++) {
+        await runInRequest(`GET /users/${r}`, async () => {
+          for (let i = 1; i <= 6; i++) await pool.query('SELECT * FROM users WHERE id = $1', [i]);
+        });
+        await pool.query('SELECT count(*) FROM users');
+      }
+    } finally {
+      await pool.end();
+      capture.stop();
+    }
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.t === 'req').map((r) => r.label)).toEqual(['GET /users/0', 'GET /users/4']);
+    expect(records.filter((r) => r.t === 'q')).toHaveLength(12);
+    const result = await runN1({ captures: [file] });
+    expect(result.findings.map((f) => [f.rule, f.evidence.units])).toEqual([['n1-query', 2]]);
+  });
 });
