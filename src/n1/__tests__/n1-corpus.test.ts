@@ -202,6 +202,19 @@ const SCENARIOS: Scenario[] = [
         .join('\n'),
     ),
   },
+  {
+    name: 'Debian prefix, two lookups side by side per row and no list query before them',
+    expected: 'n1-repeating-group',
+    rules: fromLog(
+      'debian-side-by-side.log',
+      range(8)
+        .flatMap((i) => [
+          `${ts(i * 2)} [63] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM authors WHERE id = ${i}`,
+          `${ts(i * 2 + 1)} [63] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM publishers WHERE id = ${i + 100}`,
+        ])
+        .join('\n'),
+    ),
+  },
   // traps
   {
     name: 'trap: OFFSET pagination',

@@ -82,4 +82,17 @@ describe('n1 on a log with Debian default prefix', () => {
     expect(report.n1.warnings.join('\n')).toMatch(/2 statement\(s\) did not parse/);
     expect(report.findings).toHaveLength(1);
   });
+
+  it('keeps literals the ORM inlined out of the report (findings and unflagged loops)', async () => {
+    const lines = range(6).flatMap((i) => [
+      line(i * 3, 93, 'shop', `SELECT "id" FROM "users" AS "User" WHERE "User"."email" = 'alice${i}@example.com' AND "User"."id" = ${i};`),
+      line(i * 3 + 1, 93, 'shop', `SELECT 1 AS one FROM "users" AS "User" WHERE "User"."email" = 'bob${i}@example.com' LIMIT 1;`),
+    ]);
+    const r = await runCli(['n1', '--log', file('literals.log', lines.join('\n')), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/alice|bob|example\.com/);
+    const report = JSON.parse(r.stdout) as Report & { n1: { ignored: { reason: string }[] } };
+    expect(report.findings.map((f) => f.rule)).toEqual(['n1-query']);
+    expect(report.n1.ignored.map((i) => i.reason)).toEqual(['existence-check']);
+  });
 });

@@ -34,6 +34,8 @@ interface SessionState {
   /** occurrences per statement shape since the opening one; a repeat means a loop ran */
   shapes: Map<string, number>;
   loopSeen: boolean;
+  /** the opening statement came again inside the unit: it is part of the loop, not a request start */
+  openingLooped: boolean;
   /** an ERROR was logged: its STATEMENT line is the failed statement */
   errorPending: boolean;
 }
@@ -74,7 +76,7 @@ export class LogUnitBuilder {
     const key = r.session ?? 'unknown';
     let s = this.sessions.get(key);
     if (s === undefined) {
-      s = { events: [], inTransaction: false, lastTime: null, lastVxid: null, pending: null, counter: 0, opening: null, shapes: new Map(), loopSeen: false, errorPending: false };
+      s = { events: [], inTransaction: false, lastTime: null, lastVxid: null, pending: null, counter: 0, opening: null, shapes: new Map(), loopSeen: false, openingLooped: false, errorPending: false };
       this.sessions.set(key, s);
       this.stats.sessions++;
     }
@@ -156,16 +158,20 @@ export class LogUnitBuilder {
     if (r.detail !== null) this.applyDetailTo(event, r.detail);
     const masked = maskLiterals(event.sql);
     const o = s.opening;
-    if (loose && o !== null && masked.key === o.key && (s.loopSeen || (masked.literals.join('\u0000') === o.literals && (event.params?.join('\u0000') ?? null) === o.params))) {
-      // the burst's opening statement again, after a loop or with the same values: the next
-      // request on this pooled connection (a log without request ids cannot say otherwise)
-      this.stats.restarts++;
-      this.flush(key, s);
+    if (loose && o !== null && masked.key === o.key && !s.openingLooped) {
+      const sameValues = masked.literals.join('\u0000') === o.literals && (event.params?.join('\u0000') ?? null) === o.params;
+      if (s.loopSeen || sameValues) {
+        // the burst's opening statement again, after a loop or with the same values: the next
+        // request on this pooled connection (a log without request ids cannot say otherwise)
+        this.stats.restarts++;
+        this.flush(key, s);
+      } else if (event.params !== null || o.params === null) {
+        // it comes back before any loop ran (A B A B): it is the loop itself
+        s.openingLooped = true;
+      }
     }
     if (s.events.length === 0) {
-      s.opening = { key: masked.key, literals: masked.literals.join('\u0000'), params: event.params?.join('\u0000') ?? null, event };
-      s.shapes.clear();
-      s.loopSeen = false;
+      this.open(s, event, masked.key, masked.literals.join('\u0000'));
     } else {
       const n = (s.shapes.get(masked.key) ?? 0) + 1;
       s.shapes.set(masked.key, n);
@@ -193,18 +199,27 @@ export class LogUnitBuilder {
     const o = s.opening;
     if (o === null) return;
     if (o.event === e) o.params = e.params?.join('\u0000') ?? null;
-    else if (!s.inTransaction && s.events[s.events.length - 1] === e && e.params !== null && o.params === e.params.join('\u0000')) {
+    else if (!s.inTransaction && !s.openingLooped && s.events[s.events.length - 1] === e && e.params !== null) {
       const masked = maskLiterals(e.sql);
       if (masked.key !== o.key || masked.literals.join('\u0000') !== o.literals) return;
+      if (o.params !== e.params.join('\u0000')) {
+        s.openingLooped = true;
+        return;
+      }
       s.events.pop();
       this.stats.restarts++;
       this.flush(`${e.connection ?? 'unknown'}`, s);
       s.events.push(e);
-      s.opening = { key: masked.key, literals: o.literals, params: o.params, event: e };
-      s.shapes.clear();
-      s.loopSeen = false;
+      this.open(s, e, masked.key, o.literals);
       s.pending = e;
     }
+  }
+
+  private open(s: SessionState, event: MutableEvent, key: string, literals: string): void {
+    s.opening = { key, literals, params: event.params?.join('\u0000') ?? null, event };
+    s.shapes.clear();
+    s.loopSeen = false;
+    s.openingLooped = false;
   }
 
   private applyDetailTo(e: MutableEvent, detail: string): void {

@@ -21,7 +21,7 @@ interface Finding {
 }
 interface Report {
   findings: Finding[];
-  n1: { unitBasis: string[]; ignored: { reason: string }[]; sources: { logLinePrefix?: string | null }[] };
+  n1: { unitBasis: string[]; ignored: { reason: string }[]; sources: { logLinePrefix?: string | null }[]; thresholds: { roundTripMs: number; roundTripSource: string } };
 }
 
 let server: LoggingPostgres;
@@ -94,6 +94,9 @@ describe("n1 on a real SQLAlchemy app, Debian's default log_line_prefix, default
     // inferred from the lines: only session lines are in this slice, so without the %q part
     expect(report.n1.sources[0]?.logLinePrefix).toMatch(/^%m \[%p\] (%q)?%u@%d $/);
     expect(report.n1.unitBasis[0]).toMatch(/process id \(%p\) but no session id/);
+    // with --db the round trip is measured (SELECT 1) instead of the 1 ms default
+    expect(report.n1.thresholds.roundTripSource).toBe('measured');
+    expect(report.n1.thresholds.roundTripMs).toBeGreaterThan(0);
     expect(report.findings.map((f) => f.rule).sort()).toEqual(['n1-query', 'n1-repeating-group']);
     const oneN = report.findings.find((f) => f.rule === 'n1-query');
     expect(oneN?.evidence.queriesPerUnit).toBe(8);
