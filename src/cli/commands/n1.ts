@@ -65,7 +65,7 @@ export const n1Command: Command = {
     '',
     'Examples:',
     '  db-optimize n1 --log /var/log/postgresql/postgresql-16-main.log',
-    '  db-optimize n1 --capture queries.ndjson --min-time 0',
+    '  db-optimize n1 --capture queries.ndjson',
     '  db-optimize n1 --otlp-port 4318 --duration 60 --orm prisma',
   ].join('\n'),
   common: ['connection', 'report'],
