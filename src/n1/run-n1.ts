@@ -84,7 +84,8 @@ function logUnitBasis(name: string, r: LogReadResult, stats: LogStats, gapMs: nu
   return (
     `${name}: the prefix has a ${ids}: units are explicit transactions (BEGIN … COMMIT)${tx}, else statements of one connection ` +
     `until a pause over ${gapMs} ms or until the unit's first statement comes again (${stats.restarts} such restart${stats.restarts === 1 ? '' : 's'}). ` +
-    `A log has no request ids: requests that follow each other on a pooled connection may still merge; db-optimize/capture sees requests exactly${advice}`
+    'A log has no request ids: requests that follow each other on a pooled connection may still merge, and a parallel fan-out ' +
+    `(Promise.all) spreads over pooled connections where no single unit shows it; db-optimize/capture sees requests exactly${advice}`
   );
 }
 
