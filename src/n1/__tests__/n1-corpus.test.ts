@@ -67,6 +67,14 @@ const SCENARIOS: Scenario[] = [
     rules: fromUnits([unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 15, 1_800_000_000_000 + i)))]),
   },
   {
+    name: 'Promise.all fan-out that ran in parallel in one request and one by one in another: one finding',
+    expected: 'n1-fan-out',
+    rules: fromUnits([
+      unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 15, 1_900_000_000_000 + i)), 'r1'),
+      unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 1))),
+    ]),
+  },
+  {
     name: 'MN+1: orders per user, items per order',
     expected: 'n1-repeating-group',
     rules: fromUnits([
