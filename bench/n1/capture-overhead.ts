@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type * as Capture from '../../src/capture/index.ts';
 // the published entry point (dist/, built by `npm run build` / npm's prepare), as apps load it
-const { runInRequest, startCapture } = (await import('db-optimize/capture')) as typeof Capture;
+const { runInRequest, startCapture } = (await import('db-optimize/capture' as string)) as typeof Capture;
 
 const url = process.argv[2] ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const QUERIES = Number(process.env.QUERIES ?? 200);
