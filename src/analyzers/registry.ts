@@ -1,5 +1,6 @@
 import type { Analyzer } from '../engine/analyzer.ts';
 import { connectionPool } from './diagnose/connection-pool/index.ts';
+import { n1Suspects } from './diagnose/n1-suspects/index.ts';
 import { configTuner } from './optimize/config-tuner/index.ts';
 import { queryRewrites } from './optimize/query-rewrites/index.ts';
 import { cacheHitRatio } from './profile/cache-hit-ratio/index.ts';
@@ -46,6 +47,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   duplicateIndexes,
   fkWithoutIndex,
   connectionPool,
+  n1Suspects,
   configTuner,
   ...SCHEMA_ANALYZERS,
   queryRewrites,

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applicationCallSite } from './call-site.ts';
 import { CaptureWriter } from './capture-writer.ts';
+import { loadDevJudge } from './dev-judge.ts';
+import type { DevJudge } from './dev-judge.ts';
 import { hashValue } from './hash-value.ts';
 import { newRequestContext, requestStorage } from './request-context.ts';
 import type { RequestContext } from './request-context.ts';
@@ -36,11 +38,21 @@ export interface CaptureOptions {
   readonly devReport?: boolean | { readonly minRepeats?: number; readonly write?: (line: string) => void };
   /** record the application call site (a stack capture per query); default true */
   readonly callSites?: boolean;
+  /**
+   * share of requests to record, 0 < r ≤ 1 (default 1: every request). Below 1, every
+   * round(1/r)-th request is recorded, queries outside recorded requests are not, and the
+   * request context (AsyncLocalStorage, whose promise hooks cost every promise of the process
+   * on Node 20) is switched off while no recorded request is in flight. An N+1 repeats on
+   * every request to its route, so a sample finds it too.
+   */
+  readonly sampleRate?: number;
 }
 
 export interface CaptureHandle {
   /** queries recorded so far */
   readonly queries: () => number;
+  /** resolves once the development report's detector is loaded (immediately without it) */
+  readonly ready: Promise<void>;
   /** restores pg and closes the file */
   stop(): void;
 }
@@ -48,8 +60,13 @@ export interface CaptureHandle {
 interface CaptureState {
   writer: CaptureWriter | null;
   callSites: boolean;
-  dev: { minRepeats: number; write: (line: string) => void } | null;
+  dev: { minRepeats: number; write: (line: string) => void; judge: DevJudge | null } | null;
   queries: number;
+  /** record every n-th request (1: all) */
+  every: number;
+  seen: number;
+  /** recorded requests in flight, to switch the request context off between them */
+  active: number;
 }
 
 let state: CaptureState | null = null;
@@ -60,6 +77,7 @@ let nextConnection = 0;
 const now = (): number => performance.timeOrigin + performance.now();
 
 function maskKey(sql: string): string {
+  // only for the fallback report while the detector loads
   return sql.replace(/'(?:[^']|'')*'/g, '?').replace(/(?<![\w$])\d+(\.\d+)?/g, '?').replace(/\s+/g, ' ').trim();
 }
 
@@ -82,7 +100,7 @@ function record(client: object, text: string, values: unknown, start: number, ca
   if (conn === undefined) connectionIds.set(client, (conn = ++nextConnection));
   if (ctx !== undefined) {
     ctx.queries++;
-    ctx.statements?.push({ key: maskKey(text), callSite });
+    ctx.statements?.push({ sql: text, params: Array.isArray(values) ? values.map(hashValue) : null, startMs: start, durationMs: now() - start, callSite, failed });
   }
   if (s.writer === null) return;
   // hand-built line: the statement text and call site are JSON-escaped once and cached
@@ -128,6 +146,8 @@ export function instrumentPg(pg: PgModuleLike): () => void {
     }
     const params = Array.isArray(values) ? values : typeof config === 'object' && config !== null ? (config as { values?: unknown }).values : undefined;
     const ctx = requestStorage.getStore();
+    // sampling: a query outside a recorded request costs one lookup and nothing else
+    if (ctx === undefined && s.every > 1) return original.call(this, config, values, callback);
     const site = s.callSites ? callSiteFor(text, ctx, patched) : null;
     const start = now();
     let done = false;
@@ -183,6 +203,21 @@ export function instrumentPg(pg: PgModuleLike): () => void {
   };
 }
 
+function sampleEvery(rate: number | undefined): number {
+  if (rate === undefined) return 1;
+  if (!(rate > 0 && rate <= 1)) throw new RangeError(`sampleRate must be in (0, 1], got ${rate}`);
+  return Math.max(1, Math.round(1 / rate));
+}
+
+/** A context for a request to record, or null when sampling skips it (or no capture runs). */
+function beginRequest(label: string): RequestContext | null {
+  const s = state;
+  if (s === null) return null;
+  if (s.every > 1 && s.seen++ % s.every !== 0) return null;
+  s.active++;
+  return newRequestContext(label, s.dev !== null);
+}
+
 function resolveAppPg(): PgModuleLike {
   const require = createRequire(join(process.cwd(), 'noop.js'));
   return require('pg') as PgModuleLike;
@@ -197,15 +232,27 @@ export function startCapture(options: CaptureOptions = {}): CaptureHandle {
   state = {
     writer,
     callSites: options.callSites !== false,
-    dev: dev === null ? null : { minRepeats: dev.minRepeats ?? 5, write: dev.write ?? ((l) => void process.stderr.write(`${l}\n`)) },
+    dev: dev === null ? null : { minRepeats: dev.minRepeats ?? 5, write: dev.write ?? ((l) => void process.stderr.write(`${l}\n`)), judge: null },
     queries: 0,
+    every: sampleEvery(options.sampleRate),
+    seen: 0,
+    active: 0,
   };
+  const devState = state.dev;
+  const ready =
+    devState === null
+      ? Promise.resolve()
+      : loadDevJudge(devState.minRepeats).then(
+          (judge) => void (devState.judge = judge),
+          (error: Error) => devState.write(`[db-optimize] the N+1 detector did not load (${error.message}); counting repeated statements instead`),
+        );
   restore = instrumentPg(options.pg ?? resolveAppPg());
   const onExit = (): void => state?.writer?.flush();
   process.once('exit', onExit);
   const mine = state;
   return {
     queries: () => mine.queries,
+    ready,
     stop: () => {
       process.removeListener('exit', onExit);
       if (state === mine) stopCapture();
@@ -223,13 +270,19 @@ export function stopCapture(): void {
 function endRequest(ctx: RequestContext, status: number | null): void {
   const s = state;
   if (s === null) return;
+  s.active = Math.max(0, s.active - 1);
+  // no recorded request in flight: stop paying the promise hooks until the next one
+  if (s.every > 1 && s.active === 0) requestStorage.disable();
   s.writer?.write({ t: 'req', id: ctx.id, label: ctx.label, s: Math.round(ctx.startMs * 1000) / 1000, d: Math.round((now() - ctx.startMs) * 1000) / 1000, q: ctx.queries, status });
-  if (s.dev !== null && ctx.statements !== null) {
+  if (s.dev !== null && ctx.statements !== null && s.dev.judge !== null) {
+    for (const line of s.dev.judge(ctx.label, ctx.statements)) s.dev.write(line);
+  } else if (s.dev !== null && ctx.statements !== null) {
     const counts = new Map<string, { n: number; site: string | null }>();
     for (const st of ctx.statements) {
-      const c = counts.get(st.key) ?? { n: 0, site: st.callSite };
+      const key = maskKey(st.sql);
+      const c = counts.get(key) ?? { n: 0, site: st.callSite };
       c.n++;
-      counts.set(st.key, c);
+      counts.set(key, c);
     }
     for (const [key, c] of counts) {
       if (c.n >= s.dev.minRepeats) {
@@ -241,7 +294,8 @@ function endRequest(ctx: RequestContext, status: number | null): void {
 
 /** Runs `fn` as one request: every query it issues, across awaits, is attributed to it. */
 export function runInRequest<T>(label: string, fn: () => T): T {
-  const ctx = newRequestContext(label, state?.dev !== null && state !== null);
+  const ctx = beginRequest(label);
+  if (ctx === null) return fn();
   const result = requestStorage.run(ctx, fn);
   if (result instanceof Promise) {
     return result.finally(() => endRequest(ctx, null)) as T;
@@ -255,7 +309,11 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Wraps a plain `http` handler: `http.createServer(withRequestCapture((req, res) => …))`. */
 export function withRequestCapture(handler: NodeHandler): NodeHandler {
   return (req, res) => {
-    const ctx = newRequestContext(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`, state?.dev !== null && state !== null);
+    const ctx = beginRequest(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`);
+    if (ctx === null) {
+      handler(req, res);
+      return;
+    }
     res.once('finish', () => endRequest(ctx, res.statusCode));
     requestStorage.run(ctx, () => handler(req, res));
   };
@@ -264,7 +322,11 @@ export function withRequestCapture(handler: NodeHandler): NodeHandler {
 /** Express middleware: `app.use(expressCapture())`. */
 export function expressCapture(): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   return (req, res, next) => {
-    const ctx = newRequestContext(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`, state?.dev !== null && state !== null);
+    const ctx = beginRequest(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`);
+    if (ctx === null) {
+      next();
+      return;
+    }
     res.once('finish', () => endRequest(ctx, res.statusCode));
     requestStorage.run(ctx, next);
   };
@@ -277,7 +339,11 @@ interface FastifyLike {
 /** Fastify: `fastifyCapture(app)` before the routes are registered. */
 export function fastifyCapture(fastify: FastifyLike): void {
   fastify.addHook('onRequest', (req, reply, done) => {
-    const ctx = newRequestContext(`${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0] ?? '/'}`, state?.dev !== null && state !== null);
+    const ctx = beginRequest(`${req.method} ${req.routeOptions?.url ?? req.url.split('?')[0] ?? '/'}`);
+    if (ctx === null) {
+      done();
+      return;
+    }
     reply.raw.once('finish', () => endRequest(ctx, reply.raw.statusCode));
     requestStorage.run(ctx, done);
   });

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DevStatement } from './dev-judge.ts';
 
 /** The request a query belongs to, carried through awaits by AsyncLocalStorage. */
 export interface RequestContext {
@@ -7,7 +8,7 @@ export interface RequestContext {
   readonly startMs: number;
   queries: number;
   /** per-request statements kept only for the development report */
-  readonly statements: { readonly key: string; readonly callSite: string | null }[] | null;
+  readonly statements: DevStatement[] | null;
   /** call site per statement text: the stack is captured once per text and request */
   readonly sites: Map<string, string | null>;
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { Finding, Fix, Snapshot } from '../model/index.ts';
 import type { AggregatedPattern } from './detect/n1-detector.ts';
 import { bareName } from './fix/naming.ts';
 import type { Orm } from './fix/orm.ts';
 import { ormFromFile, ormFromSql } from './fix/orm.ts';
-import { batchedSql, bulkInsertFix, eagerLoadFix, loadOnlyHint, memoizeFix } from './fix/orm-fixes.ts';
+import { batchByKeyFix, batchedSql, bulkInsertFix, eagerLoadFix, loadOnlyHint, memoizeFix, sequelizeAliases } from './fix/orm-fixes.ts';
+import { parentQueryOf } from './fix/parent-query.ts';
 import type { CodeFix } from './fix/orm-fixes.ts';
 import { inferRelationship } from './fix/relationship.ts';
 import type { Relationship } from './fix/relationship.ts';
@@ -14,6 +16,21 @@ export interface FindingOptions {
   readonly orm: Orm | null;
   readonly unitNoun: string;
   readonly readFile?: (path: string) => string;
+  /** per-round-trip cost used in the estimates, and where it came from */
+  readonly roundTripMs: number;
+  /** time covered by the sources (first to last statement), for per-day estimates */
+  readonly spanMs: number | null;
+}
+
+/** Per-day figures only from sources covering at least a minute: shorter ones extrapolate noise. */
+const MIN_SPAN_FOR_DAILY_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** Severity from what the loop costs the application per unit of work and per day. */
+function severityOf(rule: AggregatedPattern['rule'], wastedMsPerUnit: number, wastedMsPerDay: number | null): Finding['severity'] {
+  if (wastedMsPerUnit >= 50 || (wastedMsPerDay ?? 0) >= 3_600_000) return 'critical';
+  if (rule === 'n1-repeated-identical') return 'info';
+  return 'warning';
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
@@ -55,8 +72,12 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
   const notes: string[] = [];
   if (p.rule === 'n1-query' || p.rule === 'n1-fan-out' || p.rule === 'n1-repeating-group') {
     if (relations.length === p.members.length && relations.length > 0) {
-      code = eagerLoadFix(orm ?? 'pg', relations, withParent);
+      const aliases = orm === 'sequelize' ? declaredAliases(p.callSite, options.readFile) : null;
+      code = eagerLoadFix(orm ?? 'pg', relations, withParent, { parent: parentQueryOf(p.parentSql), aliases });
       sql = relations.map(batchedSql).join('\n');
+    } else if (p.members.length === 1 && first?.varyingColumn !== null && first?.varyingColumn !== undefined) {
+      const table = bareName(first.varyingColumn.table ?? first.shape.mainTable ?? '');
+      if (table !== '') code = batchByKeyFix(orm ?? 'pg', table, first.varyingColumn.column, withParent);
     }
     const wide = shape?.selectsAll === true && shape.mainTable !== null ? wideColumns(options.snapshot, shape.mainTable) : [];
     if (wide.length > 0 && shape?.mainTable !== null && shape?.mainTable !== undefined) notes.push(loadOnlyHint(orm, shape.mainTable, wide));
@@ -70,12 +91,16 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
   const after = code?.expectedQueries ?? (p.rule === 'n1-query' ? (withParent ? 2 : 1) : before);
   const avgTime = p.timedUnits > 0 ? p.timeMs / p.timedUnits : null;
   const wastedQueries = Math.max(0, before - after);
-  const wastedMs = avgTime === null ? null : avgTime * (wastedQueries / Math.max(perUnit, 1));
+  // the loop's cost at production latency, and the part the fix removes
+  const costPerUnit = p.costMs / Math.max(p.units, 1);
+  const wastedMs = costPerUnit * Math.min(1, wastedQueries / Math.max(perUnit, 1));
+  const unitsPerDay = options.spanMs !== null && options.spanMs >= MIN_SPAN_FOR_DAILY_MS ? (p.units * DAY_MS) / options.spanMs : null;
+  const wastedPerDay = unitsPerDay === null ? null : wastedMs * unitsPerDay;
   const relationText = relations
     .map((r) => `${r.ownerTable} → ${r.loopTable} via ${r.fkTable}.${r.fkColumn}${r.source === 'foreign-key' ? ` (foreign key ${r.constraint ?? ''})` : ' (guessed from the SQL)'}`)
     .join('; ');
   const where = p.callSite === null ? '' : ` at ${p.callSite}`;
-  const severity = perUnit >= 50 || (avgTime ?? 0) >= 500 ? 'critical' : p.rule === 'n1-repeated-identical' ? 'info' : 'warning';
+  const severity = severityOf(p.rule, wastedMs, wastedPerDay);
   const fix: Fix | undefined =
     code === null
       ? sql === null
@@ -110,6 +135,10 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
       queriesPerUnit: round(perUnit),
       maxPerUnit: p.maxPerUnit,
       ...(avgTime === null ? { timeMsPerUnit: null } : { timeMsPerUnit: round(avgTime), totalTimeMs: round(p.timeMs) }),
+      roundTripMs: options.roundTripMs,
+      estimatedMsPerUnit: round(costPerUnit),
+      estimatedSavedMsPerUnit: round(wastedMs),
+      ...(wastedPerDay === null ? {} : { estimatedSavedMsPerDay: Math.round(wastedPerDay) }),
       maxConcurrency: p.maxConcurrency,
       statements: p.members.map((m) => m.shape.normalized.replace(/\s+/g, ' ').trim()),
       ...(p.parentSql === null || p.parent === null ? {} : { parentStatement: p.parent.normalized.replace(/\s+/g, ' ').trim() }),
@@ -121,13 +150,33 @@ export function patternToFinding(p: AggregatedPattern, options: FindingOptions):
       examples: [...p.labels],
     },
     impact: {
-      score: round(wastedMs === null ? wastedQueries * p.units : wastedMs * p.units),
-      summary: `${round(wastedQueries)} ${wastedQueries === 1 ? 'query' : 'queries'}${wastedMs === null ? '' : ` and ${round(wastedMs)} ms`} wasted per ${options.unitNoun} over ${p.units} ${options.unitNoun}${p.units === 1 ? '' : 's'}`,
+      score: round(wastedMs * p.units),
+      summary:
+        `${round(wastedQueries)} ${wastedQueries === 1 ? 'query' : 'queries'} and ~${round(wastedMs)} ms wasted per ${options.unitNoun} ` +
+        `(server time + ${options.roundTripMs} ms per round trip) over ${p.units} ${options.unitNoun}${p.units === 1 ? '' : 's'}` +
+        (wastedPerDay === null ? '' : `, ~${formatDaily(wastedPerDay)} per day at the observed rate`),
     },
     description: describe(p, relationText),
     ...(notes.length === 0 ? {} : { nextSteps: notes }),
     ...(fix === undefined ? {} : { fix }),
   };
+}
+
+/** Sequelize aliases declared in the call site's file; null when it cannot be read. */
+function declaredAliases(callSite: string | null, readFile: ((path: string) => string) | undefined): ReadonlyMap<string, string> | null {
+  if (callSite === null) return null;
+  const path = callSite.replace(/^file:\/\//, '').replace(/:\d+(:\d+)?$/, '');
+  try {
+    return sequelizeAliases((readFile ?? ((f: string) => readFileSync(f, 'utf8')))(path));
+  } catch {
+    return null;
+  }
+}
+
+function formatDaily(ms: number): string {
+  if (ms >= 3_600_000) return `${round(ms / 3_600_000)} h`;
+  if (ms >= 60_000) return `${round(ms / 60_000)} min`;
+  return `${round(ms / 1000)} s`;
 }
 
 function singularize(t: string): string {

@@ -18,6 +18,8 @@ export interface QueryEvent {
   readonly rows: number | null;
   /** the pooled connection / backend that ran it, when known */
   readonly connection: string | null;
+  /** the statement failed (a retry loop repeats it) */
+  readonly failed?: boolean;
 }
 
 /** How events were put together into one unit of work. */

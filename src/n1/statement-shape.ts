@@ -9,6 +9,10 @@ export interface EqualityParam {
   /** the table the column belongs to, resolved through aliases when possible */
   readonly table: string | null;
   readonly column: string;
+  /** compared with a list of several parameters (`IN ($1, $2, …)`): each statement reads a set of keys */
+  readonly set: boolean;
+  /** compared with `= ANY($n)`: a set of keys when the array holds more than one */
+  readonly array: boolean;
 }
 
 /** What the detector needs to know about a statement shape, computed once per fingerprint. */
@@ -154,7 +158,7 @@ export function analyzeStatement(sql: string): StatementShape | null {
     if (column === undefined || column === '*') return null;
     const qualifier = names.length >= 2 ? names[names.length - 2] : undefined;
     const table = qualifier !== undefined ? (aliases.get(qualifier) ?? qualifier) : tables.length === 1 ? (mainTable ?? null) : null;
-    return { param: 0, table, column };
+    return { param: 0, table, column, set: false, array: false };
   };
   const equality: EqualityParam[] = [];
   const paging = new Set<number>();
@@ -172,7 +176,7 @@ export function analyzeStatement(sql: string): StatementShape | null {
         const col = columnOf(c);
         const param = paramOf(p);
         const r = col === null ? null : resolve(col);
-        if (r !== null && param !== null) equality.push({ ...r, param });
+        if (r !== null && param !== null) equality.push({ ...r, param, set: false, array: false });
       }
     } else if (exprKind === 'AEXPR_OP' && ['<', '>', '<=', '>='].includes(op)) {
       for (const side of [expr.lexpr, expr.rexpr]) {
@@ -184,9 +188,11 @@ export function analyzeStatement(sql: string): StatementShape | null {
       const r = col === null ? null : resolve(col);
       const right = unwrap(expr.rexpr);
       const items = right !== null && right[0] === 'List' ? ((right[1].items as unknown[]) ?? []) : [expr.rexpr];
+      const set = items.length > 1;
+      const array = exprKind === 'AEXPR_OP_ANY';
       for (const item of items) {
         const param = paramOf(item);
-        if (r !== null && param !== null) equality.push({ ...r, param });
+        if (r !== null && param !== null) equality.push({ ...r, param, set, array });
       }
     } else if (exprKind === 'AEXPR_BETWEEN') {
       walk(expr.rexpr, (kk, b) => {

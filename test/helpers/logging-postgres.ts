@@ -17,7 +17,7 @@ export const TEST_LOG_LINE_PREFIX = '%m [%p] %c %x ';
  * An embedded PostgreSQL of our own with statement logging on (the shared server's log
  * settings must not change); its stderr is appended to `logFile` as it arrives.
  */
-export async function startLoggingPostgres(): Promise<LoggingPostgres> {
+export async function startLoggingPostgres(options: { readonly logLinePrefix?: string } = {}): Promise<LoggingPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'dbo-n1-pg-'));
   rmSync(dir, { recursive: true, force: true });
   const logDir = mkdtempSync(join(tmpdir(), 'dbo-n1-log-'));
@@ -32,7 +32,7 @@ export async function startLoggingPostgres(): Promise<LoggingPostgres> {
       logging_collector: 'off',
       log_statement: 'all',
       log_min_duration_statement: '0',
-      log_line_prefix: TEST_LOG_LINE_PREFIX,
+      log_line_prefix: options.logLinePrefix ?? TEST_LOG_LINE_PREFIX,
       max_connections: '20',
     },
     onOutput: (m) => appendFileSync(logFile, m),

@@ -1,11 +1,12 @@
 import { collectSnapshot } from '../../collect/collect-snapshot.ts';
+import { measureRoundTripMs } from '../../collect/measure-round-trip.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { Snapshot } from '../../model/index.ts';
 import { parseOrm } from '../../n1/fix/orm.ts';
 import type { LogFormat } from '../../n1/log/read-postgres-log.ts';
 import { startOtlpReceiver } from '../../n1/otlp/otlp-receiver.ts';
 import type { OtlpSpanCollector } from '../../n1/otlp/otlp-spans.ts';
-import { runN1 } from '../../n1/run-n1.ts';
+import { DEFAULT_GAP_MS, runN1 } from '../../n1/run-n1.ts';
 import type { N1Result } from '../../n1/run-n1.ts';
 import { buildReport, databaseInfo } from '../../render/index.ts';
 import type { Command, CommandContext } from '../command.ts';
@@ -37,7 +38,11 @@ function summaryLines(r: N1Result): string[] {
   const lines = r.sources.map(
     (s) => `${s.kind} ${s.name}${s.format === undefined ? '' : ` (${s.format}${s.logLinePrefix === null || s.logLinePrefix === undefined ? '' : `, log_line_prefix '${s.logLinePrefix}'`})`}: ${s.queries} queries in ${s.units} units`,
   );
-  lines.push(`thresholds: ≥ ${r.thresholds.minRepeats} repetitions and ≥ ${r.thresholds.minTimeMs} ms per unit of work`);
+  lines.push(
+    `thresholds: ≥ ${r.thresholds.minRepeats} repetitions per unit of work${r.thresholds.minTimeMs > 0 ? ` costing ≥ ${r.thresholds.minTimeMs} ms` : ''}; ` +
+      `cost = time + ${r.thresholds.roundTripMs} ms per round trip (${r.thresholds.roundTripSource})`,
+  );
+  for (const u of r.unitBasis) lines.push(`units of work: ${u}`);
   for (const i of r.ignored) lines.push(`not flagged (${i.reason}): ${i.statement.replace(/\s+/g, ' ').slice(0, 90)} — ${i.queries} queries in ${i.units} units`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines;
@@ -60,7 +65,7 @@ export const n1Command: Command = {
     '',
     'Examples:',
     '  db-optimize n1 --log /var/log/postgresql/postgresql-16-main.log',
-    '  db-optimize n1 --capture queries.ndjson --min-time 0',
+    '  db-optimize n1 --capture queries.ndjson',
     '  db-optimize n1 --otlp-port 4318 --duration 60 --orm prisma',
   ].join('\n'),
   common: ['connection', 'report'],
@@ -74,8 +79,13 @@ export const n1Command: Command = {
     duration: { type: 'string', valueName: 'SECONDS', description: 'with --otlp-port: stop after SECONDS (else on Ctrl-C)' },
     orm: { type: 'string', valueName: 'ORM', description: 'ORM for the code fix (default: detected from the call site or the SQL)' },
     'min-repeats': { type: 'string', valueName: 'N', description: 'repetitions in one request/transaction to flag (default 5)' },
-    'min-time': { type: 'string', valueName: 'MS', description: 'total time of those repetitions to flag (default 50)' },
-    gap: { type: 'string', valueName: 'MS', description: 'outside transactions, a pause longer than MS starts a new unit (default 1000)' },
+    'min-time': { type: 'string', valueName: 'MS', description: 'estimated cost of those repetitions (time + round trips) to flag (default 0)' },
+    'round-trip': {
+      type: 'string',
+      valueName: 'MS',
+      description: 'cost of one round trip for the application (default: measured with SELECT 1 over --db, else 1)',
+    },
+    gap: { type: 'string', valueName: 'MS', description: `outside transactions, a pause longer than MS starts a new unit (default ${DEFAULT_GAP_MS})` },
   },
   async run(ctx) {
     const logs = list(ctx, 'log');
@@ -91,6 +101,8 @@ export const n1Command: Command = {
     const minRepeats = numberOption(ctx, 'min-repeats', { min: 2, integer: true });
     const minTimeMs = numberOption(ctx, 'min-time', { min: 0 });
     const gapMs = numberOption(ctx, 'gap', { min: 1 });
+    const roundTripOption = numberOption(ctx, 'round-trip', { min: 0 });
+    let roundTrip: { ms: number; source: 'option' | 'measured' } | undefined = roundTripOption === undefined ? undefined : { ms: roundTripOption, source: 'option' };
     const ormText = option(ctx, 'orm');
     const orm = ormText === undefined ? null : parseOrm(ormText);
     const format = option(ctx, 'log-format');
@@ -106,6 +118,7 @@ export const n1Command: Command = {
         ctx.logger.info(`connected to ${db.display} (read-only session): reading foreign keys`);
         snapshot = await collectSnapshot(db);
         display = db.display;
+        roundTrip ??= { ms: await measureRoundTripMs(db), source: 'measured' };
       } finally {
         await db.close();
       }
@@ -120,6 +133,7 @@ export const n1Command: Command = {
         ...(minRepeats === undefined ? {} : { minRepeats }),
         ...(minTimeMs === undefined ? {} : { minTimeMs }),
         ...(gapMs === undefined ? {} : { gapMs }),
+        ...(roundTrip === undefined ? {} : { roundTripMs: roundTrip.ms, roundTripSource: roundTrip.source }),
         ...(format === undefined ? {} : { logFormat: format as LogFormat | 'auto' }),
         ...(prefix === undefined ? {} : { logLinePrefix: prefix }),
       },
@@ -138,6 +152,7 @@ export const n1Command: Command = {
           queries: result.queries,
           unparsable: result.unparsable,
           thresholds: result.thresholds,
+          unitBasis: result.unitBasis,
           ignored: result.ignored,
           warnings: result.warnings,
         },

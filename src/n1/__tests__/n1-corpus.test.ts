@@ -67,6 +67,14 @@ const SCENARIOS: Scenario[] = [
     rules: fromUnits([unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 15, 1_800_000_000_000 + i)))]),
   },
   {
+    name: 'Promise.all fan-out that ran in parallel in one request and one by one in another: one finding',
+    expected: 'n1-fan-out',
+    rules: fromUnits([
+      unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 15, 1_900_000_000_000 + i)), 'r1'),
+      unit(range(8).map((i) => ev('SELECT * FROM products WHERE category_id = $1', [String(i)], 1))),
+    ]),
+  },
+  {
     name: 'MN+1: orders per user, items per order',
     expected: 'n1-repeating-group',
     rules: fromUnits([
@@ -184,6 +192,37 @@ const SCENARIOS: Scenario[] = [
         .join('\n'),
     ),
   },
+  {
+    name: 'fast 1 + N (0.05 ms lookups, the common case in a server log): flagged at defaults',
+    expected: 'n1-query',
+    rules: fromUnits([unit([ev('SELECT * FROM users LIMIT 40', null, 0.2), ...range(40).map((i) => ev('SELECT * FROM invoices WHERE customer_id = $1', [String(i)], 0.05))])]),
+  },
+  {
+    name: 'Debian prefix (%m [%p] %q%u@%d), 1 + 12 in three back-to-back requests on one pooled connection',
+    expected: 'n1-query',
+    rules: fromLog(
+      'debian-1n.log',
+      range(3)
+        .flatMap((r) => [
+          `${ts(r * 20)} [62] app@shop LOG:  duration: 0.100 ms  statement: SELECT * FROM customers ORDER BY id LIMIT 12`,
+          ...range(12).map((i) => `${ts(r * 20 + i)} [62] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM invoices WHERE customer_id = ${i}`),
+        ])
+        .join('\n'),
+    ),
+  },
+  {
+    name: 'Debian prefix, two lookups side by side per row and no list query before them',
+    expected: 'n1-repeating-group',
+    rules: fromLog(
+      'debian-side-by-side.log',
+      range(8)
+        .flatMap((i) => [
+          `${ts(i * 2)} [63] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM authors WHERE id = ${i}`,
+          `${ts(i * 2 + 1)} [63] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM publishers WHERE id = ${i + 100}`,
+        ])
+        .join('\n'),
+    ),
+  },
   // traps
   {
     name: 'trap: OFFSET pagination',
@@ -216,9 +255,32 @@ const SCENARIOS: Scenario[] = [
     rules: fromUnits([unit(range(4).map((i) => ev('SELECT * FROM orders WHERE user_id = $1', [String(i)])))]),
   },
   {
-    name: 'trap: fast loop below 50 ms in total',
+    name: 'trap: chunked batch job reading 500 keys per statement with = ANY',
     expected: null,
-    rules: fromUnits([unit(range(6).map((i) => ev('SELECT * FROM orders WHERE user_id = $1', [String(i)], 1)))]),
+    rules: fromUnits([unit(range(8).map((i) => ev('SELECT * FROM orders WHERE user_id = ANY($1)', [`{${range(500).map((k) => k + i * 500).join(',')}}`])))]),
+  },
+  {
+    name: 'trap: chunked batch job with IN lists',
+    expected: null,
+    rules: fromUnits([unit(range(8).map((i) => ev('SELECT * FROM orders WHERE user_id IN ($1, $2, $3)', [String(i * 3), String(i * 3 + 1), String(i * 3 + 2)])))]),
+  },
+  {
+    name: 'trap: retries of a failed statement',
+    expected: null,
+    rules: fromUnits([unit(range(6).map(() => ({ ...ev('SELECT * FROM accounts WHERE id = $1 FOR UPDATE', ['7']), failed: true })))]),
+  },
+  {
+    name: 'trap: Debian prefix, pooled connection, one settings lookup per request',
+    expected: null,
+    rules: fromLog(
+      'debian-pooled.log',
+      range(8)
+        .flatMap((i) => [
+          `${ts(i * 3)} [61] app@shop LOG:  duration: 0.040 ms  statement: SELECT * FROM settings WHERE key = 'theme'`,
+          `${ts(i * 3 + 1)} [61] app@shop LOG:  duration: 0.030 ms  statement: SELECT * FROM users WHERE id = ${i}`,
+        ])
+        .join('\n'),
+    ),
   },
   {
     name: 'trap: one lookup per request, many requests',

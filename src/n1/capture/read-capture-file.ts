@@ -21,6 +21,7 @@ interface CaptureQuery {
   cs: string | null;
   n: number | null;
   c: number;
+  e?: 1;
 }
 
 /**
@@ -78,7 +79,7 @@ export async function readCaptureFile(path: string, gapMs: number, onUnit: (u: Q
         const q = rec as unknown as CaptureQuery;
         queries++;
         if (!seen.has(q.c) && seen.size < 100_000) seen.set(q.c, q.r);
-        const event: QueryEvent = { sql: q.sql, params: q.p, startMs: q.s, durationMs: q.d, callSite: q.cs, rows: q.n, connection: String(q.c) };
+        const event: QueryEvent = { sql: q.sql, params: q.p, startMs: q.s, durationMs: q.d, callSite: q.cs, rows: q.n, connection: String(q.c), ...(q.e === 1 ? { failed: true } : {}) };
         if (q.r !== null) {
           fresh.set(q.r, (fresh.get(q.r) ?? true) && seen.get(q.c) === q.r);
           let list = open.get(q.r);

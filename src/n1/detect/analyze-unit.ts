@@ -4,13 +4,25 @@ import type { StatementShape } from '../statement-shape.ts';
 import type { IgnoredReason, N1Rule, PatternMember, UnitPattern } from './unit-pattern.ts';
 
 export interface DetectionThresholds {
-  /** repetitions of one statement shape inside a unit (default 5) */
+  /** repetitions of one statement shape inside a unit (default 5): flagged whatever their server time */
   readonly minRepeats: number;
-  /** total time of those repetitions in ms (default 50); ignored when the source has no durations */
+  /** estimated application cost of those repetitions in ms, round trips included (default 0: any) */
   readonly minTimeMs: number;
+  /**
+   * what one round trip costs the application beyond the server's execution time: network,
+   * driver, ORM hydration. Default 1 ms, a same-region network hop plus an ORM's per-query
+   * work; a log only shows server time (0.02–0.2 ms for a key lookup), which hides the cost.
+   */
+  readonly roundTripMs: number;
 }
 
-export const DEFAULT_THRESHOLDS: DetectionThresholds = { minRepeats: 5, minTimeMs: 50 };
+export const DEFAULT_ROUND_TRIP_MS = 1;
+export const DEFAULT_THRESHOLDS: DetectionThresholds = { minRepeats: 5, minTimeMs: 0, roundTripMs: DEFAULT_ROUND_TRIP_MS };
+
+/** What a loop costs the application: every repetition pays its own time plus one round trip. */
+export function applicationCostMs(count: number, timeMs: number | null, roundTripMs: number): number {
+  return (timeMs ?? 0) + count * roundTripMs;
+}
 
 export interface UnitAnalysis {
   readonly patterns: readonly UnitPattern[];
@@ -58,6 +70,15 @@ function totalTime(events: readonly QueryEvent[]): number | null {
     }
   }
   return known ? sum : null;
+}
+
+/** Elements of an array parameter: '{1,2,3}' in a log, '3#9a0c…' in a capture (length-prefixed hash). */
+function arrayLength(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const hashed = /^(\d+)#[0-9a-f]+$/.exec(value);
+  if (hashed !== null) return Number(hashed[1]);
+  if (!value.startsWith('{')) return 0;
+  return value === '{}' ? 0 : value.split(',').length;
 }
 
 /** Which $n take different values across the occurrences (unknown values count as varying only if some are known). */
@@ -115,9 +136,13 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
     const eqUnknown = shape.equality.find((e) => occ.every((a) => a.values[e.param - 1] === undefined)) ?? null;
     let rule: N1Rule | null = null;
     let reason: IgnoredReason | null = null;
-    if (shape.command === 'insert') rule = identical ? null : 'n1-row-by-row-insert';
+    const setVarying = varying.size > 0 && [...varying].every((p) => shape.equality.some((e) => e.param === p && (e.set || (e.array && occ.some((a) => arrayLength(a.values[p - 1]) > 1)))));
+    if (identical && events.some((e) => e.failed === true)) reason = 'retry';
+    else if (shape.command === 'insert') rule = identical ? null : 'n1-row-by-row-insert';
     else if (shape.command === 'select' && shape.existenceProbe) reason = 'existence-check';
     else if (identical && eqUnknown === null) rule = shape.command === 'select' ? 'n1-repeated-identical' : null;
+    // each statement reads a list of keys (IN (…) / = ANY): a job reading in chunks, already batched
+    else if (setVarying) reason = 'chunked-batch';
     else if (varying.size > 0 && [...varying].every((p) => shape.pagingParams.includes(p))) reason = 'pagination';
     else if (eqVarying !== null) rule = 'n1-query';
     else if (eqUnknown !== null && varying.size === 0) rule = 'n1-query';
@@ -125,7 +150,8 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
     // without bind values a paged statement is still recognisable by its LIMIT/OFFSET parameters
     else reason = varying.size === 0 && shape.equality.length === 0 && shape.pagingParams.length > 0 ? 'pagination' : 'no-varying-equality';
     if (rule === null) {
-      if (reason !== null) ignored.push({ reason, fingerprint: fp, sql, count: o.indexes.length });
+      // normalized text: literals an ORM inlines must not reach the report
+      if (reason !== null) ignored.push({ reason, fingerprint: fp, sql: shape.normalized, count: o.indexes.length });
       continue;
     }
     candidates.push({
@@ -163,8 +189,9 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
   const emit = (rule: N1Rule, members: Candidate[]): void => {
     const events = members.flatMap((m) => m.events);
     const time = totalTime(events);
-    if (time !== null && time < thresholds.minTimeMs) {
-      for (const m of members) ignored.push({ reason: 'below-thresholds', fingerprint: m.member.shape.fingerprint, sql: m.member.sql, count: m.events.length });
+    const costMs = applicationCostMs(events.length, time, thresholds.roundTripMs);
+    if (costMs < thresholds.minTimeMs) {
+      for (const m of members) ignored.push({ reason: 'below-thresholds', fingerprint: m.member.shape.fingerprint, sql: m.member.shape.normalized, count: m.events.length });
       return;
     }
     // one backend runs one statement at a time: a log session cannot fan out
@@ -176,6 +203,7 @@ export function analyzeUnit(unit: QueryUnit, cache: StatementCache, thresholds: 
       callSite: members[0]?.member.callSite ?? null,
       count: events.length,
       timeMs: time,
+      costMs,
       maxConcurrency: concurrency,
       ...parentOf(first),
     });

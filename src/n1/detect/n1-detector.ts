@@ -7,7 +7,8 @@ import type { IgnoredReason, N1Rule, PatternMember } from './unit-pattern.ts';
 
 /** One pattern aggregated over every unit it appeared in (grouped by call site + fingerprints). */
 export interface AggregatedPattern {
-  readonly rule: N1Rule;
+  /** n1-query, upgraded to n1-fan-out once one unit ran the loop in parallel */
+  rule: N1Rule;
   readonly callSite: string | null;
   readonly members: readonly PatternMember[];
   /** units (requests, transactions) it appeared in */
@@ -16,6 +17,8 @@ export interface AggregatedPattern {
   /** summed time of the pattern's queries, over units that had durations */
   timeMs: number;
   timedUnits: number;
+  /** summed estimated application cost (time + one round trip per query) */
+  costMs: number;
   maxPerUnit: number;
   maxConcurrency: number;
   parent: StatementShape | null;
@@ -29,6 +32,9 @@ export interface DetectionSummary {
   readonly units: number;
   readonly events: number;
   readonly unparsable: number;
+  /** first and last event timestamps seen, to turn per-unit costs into per-day estimates */
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
   readonly patterns: readonly AggregatedPattern[];
   readonly ignored: readonly { readonly reason: IgnoredReason; readonly sql: string; readonly units: number; readonly queries: number }[];
 }
@@ -43,6 +49,8 @@ export class N1Detector {
   private readonly ignored = new Map<string, { reason: IgnoredReason; sql: string; units: number; queries: number }>();
   private units = 0;
   private events = 0;
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
   readonly thresholds: DetectionThresholds;
 
   constructor(thresholds: Partial<DetectionThresholds> = {}) {
@@ -52,10 +60,17 @@ export class N1Detector {
   addUnit(unit: QueryUnit): void {
     this.units++;
     this.events += unit.events.length;
+    for (const e of unit.events) {
+      if (e.startMs === null) continue;
+      if (this.firstMs === null || e.startMs < this.firstMs) this.firstMs = e.startMs;
+      if (this.lastMs === null || e.startMs > this.lastMs) this.lastMs = e.startMs;
+    }
     if (unit.events.length < this.thresholds.minRepeats) return;
     const { patterns, ignored } = analyzeUnit(unit, this.cache, this.thresholds);
     for (const p of patterns) {
-      const key = `${p.rule}|${p.callSite ?? ''}|${p.members.map((m) => m.shape.fingerprint).join(',')}`;
+      // a loop that ran in parallel in some requests only is still one finding (the pool decides)
+      const keyRule = p.rule === 'n1-fan-out' ? 'n1-query' : p.rule;
+      const key = `${keyRule}|${p.callSite ?? ''}|${p.members.map((m) => m.shape.fingerprint).join(',')}`;
       let agg = this.patterns.get(key);
       if (agg === undefined) {
         agg = {
@@ -66,6 +81,7 @@ export class N1Detector {
           queries: 0,
           timeMs: 0,
           timedUnits: 0,
+          costMs: 0,
           maxPerUnit: 0,
           maxConcurrency: 1,
           parent: p.parent,
@@ -77,6 +93,8 @@ export class N1Detector {
       }
       agg.units++;
       agg.queries += p.count;
+      agg.costMs += p.costMs;
+      if (p.rule === 'n1-fan-out') agg.rule = 'n1-fan-out';
       if (p.timeMs !== null) {
         agg.timeMs += p.timeMs;
         agg.timedUnits++;
@@ -102,6 +120,8 @@ export class N1Detector {
       units: this.units,
       events: this.events,
       unparsable: this.cache.unparsable,
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
       patterns: [...this.patterns.values()],
       ignored: [...this.ignored.values()],
     };

@@ -2,7 +2,7 @@ import type { StatementShape } from '../statement-shape.ts';
 
 export type N1Rule = 'n1-query' | 'n1-fan-out' | 'n1-repeating-group' | 'n1-repeated-identical' | 'n1-row-by-row-insert';
 
-export type IgnoredReason = 'pagination' | 'existence-check' | 'below-thresholds' | 'no-varying-equality';
+export type IgnoredReason = 'pagination' | 'existence-check' | 'chunked-batch' | 'retry' | 'below-thresholds' | 'no-varying-equality';
 
 /** One pattern found inside one unit of work. */
 export interface UnitPattern {
@@ -13,6 +13,8 @@ export interface UnitPattern {
   /** queries of the pattern in this unit */
   readonly count: number;
   readonly timeMs: number | null;
+  /** estimated application cost: time plus one round trip per query */
+  readonly costMs: number;
   readonly maxConcurrency: number;
   /** the statement right before the loop (the "1" of 1 + N), when it is a SELECT */
   readonly parent: StatementShape | null;

@@ -1,5 +1,7 @@
 import type { Orm } from './orm.ts';
 import { camel, modelName } from './naming.ts';
+import type { ParentQuery } from './parent-query.ts';
+import { NO_PARENT_QUERY } from './parent-query.ts';
 import type { Relationship } from './relationship.ts';
 import { relationAttribute } from './relationship.ts';
 
@@ -19,23 +21,94 @@ export function batchedSql(rel: Relationship): string {
   return `SELECT * FROM ${q(rel.loopTable)} WHERE ${q(rel.loopColumn)} = ANY($1)  -- $1: the ${rel.kind === 'one-to-many' ? `${rel.ownerTable}.${rel.referencedColumn}` : `${rel.ownerTable}.${rel.fkColumn}`} values of the rows already loaded`;
 }
 
+/** Relationships as a tree: a loop that walks a chain (authors → books → reviews) nests. */
+interface RelationNode {
+  readonly attr: string;
+  readonly rel: Relationship;
+  readonly children: RelationNode[];
+}
+
+function relationTree(relations: readonly Relationship[]): RelationNode[] {
+  const roots: RelationNode[] = [];
+  const byTable = new Map<string, RelationNode>();
+  for (const rel of relations) {
+    const node: RelationNode = { attr: relationAttribute(rel), rel, children: [] };
+    const parent = byTable.get(rel.ownerTable);
+    (parent === undefined ? roots : parent.children).push(node);
+    byTable.set(rel.loopTable, node);
+  }
+  return roots;
+}
+
+/** `{ a: true, b: { c: true } }` in each ORM's spelling. */
+function objectTree(nodes: readonly RelationNode[], leaf: string, nest: (inner: string) => string): string {
+  return `{ ${nodes.map((n) => `${camel(n.attr)}: ${n.children.length === 0 ? leaf : nest(objectTree(n.children, leaf, nest))}`).join(', ')} }`;
+}
+
+/** Dotted paths: ['books.reviews', 'tags'] (MikroORM populate, TypeORM string relations). */
+function paths(nodes: readonly RelationNode[], prefix = ''): string[] {
+  return nodes.flatMap((n) => {
+    const path = `${prefix}${camel(n.attr)}`;
+    return n.children.length === 0 ? [path] : paths(n.children, `${path}.`);
+  });
+}
+
+function depth(nodes: readonly RelationNode[]): number {
+  return nodes.length === 0 ? 0 : 1 + Math.max(...nodes.map((n) => depth(n.children)));
+}
+
+/** ORDER BY / LIMIT of the parent query in the ORM's options, so the fix loads the same page. */
+function pageOptions(orm: Orm, owner: string, parent: ParentQuery): string[] {
+  const { order, limit } = parent;
+  const lim = limit === 'param' ? 'limit /* the route\'s own limit */' : limit === null ? null : String(limit);
+  switch (orm) {
+    case 'typeorm':
+      return [...(order.length === 0 ? [] : [`order: { ${order.map((o) => `${camel(o.column)}: '${o.desc ? 'DESC' : 'ASC'}'`).join(', ')} }`]), ...(lim === null ? [] : [`take: ${lim}`])];
+    case 'prisma':
+      return [...(order.length === 0 ? [] : [`orderBy: [${order.map((o) => `{ ${camel(o.column)}: '${o.desc ? 'desc' : 'asc'}' }`).join(', ')}]`]), ...(lim === null ? [] : [`take: ${lim}`])];
+    case 'sequelize':
+      return [...(order.length === 0 ? [] : [`order: [${order.map((o) => `['${o.column}', '${o.desc ? 'DESC' : 'ASC'}']`).join(', ')}]`]), ...(lim === null ? [] : [`limit: ${lim}`])];
+    case 'mikro-orm':
+      return [...(order.length === 0 ? [] : [`orderBy: { ${order.map((o) => `${camel(o.column)}: '${o.desc ? 'desc' : 'asc'}'`).join(', ')} }`]), ...(lim === null ? [] : [`limit: ${lim}`])];
+    case 'drizzle':
+      return [
+        ...(order.length === 0 ? [] : [`orderBy: (t, { asc, desc }) => [${order.map((o) => `${o.desc ? 'desc' : 'asc'}(t.${camel(o.column)})`).join(', ')}]`]),
+        ...(lim === null ? [] : [`limit: ${lim}`]),
+      ];
+    case 'sqlalchemy':
+      return [
+        ...(order.length === 0 ? [] : [`.order_by(${order.map((o) => `${owner}.${o.column}${o.desc ? '.desc()' : ''}`).join(', ')})`]),
+        ...(lim === null ? [] : [`.limit(${limit === 'param' ? 'limit' : lim})`]),
+      ];
+    default:
+      return [];
+  }
+}
+
+export interface FixContext {
+  /** ORDER BY / LIMIT of the "1" query */
+  readonly parent?: ParentQuery;
+  /** association aliases the application declares (Sequelize `as`), by target model */
+  readonly aliases?: ReadonlyMap<string, string> | null;
+}
+
 /**
  * Eager-loading code for each ORM. `relations` holds one relationship for an N+1 and
  * several for a repeating group (MN+1); `withParent` says the "1" query was seen.
  */
-export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withParent: boolean): CodeFix {
+export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withParent: boolean, ctx: FixContext = {}): CodeFix {
   const first = relations[0] as Relationship;
   const Owner = modelName(first.ownerTable);
-  const attrs = relations.map(relationAttribute);
+  const owner = camel(first.ownerTable);
+  const tree = relationTree(relations);
   const k = relations.length;
   const selectIn = (withParent ? 1 : 0) + k;
-  const join = 1;
-  const chainPy = (fn: string): string =>
-    relations.length > 1 && relations[1]?.ownerTable === relations[0]?.loopTable
-      ? `${fn}(${Owner}.${attrs[0]}).${fn}(${modelName(relations[1]?.ownerTable ?? '')}.${attrs[1]})`
-      : attrs.map((a) => `${fn}(${Owner}.${a})`).join(', ');
+  const parent = ctx.parent ?? NO_PARENT_QUERY;
+  const page = pageOptions(orm, Owner, parent);
+  const opts = (list: string[]): string => list.map((o) => `  ${o},`).join('\n');
   switch (orm) {
-    case 'sqlalchemy':
+    case 'sqlalchemy': {
+      const chain = (fn: string): string => tree.map((n) => sqlaChain(fn, Owner, n)).join(', ');
       return {
         orm,
         language: 'python',
@@ -44,15 +117,16 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         code: [
           'from sqlalchemy.orm import selectinload, joinedload, raiseload',
           '',
-          `# one extra SELECT … WHERE ${first.loopColumn} IN (…) for all ${first.ownerTable} instead of one per row`,
-          `${camel(first.ownerTable)} = session.query(${Owner}).options(${chainPy('selectinload')}, raiseload('*')).all()`,
+          `# one extra SELECT … WHERE ${first.loopColumn} IN (…) per relationship instead of one per row`,
+          `${owner} = session.query(${Owner}).options(${chain('selectinload')}, raiseload('*'))${page.join('')}.all()`,
           '',
           `# or a single JOIN (1 query; better for many-to-one and small collections):`,
-          `#   .options(${chainPy('joinedload')})`,
+          `#   .options(${chain('joinedload')})`,
           '# subqueryload(...) re-runs the parent query as a subquery: prefer selectinload on PostgreSQL.',
           "# raiseload('*') makes any other lazy load raise, so the N+1 cannot come back unnoticed.",
         ].join('\n'),
       };
+    }
     case 'prisma':
       return {
         orm,
@@ -60,8 +134,8 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         strategy: 'include',
         expectedQueries: selectIn,
         code: [
-          `const ${camel(first.ownerTable)} = await prisma.${camel(modelName(first.ownerTable))}.findMany({`,
-          `  include: { ${attrs.map((a) => `${camel(a)}: true`).join(', ')} },`,
+          `const ${owner} = await prisma.${camel(Owner)}.findMany({`,
+          opts([...page, `include: ${objectTree(tree, 'true', (inner) => `{ include: ${inner} }`)}`]),
           "  // relationLoadStrategy: 'join', // one query with a LATERAL JOIN (previewFeatures = [\"relationJoins\"])",
           '});',
         ].join('\n'),
@@ -71,12 +145,14 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         orm,
         language: 'typescript',
         strategy: 'relations',
-        expectedQueries: join,
+        expectedQueries: 1,
         code: [
-          `const ${camel(first.ownerTable)} = await dataSource.getRepository(${Owner}).find({ relations: { ${attrs.map((a) => `${camel(a)}: true`).join(', ')} } });`,
+          `const ${owner} = await dataSource.getRepository(${Owner}).find({`,
+          opts([`relations: ${objectTree(tree, 'true', (inner) => inner)}`, ...page]),
+          '});',
           '// or with the query builder:',
           `// dataSource.getRepository(${Owner}).createQueryBuilder('${camel(Owner)}')`,
-          ...attrs.map((a) => `//   .leftJoinAndSelect('${camel(Owner)}.${camel(a)}', '${camel(a)}')`),
+          ...typeormJoins(camel(Owner), tree),
           '//   .getMany();',
         ].join('\n'),
       };
@@ -85,11 +161,12 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         orm,
         language: 'typescript',
         strategy: 'include',
-        expectedQueries: join,
+        expectedQueries: 1,
         code: [
-          `const ${camel(first.ownerTable)} = await ${Owner}.findAll({`,
-          `  include: [${sequelizeIncludes(relations, attrs)}], // one LEFT OUTER JOIN; separate: true on a hasMany makes it 2 queries`,
-          '});',
+          `const ${owner} = await ${Owner}.findAll({`,
+          opts([...page, `include: [${tree.map((n) => sequelizeInclude(n, ctx.aliases ?? null)).join(', ')}]`]),
+          '}); // one query with LEFT OUTER JOINs; separate: true on a hasMany makes it one query per level',
+          ...(ctx.aliases === undefined || ctx.aliases === null ? ["// if the association was declared with { as: '…' }, add the same as: to each include"] : []),
         ].join('\n'),
       };
     case 'drizzle':
@@ -97,16 +174,22 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
         orm,
         language: 'typescript',
         strategy: 'with',
-        expectedQueries: join,
-        code: `const ${camel(first.ownerTable)} = await db.query.${camel(first.ownerTable)}.findMany({ with: { ${attrs.map((a) => `${camel(a)}: true`).join(', ')} } });`,
+        expectedQueries: 1,
+        code: [`const ${owner} = await db.query.${owner}.findMany({`, opts([...page, `with: ${objectTree(tree, 'true', (inner) => `{ with: ${inner} }`)}`]), '});'].join('\n'),
       };
     case 'mikro-orm':
       return {
         orm,
         language: 'typescript',
         strategy: 'populate',
-        expectedQueries: selectIn,
-        code: `const ${camel(first.ownerTable)} = await em.find(${Owner}, {}, { populate: [${attrs.map((a) => `'${camel(a)}'`).join(', ')}] });`,
+        // MikroORM 6 loads populated relations with JOINs by default (loadStrategy 'joined')
+        expectedQueries: 1,
+        code: [
+          `const ${owner} = await em.find(${Owner}, {}, {`,
+          opts([`populate: [${paths(tree).map((p) => `'${p}'`).join(', ')}]`, ...page]),
+          '});',
+          `// MikroORM 6 joins: 1 query. With strategy: 'select-in' (MikroORM 5's default) it is ${1 + depth(tree)} queries.`,
+        ].join('\n'),
       };
     case 'dataloader':
       return {
@@ -158,20 +241,64 @@ export function eagerLoadFix(orm: Orm, relations: readonly Relationship[], withP
   }
 }
 
-/** Nested includes when the loop walks a chain (users → orders → items), side by side otherwise. */
-function sequelizeIncludes(relations: readonly Relationship[], attrs: readonly string[]): string {
-  const one = (i: number): string => {
-    const r = relations[i] as Relationship;
-    const next = relations[i + 1];
-    const nested = next !== undefined && next.ownerTable === r.loopTable ? `, include: [${one(i + 1)}]` : '';
-    return `{ model: ${modelName(r.loopTable)}, as: '${camel(attrs[i] ?? '')}'${nested} }`;
+function sqlaChain(fn: string, model: string, node: RelationNode): string {
+  const own = `${fn}(${model}.${node.attr})`;
+  if (node.children.length === 0) return own;
+  const child = modelName(node.rel.loopTable);
+  // SQLAlchemy chains one path per option: selectinload(A.b).selectinload(B.c)
+  return node.children.map((c) => `${own}.${sqlaChain(fn, child, c)}`).join(', ');
+}
+
+function typeormJoins(alias: string, nodes: readonly RelationNode[]): string[] {
+  return nodes.flatMap((n) => [`//   .leftJoinAndSelect('${alias}.${camel(n.attr)}', '${camel(n.attr)}')`, ...typeormJoins(camel(n.attr), n.children)]);
+}
+
+/** `{ model: Book, as: 'books', include: [...] }`, with `as` only when the application declares one. */
+function sequelizeInclude(node: RelationNode, aliases: ReadonlyMap<string, string> | null): string {
+  const model = modelName(node.rel.loopTable);
+  const as = aliases?.get(model);
+  const nested = node.children.length === 0 ? '' : `, include: [${node.children.map((c) => sequelizeInclude(c, aliases)).join(', ')}]`;
+  return `{ model: ${model}${as === undefined ? '' : `, as: '${as}'`}${nested} }`;
+}
+
+/** Sequelize association aliases declared in a source file: `A.hasMany(B, { as: 'items', … })` → B → items. */
+export function sequelizeAliases(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /\.(?:hasMany|hasOne|belongsTo|belongsToMany)\(\s*(\w+)\s*,\s*\{[^}]*?\bas:\s*['"]([\w$]+)['"]/g;
+  for (let m = re.exec(source); m !== null; m = re.exec(source)) out.set(m[1] ?? '', m[2] ?? '');
+  return out;
+}
+
+/**
+ * The loop's keys in one statement, when the relationship between the rows is not known (a
+ * `Promise.all` fan-out over ids that came from the request): collect the keys, query once.
+ */
+export function batchByKeyFix(orm: Orm, table: string, column: string, withParent: boolean): CodeFix {
+  const Model = modelName(table);
+  const v = camel(table);
+  const key = camel(column);
+  const byOrm: Record<Orm, [string, string]> = {
+    sqlalchemy: ['python', `${v} = session.scalars(select(${Model}).where(${Model}.${column}.in_(keys))).all()`],
+    prisma: ['typescript', `const ${v} = await prisma.${camel(Model)}.findMany({ where: { ${key}: { in: keys } } });`],
+    typeorm: ['typescript', `const ${v} = await dataSource.getRepository(${Model}).findBy({ ${key}: In(keys) }); // import { In } from 'typeorm'`],
+    sequelize: ['typescript', `const ${v} = await ${Model}.findAll({ where: { ${column}: keys } }); // WHERE ${column} IN (…)`],
+    drizzle: ['typescript', `const ${v} = await db.select().from(${v}Table).where(inArray(${v}Table.${key}, keys));`],
+    knex: ['typescript', `const ${v} = await knex('${table}').whereIn('${column}', keys);`],
+    'mikro-orm': ['typescript', `const ${v} = await em.find(${Model}, { ${key}: { $in: keys } });`],
+    dataloader: [
+      'typescript',
+      `const loader = new DataLoader(async (keys) => {\n  const { rows } = await pool.query('SELECT * FROM ${table} WHERE ${column} = ANY($1)', [keys]);\n  return keys.map((k) => rows.filter((r) => r.${column} === k));\n}); // one per request; loader.load(key) in each branch of the fan-out`,
+    ],
+    pg: ['typescript', `const { rows: ${v} } = await pool.query('SELECT * FROM ${table} WHERE ${column} = ANY($1)', [keys]);`],
   };
-  const parts: string[] = [];
-  for (let i = 0; i < relations.length; i++) {
-    parts.push(one(i));
-    while (relations[i + 1] !== undefined && relations[i + 1]?.ownerTable === relations[i]?.loopTable) i++;
-  }
-  return parts.join(', ');
+  const [language, code] = byOrm[orm];
+  return {
+    orm,
+    language,
+    strategy: 'one query for all keys',
+    expectedQueries: withParent ? 2 : 1,
+    code: `${language === 'python' ? '#' : '//'} keys: the ${column} values the loop (or Promise.all) queried one by one; group the rows by ${column} in memory\n${code}`,
+  };
 }
 
 /** Row-by-row INSERTs → one multi-row statement (or COPY for large loads). */

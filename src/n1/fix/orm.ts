@@ -43,6 +43,8 @@ export function ormFromSql(sql: string): Orm | null {
   if (/"public"\."\w+"\."\w+"/.test(sql)) return 'prisma';
   if (/ AS "\w+_\w+"/.test(sql) && /"\w+"\."\w+" AS "\w+_\w+"/.test(sql)) return 'typeorm';
   if (/FROM "\w+" AS "[A-Z]\w*"/.test(sql)) return 'sequelize';
+  // MikroORM (built on Knex) aliases every table: from "author" as "a0"
+  if (/\bfrom "\w+" as "[a-z]\d+"/.test(sql)) return 'mikro-orm';
   if (/^select .* from "\w+"/.test(sql)) return 'knex';
   return null;
 }

@@ -4,6 +4,8 @@ export type PrefixField = 'time' | 'epoch' | 'pid' | 'session' | 'line' | 'vxid'
 
 export interface CompiledPrefix {
   readonly prefix: string;
+  /** escapes this version does not know, matched loosely */
+  readonly unknownEscapes: readonly string[];
   /** matches prefix + severity + message; groups named f0…fn then sev and msg */
   readonly regex: RegExp;
   readonly fields: readonly PrefixField[];
@@ -30,6 +32,7 @@ const ESCAPES: Readonly<Record<string, [PrefixField, string]>> = {
   i: ['other', '.*?'],
   e: ['other', '[0-9A-Z]{5}'],
   Q: ['other', '-?\\d+'],
+  L: ['host', '[^\\s,\\]]*?'],
 };
 
 export const SEVERITIES = 'DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|QUERY|CONTEXT|STATEMENT|LOCATION';
@@ -40,6 +43,7 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** Compiles a log_line_prefix (the server setting's syntax) into a line regex. */
 export function compilePrefix(prefix: string): CompiledPrefix {
   const fields: PrefixField[] = [];
+  const unknownEscapes: string[] = [];
   let re = '';
   let optionalFrom = -1;
   for (let i = 0; i < prefix.length; i++) {
@@ -59,12 +63,17 @@ export function compilePrefix(prefix: string): CompiledPrefix {
       const [field, pattern] = ESCAPES[code];
       re += `\\s*(${pattern})\\s*`;
       fields.push(field);
+    } else if (code !== undefined && /[A-Za-z]/.test(code)) {
+      // an escape of a newer server: match any text so the rest of the line still parses
+      unknownEscapes.push(`%${code}`);
+      re += '\\s*(.*?)\\s*';
+      fields.push('other');
     } else {
-      throw new DbOptimizeError('E_LOG_PREFIX', 'usage', `unsupported escape %${code ?? ''} in --log-line-prefix "${prefix}"`);
+      throw new DbOptimizeError('E_LOG_PREFIX', 'usage', `log_line_prefix "${prefix}" ends with a lone %`);
     }
   }
   if (optionalFrom >= 0) re = `${re.slice(0, optionalFrom)}(?:${re.slice(optionalFrom)})?`;
-  return { prefix, regex: new RegExp(`^${re}(${SEVERITIES}):  ?(.*)$`), fields };
+  return { prefix, unknownEscapes, regex: new RegExp(`^${re}(${SEVERITIES}):  ?(.*)$`), fields };
 }
 
 const SEV_AT = new RegExp(`^(.*?)\\b(${SEVERITIES}):  `);

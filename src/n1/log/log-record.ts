@@ -4,6 +4,8 @@ export interface LogRecord {
   /** %c session id, else the pid */
   readonly session: string | null;
   readonly vxid: string | null;
+  /** %d, when the prefix (or csvlog/jsonlog) has it */
+  readonly db?: string | null;
   readonly severity: string;
   readonly message: string;
   /** csvlog/jsonlog carry DETAIL in the same record; stderr logs it on its own line */

@@ -1,4 +1,5 @@
 import type { QueryEvent, QueryUnit } from '../query-event.ts';
+import { maskLiterals } from '../sql-literals.ts';
 import type { LogRecord } from './log-record.ts';
 import { parseParameters } from './log-record.ts';
 
@@ -10,6 +11,15 @@ interface MutableEvent {
   callSite: null;
   rows: null;
   connection: string | null;
+  failed?: boolean;
+}
+
+/** The statement that opened a burst, to notice the next request starting on a pooled connection. */
+interface Opening {
+  readonly key: string;
+  readonly literals: string;
+  params: string | null;
+  readonly event: MutableEvent;
 }
 
 interface SessionState {
@@ -20,6 +30,14 @@ interface SessionState {
   /** the event a following duration/DETAIL line belongs to */
   pending: MutableEvent | null;
   counter: number;
+  opening: Opening | null;
+  /** occurrences per statement shape since the opening one; a repeat means a loop ran */
+  shapes: Map<string, number>;
+  loopSeen: boolean;
+  /** the opening statement came again inside the unit: it is part of the loop, not a request start */
+  openingLooped: boolean;
+  /** an ERROR was logged: its STATEMENT line is the failed statement */
+  errorPending: boolean;
 }
 
 export interface LogStats {
@@ -28,6 +46,9 @@ export interface LogStats {
   durationsOnly: number;
   withParameters: number;
   sessions: number;
+  /** bursts split because their opening statement came again (the next request on a pooled connection) */
+  restarts: number;
+  failed: number;
 }
 
 const MAX_UNIT_EVENTS = 20_000;
@@ -41,7 +62,7 @@ const DURATION_ONLY = /^duration: ([\d.]+) ms$/;
  */
 export class LogUnitBuilder {
   private readonly sessions = new Map<string, SessionState>();
-  readonly stats: LogStats = { records: 0, statements: 0, durationsOnly: 0, withParameters: 0, sessions: 0 };
+  readonly stats: LogStats = { records: 0, statements: 0, durationsOnly: 0, withParameters: 0, sessions: 0, restarts: 0, failed: 0 };
   private sinceSweep = 0;
   private latest = 0;
 
@@ -55,13 +76,27 @@ export class LogUnitBuilder {
     const key = r.session ?? 'unknown';
     let s = this.sessions.get(key);
     if (s === undefined) {
-      s = { events: [], inTransaction: false, lastTime: null, lastVxid: null, pending: null, counter: 0 };
+      s = { events: [], inTransaction: false, lastTime: null, lastVxid: null, pending: null, counter: 0, opening: null, shapes: new Map(), loopSeen: false, openingLooped: false, errorPending: false };
       this.sessions.set(key, s);
       this.stats.sessions++;
     }
     if (r.timeMs !== null) this.latest = Math.max(this.latest, r.timeMs);
     if (r.severity === 'DETAIL') {
       this.applyDetail(s, r.message);
+      return;
+    }
+    if (r.severity === 'ERROR') {
+      if (s.pending !== null) this.markFailed(s.pending);
+      s.errorPending = s.pending === null;
+      s.pending = null;
+      return;
+    }
+    if (r.severity === 'STATEMENT' && s.errorPending) {
+      // log_min_duration_statement logs a failed statement only here
+      s.errorPending = false;
+      this.push(key, s, r, { sql: r.message.trim(), params: null, startMs: r.timeMs, durationMs: null, callSite: null, rows: null, connection: key, failed: true });
+      this.stats.failed++;
+      s.pending = null;
       return;
     }
     if (r.severity !== 'LOG') {
@@ -103,11 +138,8 @@ export class LogUnitBuilder {
       s.lastTime = r.timeMs;
       return;
     }
-    const sameVxid = r.vxid !== null && r.vxid !== '' && r.vxid === s.lastVxid;
-    const gap = r.timeMs !== null && s.lastTime !== null && r.timeMs - s.lastTime > this.gapMs;
-    if (!s.inTransaction && !sameVxid && gap) this.flush(key, s);
     const durationMs = m[1] === undefined ? null : Number(m[1]);
-    const event: MutableEvent = {
+    this.push(key, s, r, {
       sql,
       params: null,
       startMs: r.timeMs === null ? null : durationMs === null ? r.timeMs : r.timeMs - durationMs,
@@ -115,8 +147,36 @@ export class LogUnitBuilder {
       callSite: null,
       rows: null,
       connection: key,
-    };
+    });
+  }
+
+  private push(key: string, s: SessionState, r: LogRecord, event: MutableEvent): void {
+    const sameVxid = r.vxid !== null && r.vxid !== '' && r.vxid === s.lastVxid;
+    const loose = !s.inTransaction && !sameVxid;
+    const gap = r.timeMs !== null && s.lastTime !== null && r.timeMs - s.lastTime > this.gapMs;
+    if (loose && gap) this.flush(key, s);
     if (r.detail !== null) this.applyDetailTo(event, r.detail);
+    const masked = maskLiterals(event.sql);
+    const o = s.opening;
+    if (loose && o !== null && masked.key === o.key && !s.openingLooped) {
+      const sameValues = masked.literals.join('\u0000') === o.literals && (event.params?.join('\u0000') ?? null) === o.params;
+      if (s.loopSeen || sameValues) {
+        // the burst's opening statement again, after a loop or with the same values: the next
+        // request on this pooled connection (a log without request ids cannot say otherwise)
+        this.stats.restarts++;
+        this.flush(key, s);
+      } else if (event.params !== null || o.params === null) {
+        // it comes back before any loop ran (A B A B): it is the loop itself
+        s.openingLooped = true;
+      }
+    }
+    if (s.events.length === 0) {
+      this.open(s, event, masked.key, masked.literals.join('\u0000'));
+    } else {
+      const n = (s.shapes.get(masked.key) ?? 0) + 1;
+      s.shapes.set(masked.key, n);
+      if (n >= 2 && masked.key !== s.opening?.key) s.loopSeen = true;
+    }
     s.events.push(event);
     s.pending = event;
     s.lastTime = r.timeMs;
@@ -125,8 +185,41 @@ export class LogUnitBuilder {
     if (++this.sinceSweep >= 10_000) this.sweep();
   }
 
+  private markFailed(e: MutableEvent): void {
+    if (e.failed !== true) this.stats.failed++;
+    e.failed = true;
+  }
+
   private applyDetail(s: SessionState, detail: string): void {
-    if (s.pending !== null) this.applyDetailTo(s.pending, detail);
+    const e = s.pending;
+    if (e === null) return;
+    this.applyDetailTo(e, detail);
+    // parameters arrive after the statement (extended protocol): the opening statement with the
+    // same values again is the next request; move it to a unit of its own
+    const o = s.opening;
+    if (o === null) return;
+    if (o.event === e) o.params = e.params?.join('\u0000') ?? null;
+    else if (!s.inTransaction && !s.openingLooped && s.events[s.events.length - 1] === e && e.params !== null) {
+      const masked = maskLiterals(e.sql);
+      if (masked.key !== o.key || masked.literals.join('\u0000') !== o.literals) return;
+      if (o.params !== e.params.join('\u0000')) {
+        s.openingLooped = true;
+        return;
+      }
+      s.events.pop();
+      this.stats.restarts++;
+      this.flush(`${e.connection ?? 'unknown'}`, s);
+      s.events.push(e);
+      this.open(s, e, masked.key, o.literals);
+      s.pending = e;
+    }
+  }
+
+  private open(s: SessionState, event: MutableEvent, key: string, literals: string): void {
+    s.opening = { key, literals, params: event.params?.join('\u0000') ?? null, event };
+    s.shapes.clear();
+    s.loopSeen = false;
+    s.openingLooped = false;
   }
 
   private applyDetailTo(e: MutableEvent, detail: string): void {

@@ -14,6 +14,12 @@ export interface LogReadResult {
   /** lines that belong to no record (before the first one, or not a log line at all) */
   readonly skippedLines: number;
   readonly warnings: readonly string[];
+  /** what tells sessions apart: %c (or csvlog/jsonlog session id), only the pid, or nothing */
+  readonly sessionIds: 'session' | 'pid';
+  /** %v (or csvlog/jsonlog): statements of one explicit transaction can be grouped */
+  readonly transactionIds: boolean;
+  /** statements per database, when the log names it (%d, csvlog, jsonlog) */
+  readonly databases: ReadonlyMap<string, number>;
 }
 
 export interface LogReadOptions {
@@ -96,6 +102,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
   let handle: ((line: string) => void) | null = null;
   let finish: () => void = () => undefined;
   let badJson = 0;
+  let sessionIds: 'session' | 'pid' = 'session';
+  let transactionIds = true;
+  const databases = new Map<string, number>();
+  const countDb = (db: string | null | undefined): void => {
+    if (db !== null && db !== undefined && db !== '' && (databases.has(db) || databases.size < 1000)) databases.set(db, (databases.get(db) ?? 0) + 1);
+  };
 
   const setup = (): void => {
     format ??= detectFormat(sample);
@@ -117,9 +129,11 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           hint: `set log_line_prefix = '${RECOMMENDED_PREFIX}' (plus log_statement = 'all' or log_min_duration_statement = 0) and reload: SELECT pg_reload_conf()`,
         });
       }
-      if (!prefix.fields.includes('vxid') && !prefix.fields.includes('session')) {
-        warnings.push(`log_line_prefix '${prefix.prefix}' has no %c or %v: sessions are told apart by pid and transactions by BEGIN/COMMIT and time gaps; for exact grouping set log_line_prefix = '${RECOMMENDED_PREFIX}'`);
+      if (prefix.unknownEscapes.length > 0) {
+        warnings.push(`log_line_prefix '${prefix.prefix}': unknown escape(s) ${prefix.unknownEscapes.join(', ')} matched as free text; check the grouping below`);
       }
+      sessionIds = prefix.fields.includes('session') ? 'session' : 'pid';
+      transactionIds = prefix.fields.includes('vxid');
       const p = prefix;
       const idx = (f: string): number => p.fields.indexOf(f as never);
       const iTime = idx('time');
@@ -127,8 +141,10 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
       const iSession = idx('session');
       const iPid = idx('pid');
       const iVxid = idx('vxid');
-      let current: { timeMs: number | null; session: string | null; vxid: string | null; severity: string; message: string; detail: null; line: number } | null = null;
+      const iDb = idx('db');
+      let current: { timeMs: number | null; session: string | null; vxid: string | null; db: string | null; severity: string; message: string; detail: null; line: number } | null = null;
       const flush = (): void => {
+        if (current !== null && current.severity === 'LOG') countDb(current.db);
         if (current !== null) onRecord(current);
         current = null;
       };
@@ -152,6 +168,7 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           timeMs: time !== undefined ? parseLogTime(time) : epoch !== undefined ? Number(epoch) * 1000 : null,
           session: (iSession < 0 ? undefined : m[iSession + 1]) ?? (iPid < 0 ? undefined : m[iPid + 1]) ?? null,
           vxid: (iVxid < 0 ? undefined : m[iVxid + 1]) ?? null,
+          db: (iDb < 0 ? undefined : m[iDb + 1]) ?? null,
           severity: m[p.fields.length + 1] ?? '',
           message: m[p.fields.length + 2] ?? '',
           detail: null,
@@ -170,10 +187,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           skipped++;
           return;
         }
+        if (f[11] === 'LOG') countDb(f[2]);
         onRecord({
           timeMs: parseLogTime(f[0] ?? ''),
           session: f[5] !== '' && f[5] !== undefined ? f[5] : (f[3] ?? null),
           vxid: f[9] ?? null,
+          db: f[2] ?? null,
           severity: f[11] ?? '',
           message: f[13] ?? '',
           detail: f[14] === undefined || f[14] === '' ? null : f[14],
@@ -195,10 +214,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           return;
         }
         const str = (k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : null);
+        if (str('error_severity') === 'LOG') countDb(str('dbname'));
         onRecord({
           timeMs: parseLogTime(str('timestamp') ?? ''),
           session: str('session_id') ?? str('pid'),
           vxid: str('vxid'),
+          db: str('dbname'),
           severity: str('error_severity') ?? '',
           message: str('message') ?? '',
           detail: str('detail'),
@@ -245,5 +266,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
   }
   finish();
   if (skipped > 0) warnings.push(`${options.name}: ${skipped} line(s) matched no log record and were skipped`);
-  return { format: format ?? 'stderr', prefix: prefix?.prefix ?? null, lines, skippedLines: skipped, warnings };
+  if (databases.size > 1) {
+    const top = [...databases.entries()].sort((a, b) => b[1] - a[1]);
+    warnings.push(
+      `${options.name}: the log interleaves ${databases.size} databases (${top.slice(0, 5).map(([d, n]) => `${d}: ${n}`).join(', ')}${top.length > 5 ? ', …' : ''} records); ` +
+        'sessions are kept apart, and findings of every database are reported together',
+    );
+  }
+  return { format: format ?? 'stderr', prefix: prefix?.prefix ?? null, lines, skippedLines: skipped, warnings, sessionIds, transactionIds, databases };
 }

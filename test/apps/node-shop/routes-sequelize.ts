@@ -27,11 +27,11 @@ export function sequelizeRoutes(url: string): { routes: Record<string, () => Pro
       }
       return out;
     },
-    // the fix db-optimize proposes for Sequelize: include
+    // the fix db-optimize prints for Sequelize, verbatim: include with the declared aliases, same order and limit
     '/sequelize/users-fixed': async () => {
       const users = await User.findAll({
         order: [['id', 'ASC']],
-        where: { id: [1, 2, 3, 4, 5, 6] },
+        limit: 6,
         include: [{ model: Order, as: 'orders', include: [{ model: OrderItem, as: 'items' }] }],
       });
       return users.map((u) => ({ id: u.get('id'), orders: (u.get('orders') as unknown[]).length }));

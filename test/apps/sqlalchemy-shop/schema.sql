@@ -6,3 +6,8 @@ CREATE INDEX orders_user_id_idx ON orders (user_id);
 INSERT INTO users (email, name) SELECT 'user' || g || '@example.com', 'User ' || g FROM generate_series(1, 20) g;
 INSERT INTO orders (user_id, status, total) SELECT g % 20 + 1, 'delivered', g * 2.5 FROM generate_series(1, 60) g;
 ANALYZE;
+CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders(id),
+  sku text NOT NULL, quantity int NOT NULL);
+CREATE INDEX items_order_id_idx ON items (order_id);
+INSERT INTO items (order_id, sku, quantity) SELECT g % 60 + 1, 'SKU-' || g, 1 + g % 3 FROM generate_series(1, 150) g;
+ANALYZE items;

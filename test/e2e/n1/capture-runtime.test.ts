@@ -24,6 +24,7 @@ describe('db-optimize/capture', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dbo-cap-')), 'c.ndjson');
     const lines: string[] = [];
     const capture = startCapture({ pg, file, devReport: { write: (l) => lines.push(l) } });
+    await capture.ready;
     const pool = new pg.Pool({ connectionString: t.url, max: 2 });
     try {
       await runInRequest('GET /users', async () => {
@@ -44,7 +45,10 @@ describe('db-optimize/capture', () => {
     expect(JSON.stringify(queries)).not.toContain('"1"');
     expect(queries[6]?.r).toBeNull();
     expect(records.find((r) => r.t === 'req')).toMatchObject({ label: 'GET /users', q: 6 });
-    expect(lines).toEqual([expect.stringMatching(/^\[db-optimize\] GET \/users: 6 queries; possible N\+1: 6 × SELECT \* FROM users WHERE id = \$1 at .*capture-runtime\.test\.ts:\d+:\d+$/)]);
+    // the same judgment as `db-optimize n1` at defaults: 6 sub-millisecond lookups are an N+1
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[db-optimize\] GET \/users: 6 queries; n1-query: 6 × SELECT \* FROM users WHERE id = \$1 at .*capture-runtime\.test\.ts:\d+:\d+ \(~[\d.]+ ms at 1 ms per round trip\)$/),
+    ]);
   });
 
   it('attributes queries to requests through the Express-style middleware, across awaits', async () => {
@@ -100,5 +104,27 @@ describe('db-optimize/capture', () => {
     expect(bad.findings.map((f) => [f.rule, f.evidence.requestsOnNewConnections])).toEqual([['n1-no-pooling', 6]]);
     expect(bad.findings[0]?.fix?.content).toContain('new pg.Pool(');
     expect((await runN1({ captures: [pooledFile] })).findings).toEqual([]);
+  });
+
+  it('records one request in four with sampleRate 0.25, nothing outside them, and still finds the N+1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dbo-cap-')), 'sampled.ndjson');
+    const capture = startCapture({ pg, file, sampleRate: 0.25 });
+    const pool = new pg.Pool({ connectionString: t.url, max: 2 });
+    try {
+      for (let r = 0; r < 8; r++) {
+        await runInRequest(`GET /users/${r}`, async () => {
+          for (let i = 1; i <= 6; i++) await pool.query('SELECT * FROM users WHERE id = $1', [i]);
+        });
+        await pool.query('SELECT count(*) FROM users');
+      }
+    } finally {
+      await pool.end();
+      capture.stop();
+    }
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.t === 'req').map((r) => r.label)).toEqual(['GET /users/0', 'GET /users/4']);
+    expect(records.filter((r) => r.t === 'q')).toHaveLength(12);
+    const result = await runN1({ captures: [file] });
+    expect(result.findings.map((f) => [f.rule, f.evidence.units])).toEqual([['n1-query', 2]]);
   });
 });

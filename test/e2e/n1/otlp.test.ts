@@ -19,7 +19,7 @@ interface Finding {
 }
 
 async function n1(args: string[]): Promise<{ code: number; findings: Finding[]; stderr: string }> {
-  const r = await runCli(['n1', ...args, '--min-time', '0', '--format', 'json']);
+  const r = await runCli(['n1', ...args, '--format', 'json']);
   expect(r.stderr).not.toMatch(/internal error/);
   const report = r.stdout === '' ? { findings: [] } : (JSON.parse(r.stdout) as { findings: Finding[] });
   if (r.stdout !== '') expect(reportSchemaErrors(report)).toEqual([]);
@@ -65,7 +65,7 @@ describe('n1 on OpenTelemetry traces (OTLP JSON recorded from the two test apps)
   });
 
   it('answers to the seed spelling --fix-n1', async () => {
-    const r = await runCli(['--fix-n1', '--otlp', fixture('sqlalchemy-shop.otlp.json'), '--min-time', '0']);
+    const r = await runCli(['--fix-n1', '--otlp', fixture('sqlalchemy-shop.otlp.json')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 + N: orders loaded once per user row');
     expect(r.stdout).toContain('selectinload(User.orders)');

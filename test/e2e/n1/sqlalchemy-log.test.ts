@@ -53,7 +53,7 @@ describe('n1 on a real SQLAlchemy 1.4 app through the PostgreSQL log', () => {
     expect(selects(lazyLog)).toBe(9);
     const logFile = `${server.logFile}.lazy`;
     writeFileSync(logFile, lazyLog);
-    const r = await runCli(['n1', '--log', logFile, '--min-time', '0', '--db', url, '--format', 'json']);
+    const r = await runCli(['n1', '--log', logFile, '--db', url, '--format', 'json']);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as {
@@ -77,13 +77,13 @@ describe('n1 on a real SQLAlchemy 1.4 app through the PostgreSQL log', () => {
     expect(selects(fixedLog)).toBe(2);
     expect(selects(fixedLog)).toBe(f?.evidence.expectedQueriesAfter);
     writeFileSync(`${server.logFile}.fixed`, fixedLog);
-    const again = await runCli(['n1', '--log', `${server.logFile}.fixed`, '--min-time', '0', '--format', 'json']);
+    const again = await runCli(['n1', '--log', `${server.logFile}.fixed`, '--format', 'json']);
     expect((JSON.parse(again.stdout) as { findings: unknown[] }).findings).toEqual([]);
   });
 
   it('reads the same log from stdin and with an explicit --log-line-prefix', async () => {
     const log = await runApp('lazy');
-    const r = await runCli(['n1', '--log', '-', '--log-line-prefix', '%m [%p] %c %x ', '--min-time', '0', '--format', 'json'], { stdin: log });
+    const r = await runCli(['n1', '--log', '-', '--log-line-prefix', '%m [%p] %c %x ', '--format', 'json'], { stdin: log });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toEqual(['n1-query']);
   });
