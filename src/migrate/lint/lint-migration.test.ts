@@ -46,6 +46,27 @@ describe('migrate lint rules', () => {
     expect(await rules(`${T}BEGIN;\nALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\nALTER TABLE o VALIDATE CONSTRAINT c;\nCOMMIT;`)).toEqual(['constraint-missing-not-valid']);
   });
 
+  it('NOT VALID then VALIDATE without BEGIN are two transactions, unless the framework wraps the file (--assume-in-transaction)', async () => {
+    const sql = `${T}ALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\nALTER TABLE o VALIDATE CONSTRAINT c;`;
+    expect(await rules(sql)).toEqual(['prefer-robust-stmts']);
+    expect(await rules(sql, 17, { assumeInTransaction: true })).toContain('constraint-missing-not-valid');
+  });
+
+  it('timeouts are reminders: reported, below info, never failing', async () => {
+    const r = await lintMigration('CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);', { file: 'm.sql', pgVersion: 17 });
+    expect(r.violations.map((v) => [v.rule, v.level, v.severity])).toEqual([
+      ['require-lock-timeout', 'reminder', 'info'],
+      ['require-statement-timeout', 'reminder', 'info'],
+    ]);
+  });
+
+  it('a type change whose old type is unknown but may be binary-compatible is an info note, not a failure', async () => {
+    const r = await lintMigration(`${T}ALTER TABLE users ALTER COLUMN email TYPE text;`, { file: 'm.sql', pgVersion: 17 });
+    expect(r.violations.map((v) => [v.rule, v.severity])).toEqual([['changing-column-type', 'info']]);
+    expect(r.violations[0]?.message).toMatch(/no rewrite if email is currently varchar/);
+    expect(await rules(`${T}ALTER TABLE users ALTER COLUMN id TYPE bigint;`)).toEqual(['changing-column-type']);
+  });
+
   it('does not flag DDL on a table created earlier in the same migration', async () => {
     expect(await rules(`${T}BEGIN;\nCREATE TABLE t (id bigint PRIMARY KEY, u bigint);\nCREATE INDEX t_u ON t (u);\nALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES users (id);\nCOMMIT;`)).toEqual([]);
   });
