@@ -62,9 +62,11 @@ describe('migrate lint rules', () => {
 
   it('a type change whose old type is unknown but may be binary-compatible is an info note, not a failure', async () => {
     const r = await lintMigration(`${T}ALTER TABLE users ALTER COLUMN email TYPE text;`, { file: 'm.sql', pgVersion: 17 });
-    expect(r.violations.map((v) => [v.rule, v.severity])).toEqual([['changing-column-type', 'info']]);
-    expect(r.violations[0]?.message).toMatch(/no rewrite if email is currently varchar/);
-    expect(await rules(`${T}ALTER TABLE users ALTER COLUMN id TYPE bigint;`)).toEqual(['changing-column-type']);
+    const change = r.violations.filter((v) => v.rule === 'changing-column-type');
+    expect(change.map((v) => v.severity)).toEqual(['info']);
+    expect(r.violations.every((v) => v.severity === 'info')).toBe(true);
+    expect(change[0]?.message).toMatch(/no rewrite if email is currently varchar/);
+    expect(await rules(`${T}ALTER TABLE users ALTER COLUMN id TYPE bigint;`)).toContain('changing-column-type');
   });
 
   it('does not flag DDL on a table created earlier in the same migration', async () => {

@@ -33,7 +33,7 @@ export function statementInfo(kind: string, n: AstNode, state: Readonly<LintStat
     }
     case 'RenameStmt': {
       const rel = rangeVarName(n.relation);
-      return { lock: `ACCESS EXCLUSIVE on ${rel}`, duration: 'metadata', needsTimeouts: n.relation !== undefined && state.existing(rel) };
+      return { lock: `ACCESS EXCLUSIVE on ${rel}`, duration: 'metadata', needsTimeouts: n.relation === undefined || state.existing(rel) };
     }
     case 'IndexStmt': {
       const table = rangeVarName(n.relation);
@@ -72,7 +72,8 @@ export function statementInfo(kind: string, n: AstNode, state: Readonly<LintStat
       return { lock: `ROW EXCLUSIVE on ${rangeVarName(n.relation)}`, duration: 'scan', needsTimeouts: false };
     case 'AlterEnumStmt':
     case 'AlterDomainStmt':
-      return { lock: 'ACCESS EXCLUSIVE on the type', duration: 'metadata', needsTimeouts: false };
+      // waits for every transaction using the type (ALTER DOMAIN … ADD CONSTRAINT also scans its columns)
+      return { lock: 'ACCESS EXCLUSIVE on the type', duration: 'metadata', needsTimeouts: true };
     default:
       return NONE;
   }

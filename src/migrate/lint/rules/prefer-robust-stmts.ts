@@ -31,6 +31,7 @@ export const preferRobustStmts: LintRuleModule = {
       if (a.sub === 'AT_AddColumn') robust(bool(a.cmd, 'missing_ok'), `ADD COLUMN ${text(child(a.def, 'ColumnDef'), 'colname') ?? '?'} without IF NOT EXISTS`);
       if (a.sub === 'AT_DropColumn') robust(bool(a.cmd, 'missing_ok'), `DROP COLUMN ${name} without IF EXISTS`);
       if (a.sub === 'AT_DropConstraint') robust(bool(a.cmd, 'missing_ok'), `DROP CONSTRAINT ${name} without IF EXISTS`);
+      if (a.sub === 'AT_AlterColumnType' && ctx.existing(a.table) && !ctx.inTransaction) ctx.report(`ALTER COLUMN ${name} TYPE outside a transaction: if a later statement fails, the file is left half-applied`);
       if (a.sub === 'AT_AddConstraint') {
         const conname = text(child(a.def, 'Constraint'), 'conname');
         if (!(conname !== undefined && ctx.state.droppedConstraints.has(conname))) robust(false, `ADD CONSTRAINT ${conname ?? ''} (no IF NOT EXISTS form; drop it IF EXISTS first)`);
