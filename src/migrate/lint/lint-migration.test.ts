@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isDbOptimizeError } from '../../errors/index.ts';
 import { lintMigration } from './lint-migration.ts';
+import type { TypeInfo } from '../pg-ast.ts';
 import { LINT_RULES, renderRuleTable } from './lint-rules.ts';
 import { readFileSync } from 'node:fs';
 
@@ -67,6 +68,19 @@ describe('migrate lint rules', () => {
     expect(r.violations.every((v) => v.severity === 'info')).toBe(true);
     expect(change[0]?.message).toMatch(/no rewrite if email is currently varchar/);
     expect(await rules(`${T}ALTER TABLE users ALTER COLUMN id TYPE bigint;`)).toContain('changing-column-type');
+  });
+
+  it('knows column types declared by earlier migration files of the same run', async () => {
+    const columnTypes = new Map<string, TypeInfo>();
+    await lintMigration('CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100), age int);', { file: '001.sql', pgVersion: 17, columnTypes });
+    const longer = await lintMigration(`${T}BEGIN;\nALTER TABLE users ALTER COLUMN name TYPE varchar(200);\nCOMMIT;`, { file: '002.sql', pgVersion: 17, columnTypes });
+    expect(longer.violations.map((v) => v.rule)).toEqual(['prefer-text-field']);
+    const shorter = await lintMigration(`${T}BEGIN;\nALTER TABLE users ALTER COLUMN name TYPE varchar(50);\nCOMMIT;`, { file: '003.sql', pgVersion: 17, columnTypes });
+    expect(shorter.violations.map((v) => [v.rule, v.severity])).toEqual([
+      ['changing-column-type', 'critical'],
+      ['prefer-text-field', 'info'],
+    ]);
+    expect(shorter.violations[0]?.message).toMatch(/varchar\(200\) → varchar\(50\) is not binary-compatible/);
   });
 
   it('does not flag DDL on a table created earlier in the same migration', async () => {

@@ -108,7 +108,7 @@ class Collector {
 function lintStatements(source: string, spans: readonly StatementSpan[], options: LintOptions): LintResult {
   const excluded = new Set((options.exclude ?? []).flatMap(resolveRuleName));
   const out = new Collector(options, excluded, fileSuppressions(source));
-  const state = new LintState(options.assumeInTransaction === true);
+  const state = new LintState(options.assumeInTransaction === true, options.columnTypes);
   for (const span of spans) {
     const un = unwrap(span.node);
     if (un === undefined) continue;

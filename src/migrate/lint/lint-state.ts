@@ -21,10 +21,11 @@ export class LintState {
   readonly notNullChecks = new Map<string, string>();
   /** "table.column" proven NOT NULL by a validated CHECK: SET NOT NULL skips its scan on 12+ */
   readonly provenNotNull = new Set<string>();
-  /** column types this file declared ("table.column" → type) */
-  readonly columnTypes = new Map<string, TypeInfo>();
-
-  constructor(readonly assumeInTransaction: boolean) {}
+  constructor(
+    readonly assumeInTransaction: boolean,
+    /** column types declared so far, by this file and earlier ones ("table.column" → type) */
+    readonly columnTypes: Map<string, TypeInfo> = new Map(),
+  ) {}
 
   get inTransaction(): boolean {
     return this.inTx || this.assumeInTransaction;

@@ -1,5 +1,5 @@
 import type { Severity } from '../../model/index.ts';
-import type { AstNode } from '../pg-ast.ts';
+import type { AstNode, TypeInfo } from '../pg-ast.ts';
 import type { LintState } from './lint-state.ts';
 import type { StatementSpan } from './statement-spans.ts';
 
@@ -19,6 +19,11 @@ export interface LintOptions {
   readonly assumeInTransaction?: boolean;
   /** rule ids (ours or squawk's) to ignore everywhere */
   readonly exclude?: readonly string[];
+  /**
+   * Column types declared by earlier migrations ("table.column" → type), read and extended by this one:
+   * pass the same map to the files of a directory in order, so a type change knows the old type.
+   */
+  readonly columnTypes?: Map<string, TypeInfo>;
 }
 
 export interface LintViolation {
