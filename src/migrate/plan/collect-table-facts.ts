@@ -91,6 +91,17 @@ async function namedAfterTable(db: Database, oid: number, bare: string): Promise
   return rows.filter((r) => r.name.startsWith(`${bare}_`));
 }
 
+/** Privileges on the table held by roles other than its owner (PUBLIC included). */
+async function grantsOf(db: Database, oid: number): Promise<NonNullable<TableFacts['tableGrants']>> {
+  const rows = await db.query<{ grantee: string; privileges: string[] }>(
+    `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END AS grantee, array_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges
+     FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+     WHERE c.oid = $1 AND a.grantee <> c.relowner GROUP BY 1 ORDER BY 1`,
+    [oid],
+  );
+  return rows.map((r) => ({ grantee: r.grantee, privileges: r.privileges }));
+}
+
 /** Reads (read-only) what the plan needs to know about the table. Fails clearly when it does not exist. */
 export async function collectTableFacts(db: Database, change: Change): Promise<{ facts: TableFacts; pgVersion: number }> {
   const [v] = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
@@ -119,13 +130,16 @@ export async function collectTableFacts(db: Database, change: Change): Promise<{
     fkIndexed = rows.some((r) => change.columns.every((c) => r.cols.slice(0, change.columns.length).includes(c)));
   }
   let named: Awaited<ReturnType<typeof namedAfterTable>> = [];
+  let tableGrants: NonNullable<TableFacts['tableGrants']> = [];
   if (change.kind === 'rename-table') {
     // resumed after the rename (--from-step): the old name is the compatibility view, the objects are on the new table
     const schema = change.table.includes('.') ? `${change.table.split('.')[0] ?? ''}.` : '';
     const [renamed] = await db.query<{ oid: number }>(`SELECT c.oid::int AS oid FROM pg_class c WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [`${schema}${change.newName}`]);
-    named = await namedAfterTable(db, rel.relkind === 'v' && renamed !== undefined ? renamed.oid : rel.oid, change.table.split('.').pop() ?? change.table);
+    const tableOid = rel.relkind === 'v' && renamed !== undefined ? renamed.oid : rel.oid;
+    named = await namedAfterTable(db, tableOid, change.table.split('.').pop() ?? change.table);
+    tableGrants = await grantsOf(db, tableOid);
   }
-  return { facts: { rowEstimate: rel.reltuples, key, ...column, fkIndexed, namedAfterTable: named }, pgVersion };
+  return { facts: { rowEstimate: rel.reltuples, key, ...column, fkIndexed, namedAfterTable: named, tableGrants }, pgVersion };
 }
 
 /** The volatility of a default's function per pg_proc ('i', 's', 'v'), null when unknown. */

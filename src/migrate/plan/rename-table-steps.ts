@@ -24,19 +24,22 @@ export function renameTableSteps(ctx: PlanContext, change: RenameTable): KindPla
   const schema = change.table.includes('.') ? `${quoteIdent(change.table.split('.')[0] ?? '')}.` : '';
   const neu = `${schema}${quoteIdent(change.newName)}`;
   const renames = renameNamedObjects(ctx, change, false);
+  // the old release may connect as a role that only has rights on the table: give it the same on the view
+  const grants = (ctx.facts?.tableGrants ?? []).map((g) => `GRANT ${g.privileges.join(', ')} ON ${table} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee)};`);
   return {
     description: `rename table ${change.table} to ${change.newName}`,
     naive: { sql: `ALTER TABLE ${table} RENAME TO ${quoteIdent(change.newName)};`, lock: 'ACCESS EXCLUSIVE (instant)', duration: 'metadata', why: 'instant, but deployed code still queries the old name and fails until redeployed' },
     drafts: [
       {
         title: 'Rename and leave an updatable view with the old name, in one transaction',
-        sql: `ALTER TABLE ${table} RENAME TO ${quoteIdent(change.newName)};\nCREATE VIEW ${table} AS SELECT * FROM ${neu};`,
+        sql: [`ALTER TABLE ${table} RENAME TO ${quoteIdent(change.newName)};`, `CREATE VIEW ${table} AS SELECT * FROM ${neu};`, ...grants].join('\n'),
         lock: 'ACCESS EXCLUSIVE (instant)',
         duration: 'metadata',
         rollback: `DROP VIEW IF EXISTS ${table};\nALTER TABLE ${neu} RENAME TO ${quoteIdent(ctx.bare)};`,
         notes: [
           'a simple SELECT * view is automatically updatable and uses the table defaults: old code keeps reading and writing through it',
-          'foreign keys, grants and triggers follow the table (they point at its oid, not its name); grant the old code the same rights on the view',
+          'foreign keys, grants and triggers follow the table (they point at its oid, not its name); the view gets the table grants' +
+            (ctx.facts === null ? ' only when planned with --db: without it, GRANT the old release the same rights on the view' : ''),
         ],
       },
       deployStep(`uses ${change.newName}`),

@@ -43,6 +43,8 @@ export interface TableFacts {
   readonly checks?: readonly ConstraintFact[];
   /** for rename-table: indexes, constraints and owned sequences named after the table */
   readonly namedAfterTable?: readonly { readonly kind: 'index' | 'constraint' | 'sequence'; readonly name: string }[];
+  /** for rename-table: table privileges granted to other roles, re-granted on the compatibility view */
+  readonly tableGrants?: readonly { readonly grantee: string; readonly privileges: readonly string[] }[];
   /** the FK columns already lead an index (for add-fk) */
   readonly fkIndexed: boolean | null;
 }
