@@ -13,43 +13,15 @@ type ChangeType = Extract<Change, { kind: 'change-type' }>;
  * default) because the release still running inserts without it until the old column is dropped.
  */
 export function changeTypeSteps(ctx: PlanContext, change: ChangeType): KindPlan {
-  const { table, pg, facts } = ctx;
+  const { table, facts } = ctx;
   const colName = change.column;
   const tmpName = objectName(`${colName}_new`);
   const col = quoteIdent(colName);
   const tmp = quoteIdent(tmpName);
   const old = quoteIdent(objectName(`${colName}_old`));
-  const conv = change.using ?? `${col}::${change.type}`;
-  const convNew = change.using === null ? `NEW.${col}::${change.type}` : change.using.replace(new RegExp(`\\b${colName}\\b`, 'g'), `NEW.${col}`);
   const fn = quoteIdent(objectName(`${ctx.bare}_${colName}_sync`));
   const naiveSql = `ALTER TABLE ${table} ALTER COLUMN ${col} TYPE ${change.type}${change.using === null ? '' : ` USING ${change.using}`};`;
-  const drafts: StepDraft[] = [
-    {
-      title: `Expand: add ${tmpName} ${change.type} (metadata only)`,
-      sql: `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${tmp} ${change.type};`,
-      lock: 'ACCESS EXCLUSIVE (instant)',
-      duration: 'metadata',
-      rollback: `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${tmp};`,
-    },
-    {
-      title: 'Keep the new column in sync on every insert and update',
-      sql:
-        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${tmp} := ${convNew};\n  RETURN NEW;\nEND $$;\n` +
-        `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE OF ${col} ON ${table} FOR EACH ROW EXECUTE ${triggerKeyword(pg)} ${fn}();`,
-      lock: 'SHARE ROW EXCLUSIVE (instant)',
-      duration: 'metadata',
-      rollback: `DROP TRIGGER IF EXISTS ${fn} ON ${table};\nDROP FUNCTION IF EXISTS ${fn}();`,
-    },
-    {
-      title: `Backfill ${tmpName} in batches of ${ctx.options.batchSize}`,
-      sql: '',
-      lock: 'ROW EXCLUSIVE; row locks only on the current batch',
-      duration: 'batched',
-      rollback: '-- nothing separate: dropping the new column undoes it',
-      backfill: ctx.backfill(`${tmp} = ${conv}`, `${tmp} IS NULL AND ${col} IS NOT NULL`),
-      longRunning: true,
-    },
-  ];
+  const drafts: StepDraft[] = expandSteps(ctx, change, { col, tmp, tmpName, fn });
   // NOT NULL only when the catalog says the column has it: a nullable column with NULLs would fail VALIDATE
   if (facts?.columnNotNull === true) drafts.push(...notNullSteps(ctx, tmpName));
   if (facts === null) {
@@ -105,6 +77,42 @@ export function changeTypeSteps(ctx: PlanContext, change: ChangeType): KindPlan 
     naive: { sql: naiveSql, lock: 'ACCESS EXCLUSIVE', duration: 'rewrite', why: 'rewrites the table and rebuilds every index while blocking reads and writes (unless the cast is binary-compatible)' },
     drafts,
   };
+}
+
+/** Expand: the new column, the trigger that keeps it in sync, and its batched backfill. */
+function expandSteps(ctx: PlanContext, change: ChangeType, n: { col: string; tmp: string; tmpName: string; fn: string }): StepDraft[] {
+  const { table, pg } = ctx;
+  const { col, tmp, tmpName, fn } = n;
+  const colName = change.column;
+  const conv = change.using ?? `${col}::${change.type}`;
+  const convNew = change.using === null ? `NEW.${col}::${change.type}` : change.using.replace(new RegExp(`\\b${colName}\\b`, 'g'), `NEW.${col}`);
+  return [
+    {
+      title: `Expand: add ${tmpName} ${change.type} (metadata only)`,
+      sql: `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${tmp} ${change.type};`,
+      lock: 'ACCESS EXCLUSIVE (instant)',
+      duration: 'metadata',
+      rollback: `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${tmp};`,
+    },
+    {
+      title: 'Keep the new column in sync on every insert and update',
+      sql:
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${tmp} := ${convNew};\n  RETURN NEW;\nEND $$;\n` +
+        `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE OF ${col} ON ${table} FOR EACH ROW EXECUTE ${triggerKeyword(pg)} ${fn}();`,
+      lock: 'SHARE ROW EXCLUSIVE (instant)',
+      duration: 'metadata',
+      rollback: `DROP TRIGGER IF EXISTS ${fn} ON ${table};\nDROP FUNCTION IF EXISTS ${fn}();`,
+    },
+    {
+      title: `Backfill ${tmpName} in batches of ${ctx.options.batchSize}`,
+      sql: '',
+      lock: 'ROW EXCLUSIVE; row locks only on the current batch',
+      duration: 'batched',
+      rollback: '-- nothing separate: dropping the new column undoes it',
+      backfill: ctx.backfill(`${tmp} = ${conv}`, `${tmp} IS NULL AND ${col} IS NOT NULL`),
+      longRunning: true,
+    },
+  ];
 }
 
 function swapSql(ctx: PlanContext, change: ChangeType, n: { col: string; tmp: string; old: string; fn: string }): string[] {
