@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { compareCorpus } from './compare.ts';
+import { compareCorpus, score } from './compare.ts';
 
 describe('migration lint corpus against squawk', () => {
-  it('catches every rule squawk catches and stays silent on safe migrations', async () => {
+  it('recall at least squawk\'s, false alarms at most half of squawk\'s, and every squawk rule hit on a dangerous or style file is ours', async () => {
     const rows = await compareCorpus();
-    expect(rows.length).toBeGreaterThanOrEqual(60);
-    const missed = rows.filter((r) => r.missed.length > 0).map((r) => `${r.file}: ${r.missed.join(', ')}`);
+    expect(rows.length).toBeGreaterThanOrEqual(100);
+    const s = score(rows);
+    expect(s.recallUs).toBeGreaterThanOrEqual(s.recallSquawk);
+    expect(s.falseAlarmsUs).toBeLessThanOrEqual(Math.floor(s.falseAlarmsSquawk / 2));
+    const missed = rows.filter((r) => r.kind !== 'safe' && r.missed.length > 0).map((r) => `${r.file}: ${r.missed.join(', ')}`);
     expect(missed).toEqual([]);
-    const falsePositives = rows.filter((r) => r.kind === 'safe' && r.ours.length > 0).map((r) => `${r.file}: ${r.ours.join(', ')}`);
-    expect(falsePositives).toEqual([]);
-    const silentOnDangerous = rows.filter((r) => r.kind === 'dangerous' && r.ours.length === 0).map((r) => r.file);
+    const silentOnDangerous = rows.filter((r) => r.kind === 'dangerous' && r.oursFailing.length === 0).map((r) => r.file);
     expect(silentOnDangerous).toEqual([]);
-  });
+    const falseAlarms = rows.filter((r) => r.kind === 'safe' && r.oursFailing.length > 0).map((r) => `${r.file}: ${r.oursFailing.join(', ')}`);
+    expect(falseAlarms).toEqual([]);
+    // one squawk process per file: give it room on a loaded machine
+  }, 300_000);
 });

@@ -35,6 +35,20 @@ describe('db-optimize migrate lint', () => {
     expect(r.stdout).toMatch(/0 findings/);
   });
 
+  it('exits 0 when only reminders (no lock_timeout / statement_timeout) are found', async () => {
+    const f = join(dir, '005_no_timeouts.sql');
+    writeFileSync(f, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);\n');
+    const r = await runCli(['migrate', 'lint', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; evidence: { level: string } }[] };
+    expect(report.findings.map((x) => [x.rule, x.severity, x.evidence.level])).toEqual([
+      ['require-lock-timeout', 'info', 'reminder'],
+      ['require-statement-timeout', 'info', 'reminder'],
+    ]);
+    const gh = await runCli(['migrate', 'lint', f, '--format', 'github']);
+    expect(gh.stdout).toMatch(/^::notice /m);
+  });
+
   it('writes GitHub workflow annotations and GitLab code quality JSON', async () => {
     const gh = await runCli(['migrate', 'lint', bad, '--format', 'github']);
     expect(gh.stdout).toMatch(new RegExp(`^::error file=${bad.replace(/[/.]/g, '\\$&')},line=2,endLine=2,col=1,title=adding-field-with-default%3A`, 'm'));

@@ -147,6 +147,25 @@ describe('migrate plan', () => {
     }
   });
 
+  it('without --db, a type change leaves NULLs alone: its files run on a nullable column that holds NULLs', async () => {
+    await t.exec('CREATE TABLE loose (id bigint PRIMARY KEY, amount int); INSERT INTO loose SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE g END FROM generate_series(1, 3000) g;');
+    const dir = mkdtempSync(join(tmpdir(), 'dbo-ct-'));
+    const r = await runCli(['migrate', 'plan', '--change-type', 'loose.amount', 'bigint', '--pg-version', String(Math.floor(t.serverVersionNum / 10_000)), '--key', 'id', '--out-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const steps = readdirSync(dir).filter((x) => /^\d+_.*\.sql$/.test(x) && !x.includes('.rollback.')).sort();
+    const all = steps.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    expect(all).not.toMatch(/SET NOT NULL/);
+    expect(all).toMatch(/ALTER COLUMN amount_old DROP NOT NULL/);
+    const c = await t.client();
+    try {
+      for (const f of steps) for (const s of splitStatements(readFileSync(join(dir, f), 'utf8'))) await c.query(s.text);
+      expect((await c.query("SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'loose'::regclass AND attname = 'amount'")).rows[0]).toEqual({ type: 'bigint' });
+      expect((await c.query('SELECT count(*)::int AS n FROM loose WHERE amount IS NULL')).rows[0]).toEqual({ n: 1000 });
+    } finally {
+      await c.end();
+    }
+  });
+
   it('plans index, foreign key, type change and renames with CONCURRENTLY outside transactions and NOT VALID + VALIDATE', async () => {
     const idx = await planJson(['--add-index', 'users(created_at)', '--pg-version', '15']);
     expect(idx.plan.steps[0]?.transactional).toBe(false);

@@ -6,7 +6,7 @@ import { SEVERITY_RANK } from '../../model/index.ts';
 import { buildReport } from '../../render/build-report.ts';
 import { initSqlParser } from '../../sql/index.ts';
 import { lintMigration } from '../../migrate/lint/lint-migration.ts';
-import type { LintResult } from '../../migrate/lint/lint-migration.ts';
+import type { LintOptions, LintResult } from '../../migrate/lint/lint-migration.ts';
 import { lintSummary, renderGithub, renderGitlab, violationToFinding } from '../../migrate/lint/lint-report.ts';
 import { resolveRuleName } from '../../migrate/lint/lint-rules.ts';
 import { applyPlan } from '../../migrate/plan/apply-plan.ts';
@@ -92,6 +92,8 @@ async function runLint(ctx: CommandContext, files: readonly string[]): Promise<n
   const assumeInTransaction = flag(ctx, 'assume-in-transaction') || cfg.assumeInTransaction === true;
   await initSqlParser();
   const results: LintResult[] = [];
+  // column types declared by earlier files, so a later type change knows the old type
+  const columnTypes: NonNullable<LintOptions['columnTypes']> = new Map();
   for (const file of await expandPaths(files)) {
     let text: string;
     try {
@@ -99,7 +101,7 @@ async function runLint(ctx: CommandContext, files: readonly string[]): Promise<n
     } catch (error) {
       throw new DbOptimizeError('E_READ_FILE', 'input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    results.push(await lintMigration(text, { file, pgVersion, assumeInTransaction, exclude }));
+    results.push(await lintMigration(text, { file, pgVersion, assumeInTransaction, exclude, columnTypes }));
   }
   const violations = results.flatMap((r) => r.violations);
   const format = option(ctx, 'format') ?? 'terminal';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isDbOptimizeError } from '../../errors/index.ts';
 import { lintMigration } from './lint-migration.ts';
-import { LINT_RULES } from './lint-rules.ts';
+import type { TypeInfo } from '../pg-ast.ts';
+import { LINT_RULES, renderRuleTable } from './lint-rules.ts';
 import { readFileSync } from 'node:fs';
 
 const T = "SET lock_timeout = '1s';\nSET statement_timeout = '5s';\n";
@@ -46,6 +47,42 @@ describe('migrate lint rules', () => {
     expect(await rules(`${T}BEGIN;\nALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\nALTER TABLE o VALIDATE CONSTRAINT c;\nCOMMIT;`)).toEqual(['constraint-missing-not-valid']);
   });
 
+  it('NOT VALID then VALIDATE without BEGIN are two transactions, unless the framework wraps the file (--assume-in-transaction)', async () => {
+    const sql = `${T}ALTER TABLE o ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\nALTER TABLE o VALIDATE CONSTRAINT c;`;
+    expect(await rules(sql)).toEqual(['prefer-robust-stmts']);
+    expect(await rules(sql, 17, { assumeInTransaction: true })).toContain('constraint-missing-not-valid');
+  });
+
+  it('timeouts are reminders: reported, below info, never failing', async () => {
+    const r = await lintMigration('CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);', { file: 'm.sql', pgVersion: 17 });
+    expect(r.violations.map((v) => [v.rule, v.level, v.severity])).toEqual([
+      ['require-lock-timeout', 'reminder', 'info'],
+      ['require-statement-timeout', 'reminder', 'info'],
+    ]);
+  });
+
+  it('a type change whose old type is unknown but may be binary-compatible is an info note, not a failure', async () => {
+    const r = await lintMigration(`${T}ALTER TABLE users ALTER COLUMN email TYPE text;`, { file: 'm.sql', pgVersion: 17 });
+    const change = r.violations.filter((v) => v.rule === 'changing-column-type');
+    expect(change.map((v) => v.severity)).toEqual(['info']);
+    expect(r.violations.every((v) => v.severity === 'info')).toBe(true);
+    expect(change[0]?.message).toMatch(/no rewrite if email is currently varchar/);
+    expect(await rules(`${T}ALTER TABLE users ALTER COLUMN id TYPE bigint;`)).toContain('changing-column-type');
+  });
+
+  it('knows column types declared by earlier migration files of the same run', async () => {
+    const columnTypes = new Map<string, TypeInfo>();
+    await lintMigration('CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100), age int);', { file: '001.sql', pgVersion: 17, columnTypes });
+    const longer = await lintMigration(`${T}BEGIN;\nALTER TABLE users ALTER COLUMN name TYPE varchar(200);\nCOMMIT;`, { file: '002.sql', pgVersion: 17, columnTypes });
+    expect(longer.violations.map((v) => v.rule)).toEqual(['prefer-text-field']);
+    const shorter = await lintMigration(`${T}BEGIN;\nALTER TABLE users ALTER COLUMN name TYPE varchar(50);\nCOMMIT;`, { file: '003.sql', pgVersion: 17, columnTypes });
+    expect(shorter.violations.map((v) => [v.rule, v.severity])).toEqual([
+      ['changing-column-type', 'critical'],
+      ['prefer-text-field', 'info'],
+    ]);
+    expect(shorter.violations[0]?.message).toMatch(/varchar\(200\) → varchar\(50\) is not binary-compatible/);
+  });
+
   it('does not flag DDL on a table created earlier in the same migration', async () => {
     expect(await rules(`${T}BEGIN;\nCREATE TABLE t (id bigint PRIMARY KEY, u bigint);\nCREATE INDEX t_u ON t (u);\nALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES users (id);\nCOMMIT;`)).toEqual([]);
   });
@@ -83,8 +120,9 @@ describe('migrate lint rules', () => {
     }
   });
 
-  it('documents every rule in the lint README', () => {
+  it('documents every rule in the lint README (the table is generated from the rule modules)', () => {
     const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(renderRuleTable());
     for (const r of LINT_RULES) expect(readme, r.id).toContain(`\`${r.id}\``);
   });
 });

@@ -3,7 +3,7 @@ import type { Finding } from '../../model/index.ts';
 import type { LintResult, LintViolation } from './lint-migration.ts';
 import { lintRule } from './lint-rules.ts';
 
-const SCORE = { critical: 100, warning: 10, info: 1 } as const;
+const SCORE = { critical: 100, warning: 10, info: 1, reminder: 0.1 } as const;
 
 /** A lint violation as a report Finding (terminal, JSON and markdown renderers then apply). */
 export function violationToFinding(v: LintViolation): Finding {
@@ -14,6 +14,7 @@ export function violationToFinding(v: LintViolation): Finding {
     title: `${v.file}:${v.line} ${rule.title}`,
     target: { kind: 'file', location: `${v.file}:${v.line}:${v.column}` },
     evidence: {
+      level: v.level,
       file: v.file,
       line: v.line,
       column: v.column,
@@ -24,7 +25,7 @@ export function violationToFinding(v: LintViolation): Finding {
       strongMigrationsCheck: rule.strongMigrations ?? null,
     },
     impact: {
-      score: SCORE[v.severity],
+      score: SCORE[v.level],
       summary: v.message,
     },
     description: v.why,
@@ -63,7 +64,7 @@ function escapeGithubProperty(s: string): string {
   return escapeGithub(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions workflow commands: one ::error/::warning/::notice per violation. */
+/** GitHub Actions workflow commands: one ::error/::warning/::notice per violation (info and reminders are notices). */
 export function renderGithub(violations: readonly LintViolation[]): string {
   const level = { critical: 'error', warning: 'warning', info: 'notice' } as const;
   return violations
@@ -77,12 +78,12 @@ export function renderGithub(violations: readonly LintViolation[]): string {
 
 /** GitLab Code Quality report (an array of Code Climate issues). */
 export function renderGitlab(violations: readonly LintViolation[]): string {
-  const severity = { critical: 'critical', warning: 'major', info: 'minor' } as const;
+  const severity = { critical: 'critical', warning: 'major', info: 'minor', reminder: 'info' } as const;
   const issues = violations.map((v) => ({
     description: `${v.rule}: ${v.message}`,
     check_name: v.rule,
     fingerprint: createHash('sha256').update(`${v.file}:${v.line}:${v.rule}:${v.message}`).digest('hex'),
-    severity: severity[v.severity],
+    severity: severity[v.level],
     location: { path: v.file, lines: { begin: v.line, end: v.endLine } },
   }));
   return `${JSON.stringify(issues, null, 2)}\n`;

@@ -1,3 +1,4 @@
+-- strong_migrations: increasing numeric precision at the same scale does not rewrite; orders.total is numeric(12,2)
 SET lock_timeout = '1s';
 SET statement_timeout = '5s';
 BEGIN;

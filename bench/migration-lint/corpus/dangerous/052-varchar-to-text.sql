@@ -1,5 +1,0 @@
-SET lock_timeout = '1s';
-SET statement_timeout = '5s';
-BEGIN;
-ALTER TABLE users ALTER COLUMN email TYPE text;
-COMMIT;

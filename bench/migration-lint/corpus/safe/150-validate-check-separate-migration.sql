@@ -1,0 +1,3 @@
+-- the second migration of a NOT VALID / VALIDATE pair
+SET lock_timeout = '1s';
+ALTER TABLE products VALIDATE CONSTRAINT products_stock_nonnegative;
