@@ -69,6 +69,8 @@ export function renderPlanTree(plan: EnrichedPlan, findings: readonly Finding[] 
   }
   if (!p.analyzed) head.push('estimates only (no ANALYZE): times and actual rows unknown');
   if (head.length > 0) lines.push(head.join(' · '));
+  // a guess made while reading a pasted plan is said before the tree it shaped
+  for (const w of p.parseWarnings) lines.push(`! read with an assumption: ${w}`);
   lines.push(`${pad('excl', 9)} ${pad('%', 4)} ${pad('rows', 6)} ${pad('est', 5)}  node  (» hot path, ↓↑ misestimate, #n finding)`);
   const fixed = 1 + 9 + 1 + 4 + 1 + 6 + 1 + 5 + 2;
   for (const n of plan.nodes) {
