@@ -1,5 +1,5 @@
 import type { Finding } from '../model/index.ts';
-import { ancestorsOf } from './enrich-plan.ts';
+import { rowsNotReported, stoppedEarly } from './early-stop.ts';
 import type { EnrichedNode, EnrichedPlan } from './enrich-plan.ts';
 import { count, ms, nodeLabel } from './tips/plan-tip.ts';
 
@@ -16,8 +16,8 @@ function timeCell(v: number | null): string {
 
 function estimateCell(n: EnrichedNode, plan: EnrichedPlan): string {
   if (n.misestimateFactor === null || n.misestimateFactor < 10) return '';
-  // a LIMIT above stops the node early: fewer rows than planned is not a misestimate
-  if (n.misestimateDirection === 'over' && ancestorsOf(plan, n.path).some((a) => a.node.nodeType === 'Limit')) return '';
+  // a node stopped early (LIMIT, EXISTS, a CTE read partly) or one that reports no rows is no misestimate
+  if (rowsNotReported(n) || (n.misestimateDirection === 'over' && stoppedEarly(plan, n))) return '';
   const f = n.misestimateFactor >= 1000 ? `${Math.round(n.misestimateFactor / 1000)}k` : String(Math.round(n.misestimateFactor));
   return `${n.misestimateDirection === 'under' ? '↓' : '↑'}${f}×`;
 }

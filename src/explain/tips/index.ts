@@ -2,6 +2,9 @@ import type { PlanTip } from './plan-tip.ts';
 import { aggregateAfterJoinTip } from './aggregate-after-join.ts';
 import { cteFenceTip } from './cte-fence.ts';
 import { diskSpillTip } from './disk-spill.ts';
+import { functionPerRowTip } from './function-per-row.ts';
+import { functionRescanTip } from './function-rescan.ts';
+import { joinFilterAnyArrayTip } from './join-filter-any-array.ts';
 import { heapFetchesTip } from './heap-fetches.ts';
 import { indexFilterTip } from './index-filter.ts';
 import { jitOverheadTip } from './jit-overhead.ts';
@@ -32,7 +35,10 @@ export const PLAN_TIPS: readonly PlanTip[] = [
   nonSargableExpressionTip,
   cteFenceTip,
   aggregateAfterJoinTip,
+  functionRescanTip,
+  joinFilterAnyArrayTip,
+  functionPerRowTip,
 ];
 
-export { defineTip, tipFinding, nodeLabel } from './plan-tip.ts';
-export type { PlanCatalog, PlanCatalogForeignKey, PlanCatalogIndex, PlanTip, PlanTipContext } from './plan-tip.ts';
+export { defineTip, threshold, tipFinding, nodeLabel } from './plan-tip.ts';
+export type { PlanTipThreshold, PlanCatalog, PlanCatalogForeignKey, PlanCatalogIndex, PlanTip, PlanTipContext } from './plan-tip.ts';
