@@ -108,6 +108,27 @@ describe('per-row function cost', () => {
   });
 });
 
+describe('missing tips', () => {
+  it('random heap reads dominating an index scan: covering index or CLUSTER, only when I/O is the time', () => {
+    const plan = captured('index-filter');
+    const scan = plan.Plan as Record<string, unknown>;
+    expect(scan['Node Type']).toBe('Index Scan');
+    const own = Number(scan['Actual Total Time']);
+    // the same plan as if the heap pages had come from disk
+    Object.assign(scan, { 'Shared Read Blocks': 4000, 'I/O Read Time': own * 0.8 });
+    const f = analyzePlan(JSON.stringify(plan)).findings.find((x) => x.rule === 'plan-index-heap-io');
+    expect(f?.evidence.sharedReadBlocks).toBe(4000);
+    expect(f?.nextSteps?.join(' ')).toMatch(/INCLUDE .* CLUSTER orders USING orders_user_id_idx/s);
+    Object.assign(scan, { 'I/O Read Time': own * 0.1 });
+    expect(analyzePlan(JSON.stringify(plan)).findings.map((x) => x.rule)).not.toContain('plan-index-heap-io');
+  });
+
+  it('a sort of a whole table is not sent to an index', () => {
+    const text = readFileSync(`${CORPUS_DIR}pg15/disk-sort.txt`, 'utf8');
+    expect(rules(text)).not.toContain('plan-sort-by-index');
+  });
+});
+
 describe('parse warnings: a guess is said, never a silent wrong tree', () => {
   const base = readFileSync(`${CORPUS_DIR}pg15/initplan.txt`, 'utf8').trimEnd().split('\n');
 

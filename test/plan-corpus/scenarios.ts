@@ -471,4 +471,11 @@ export const SCENARIOS: readonly PlanScenario[] = [
     must: [],
     mustNot: ['plan-aggregate-after-join', 'plan-row-misestimate'],
   },
+  {
+    name: 'sort-by-index',
+    settings: SERIAL,
+    sql: `SELECT * FROM events WHERE event_type = 'buy' ORDER BY user_id, created_at`,
+    must: ['plan-sort-by-index'],
+    mustNot: ['plan-sort-limit'],
+  },
 ];

@@ -5,6 +5,8 @@ import { diskSpillTip } from './disk-spill.ts';
 import { functionPerRowTip } from './function-per-row.ts';
 import { functionRescanTip } from './function-rescan.ts';
 import { joinFilterAnyArrayTip } from './join-filter-any-array.ts';
+import { indexHeapIoTip } from './index-heap-io.ts';
+import { sortByIndexTip } from './sort-by-index.ts';
 import { heapFetchesTip } from './heap-fetches.ts';
 import { indexFilterTip } from './index-filter.ts';
 import { jitOverheadTip } from './jit-overhead.ts';
@@ -38,6 +40,8 @@ export const PLAN_TIPS: readonly PlanTip[] = [
   functionRescanTip,
   joinFilterAnyArrayTip,
   functionPerRowTip,
+  indexHeapIoTip,
+  sortByIndexTip,
 ];
 
 export { defineTip, threshold, tipFinding, nodeLabel } from './plan-tip.ts';
