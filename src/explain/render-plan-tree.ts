@@ -45,6 +45,20 @@ function details(n: EnrichedNode): string[] {
   return out;
 }
 
+/** Words over lines of at most `width` columns (the warning must be read whole, not cut with "…"). */
+function wrapWords(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent + word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') out.push(line);
+  return out;
+}
+
 /**
  * The annotated plan tree: exclusive time and its share, rows, misestimates (↓ under, ↑ over),
  * the hot path (»), and the numbers of the findings that target each node. Fits `width` columns.
@@ -70,7 +84,7 @@ export function renderPlanTree(plan: EnrichedPlan, findings: readonly Finding[] 
   if (!p.analyzed) head.push('estimates only (no ANALYZE): times and actual rows unknown');
   if (head.length > 0) lines.push(head.join(' · '));
   // a guess made while reading a pasted plan is said before the tree it shaped
-  for (const w of p.parseWarnings) lines.push(`! read with an assumption: ${w}`);
+  for (const w of p.parseWarnings) lines.push(...wrapWords(`! read with an assumption: ${w}`, width, '  '));
   lines.push(`${pad('excl', 9)} ${pad('%', 4)} ${pad('rows', 6)} ${pad('est', 5)}  node  (» hot path, ↓↑ misestimate, #n finding)`);
   const fixed = 1 + 9 + 1 + 4 + 1 + 6 + 1 + 5 + 2;
   for (const n of plan.nodes) {
