@@ -153,10 +153,11 @@ function treeSignature(statement: RawPlanObject): string {
  */
 function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlanObject {
   const wrapped = joinWrappedLines(input);
-  if (wrapped.joined.length > 0) {
-    warnings.push(`${wrapped.joined.length} line(s) looked wrapped (from line ${wrapped.joined[0]}) and were joined to the line before`);
-  }
   const located = dropLinesBeforePlan(wrapped.lines);
+  // lines joined in the prose before the plan (a long echoed statement) change nothing that is read
+  const planStart = located.lines[0]?.line ?? 0;
+  const joined = wrapped.joined.filter((l) => l > planStart);
+  if (joined.length > 0) warnings.push(`${joined.length} line(s) looked wrapped (from line ${joined[0]}) and were joined to the line before`);
   const skipped = wrapped.lines.slice(0, wrapped.lines.length - located.lines.length);
   if (skipped.some((l) => /^\s*->\s|\(cost=/.test(l.text))) {
     warnings.push(`lines ${skipped[0]?.line ?? 1}–${skipped.at(-1)?.line ?? 1} look like part of a plan but come before its first readable node: they were not read`);
