@@ -93,6 +93,10 @@ describe('tip thresholds are named options with defaults', () => {
     const text = readFileSync(`${CORPUS_DIR}pg15/function-scan-rescan.txt`, 'utf8');
     expect(rules(text)).toContain('plan-function-rescan');
     expect(analyzePlan(text, { thresholds: { 'plan-function-rescan.minLoops': 1_000_000 } }).findings.map((f) => f.rule)).not.toContain('plan-function-rescan');
+    expect(withThresholds.map((t) => t.id)).toEqual(expect.arrayContaining(['plan-row-misestimate', 'plan-seq-scan-filter', 'plan-jit']));
+    const corr = readFileSync(`${CORPUS_DIR}pg15/misestimate-correlated.txt`, 'utf8');
+    expect(rules(corr)).toContain('plan-row-misestimate');
+    expect(analyzePlan(corr, { thresholds: { 'plan-row-misestimate.factor': 1000 } }).findings.map((f) => f.rule)).not.toContain('plan-row-misestimate');
   });
 });
 

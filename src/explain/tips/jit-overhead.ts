@@ -1,4 +1,4 @@
-import { defineTip, ms, tipFinding } from './plan-tip.ts';
+import { defineTip, ms, threshold, tipFinding } from './plan-tip.ts';
 
 export const JIT_SHARE = 0.2;
 
@@ -6,7 +6,12 @@ export const jitOverheadTip = defineTip({
   id: 'plan-jit',
   title: 'JIT compilation is a large share of execution time',
   description: 'JIT compiling took ≥ 20 % of the execution time: for short queries its fixed cost outweighs faster expressions.',
-  check({ plan }) {
+  thresholds: {
+    minShare: { default: JIT_SHARE, description: 'share of execution time the JIT compilation (per process) must take' },
+    minMs: { default: 5, description: 'milliseconds of JIT compilation (per process) below which it is not reported' },
+  },
+  check(context) {
+    const { plan } = context;
     const jit = plan.plan.jit;
     const exec = plan.plan.executionTimeMs;
     if (jit === null || exec === null || exec <= 0) return [];
@@ -15,7 +20,7 @@ export const jitOverheadTip = defineTip({
     const workers = Math.max(0, ...plan.nodes.filter((n) => n.node.nodeType === 'Gather' || n.node.nodeType === 'Gather Merge').map((n) => n.node.workersLaunched ?? 0));
     const wallMs = jit.totalMs / (1 + workers);
     const share = wallMs / exec;
-    if (share < JIT_SHARE || wallMs < 5) return [];
+    if (share < threshold(context, this, 'minShare') || wallMs < threshold(context, this, 'minMs')) return [];
     const root = plan.nodes[0] ?? null;
     return [
       tipFinding(plan, {

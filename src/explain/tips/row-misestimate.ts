@@ -4,15 +4,15 @@ import { rowsNotReported, stoppedEarly } from '../early-stop.ts';
 import { ancestorsOf, childrenOf } from '../enrich-plan.ts';
 import type { EnrichedNode } from '../enrich-plan.ts';
 import { predicateTerms } from '../predicate-terms.ts';
-import { count, defineTip, nodeLabel, tipFinding } from './plan-tip.ts';
+import { count, defineTip, nodeLabel, threshold, tipFinding } from './plan-tip.ts';
 
 export const MISESTIMATE_FACTOR = 10;
 const MIN_ROWS = 100;
 const NO_STATISTICS = new Set(['CTE Scan', 'Function Scan', 'WorkTable Scan', 'Values Scan', 'Table Function Scan', 'Named Tuplestore Scan']);
 
-function misestimated(n: EnrichedNode): boolean {
-  if (n.misestimateFactor === null || n.misestimateFactor < MISESTIMATE_FACTOR) return false;
-  return Math.max(n.node.actualRows ?? 0, n.node.planRows) >= MIN_ROWS;
+function isMisestimated(n: EnrichedNode, factor: number, minRows: number): boolean {
+  if (n.misestimateFactor === null || n.misestimateFactor < factor) return false;
+  return Math.max(n.node.actualRows ?? 0, n.node.planRows) >= minRows;
 }
 
 /** Operators that pass rows through between the nested loops of a chain. */
@@ -36,7 +36,15 @@ export const rowMisestimateTip = defineTip({
   id: 'plan-row-misestimate',
   title: 'Row estimate off by 10× or more',
   description: 'The planner expected far fewer or more rows than the node produced; plans above it were chosen on a wrong premise.',
-  check({ plan }) {
+  thresholds: {
+    factor: { default: MISESTIMATE_FACTOR, description: 'actual / planned rows (or the inverse) from which an estimate is reported' },
+    minRows: { default: MIN_ROWS, description: 'rows (planned or actual, per loop) below which a wrong estimate does not matter' },
+  },
+  check(context) {
+    const { plan } = context;
+    const minFactor = threshold(context, this, 'factor');
+    const minRows = threshold(context, this, 'minRows');
+    const misestimated = (n: EnrichedNode): boolean => isMisestimated(n, minFactor, minRows);
     const out: Finding[] = [];
     for (const n of plan.nodes) {
       if (!misestimated(n)) continue;

@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/index.ts';
 import { indexColumnsFor, predicateTerms } from '../predicate-terms.ts';
 import { indexCandidate } from './index-fix.ts';
-import { count, defineTip, ms, nodeLabel, removedTotal, tipFinding } from './plan-tip.ts';
+import { count, defineTip, ms, nodeLabel, removedTotal, threshold, tipFinding } from './plan-tip.ts';
 
 export const MIN_ROWS_SCANNED = 10_000;
 export const MIN_REMOVED_SHARE = 0.9;
@@ -10,13 +10,20 @@ export const seqScanFilterTip = defineTip({
   id: 'plan-seq-scan-filter',
   title: 'Sequential scan discards most of the rows it reads',
   description: 'A Seq Scan whose filter removes ≥ 90 % of ≥ 10k rows read: an index on the filtered columns would read only the rows returned.',
-  check({ plan }) {
+  thresholds: {
+    minRowsScanned: { default: MIN_ROWS_SCANNED, description: 'rows the scan read (kept + removed, all loops)' },
+    minRemovedShare: { default: MIN_REMOVED_SHARE, description: 'share of the rows read that the filter removed' },
+  },
+  check(context) {
+    const { plan } = context;
+    const minScanned = threshold(context, this, 'minRowsScanned');
+    const minShare = threshold(context, this, 'minRemovedShare');
     const out: Finding[] = [];
     for (const n of plan.nodes) {
       if (n.node.nodeType !== 'Seq Scan' || n.node.filter === null || n.actualRowsTotal === null || n.relation === null) continue;
       const removed = removedTotal(n.node.rowsRemovedByFilter, n);
       const scanned = removed + n.actualRowsTotal;
-      if (scanned < MIN_ROWS_SCANNED || removed / scanned < MIN_REMOVED_SHARE) continue;
+      if (scanned < minScanned || removed / scanned < minShare) continue;
       const terms = predicateTerms(n.node.filter);
       const columns = terms === null ? [] : indexColumnsFor(terms.filter((t) => t.other !== 'column'), n.node.alias);
       // a filter only on wrapped columns (lower(x), x::date) is the non-sargable tip's case
