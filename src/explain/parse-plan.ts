@@ -127,8 +127,11 @@ function jsonStartIndex(lines: readonly SourceLine[]): number {
   if (j < 0) return -1;
   const textNode = lines.findIndex((l) => /\(cost=|\(actual |^\s*->\s/.test(l.text));
   if (textNode >= 0 && textNode < j) return -1;
+  const planKey = lines.slice(j).some((l) => /"(?:Plan|Node Type)"\s*:/.test(l.text));
+  // "[2026-12-03] slow again:" above a text plan is prose, not JSON
+  if (textNode >= 0 && !planKey) return -1;
   // prose before the JSON (a prompt, the echoed statement) is skipped only when a plan follows
-  return j === lines.findIndex((l) => l.text.trim() !== '') || lines.slice(j).some((l) => /"(?:Plan|Node Type)"\s*:/.test(l.text)) ? j : -1;
+  return j === lines.findIndex((l) => l.text.trim() !== '') || planKey ? j : -1;
 }
 
 /** From the opening bracket on, without what psql and shells print after it ("Time:", a prompt, a row count). */

@@ -156,6 +156,12 @@ describe('parse warnings: a guess is said, never a silent wrong tree', () => {
     expect(tree.some((l) => l.startsWith('! read with an assumption: '))).toBe(true);
   });
 
+  it('a bracketed line of prose above a text plan is not taken for JSON', () => {
+    const plan = parsePlan(`[2026-12-03 10:00] slow again on prod:\n${base.join('\n')}`);
+    expect(plan.format).toBe('text');
+    expect(plan.root.nodeType).toBe('Limit');
+  });
+
   it('a clean paste carries no warning', () => {
     expect(parsePlan(base.join('\n')).parseWarnings).toEqual([]);
   });
