@@ -17,7 +17,14 @@ export interface PlanAnalysis {
  */
 export function analyzePlan(
   input: string | Uint8Array,
-  options: { source?: string; sql?: string | null; catalog?: PlanCatalog | null; tips?: readonly PlanTip[]; thresholds?: Readonly<Record<string, number>> } = {},
+  options: {
+    source?: string;
+    sql?: string | null;
+    catalog?: PlanCatalog | null;
+    tips?: readonly PlanTip[];
+    /** threshold overrides by "<tip id>.<name>" */
+    thresholds?: Readonly<Record<string, number>>;
+  } = {},
 ): PlanAnalysis {
   const plan = enrichPlan(parsePlan(input, options.source === undefined ? {} : { source: options.source }));
   const findings = runPlanTips(plan, {

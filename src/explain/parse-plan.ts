@@ -163,9 +163,12 @@ function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlan
   if (joined.length > 0) warnings.push(`${joined.length} line(s) looked wrapped (from line ${joined[0]}) and were joined to the line before`);
   const skipped = wrapped.lines.slice(0, wrapped.lines.length - located.lines.length);
   if (skipped.some((l) => /^\s*->\s|\(cost=/.test(l.text))) {
-    warnings.push(`lines ${skipped[0]?.line ?? 1}–${skipped.at(-1)?.line ?? 1} look like part of a plan but come before its first readable node: they were not read`);
+    const from = skipped[0]?.line ?? 1;
+    warnings.push(`lines ${from}–${skipped.at(-1)?.line ?? from} look like part of a plan but come before its first readable node: they were not read`);
   }
-  const candidates = hasIndentTabs(located.lines) ? TAB_WIDTHS.map((w) => ({ width: w, lines: expandIndentTabs(located.lines, w) })) : [{ width: 0, lines: located.lines }];
+  const candidates = hasIndentTabs(located.lines)
+    ? TAB_WIDTHS.map((w) => ({ width: w, lines: expandIndentTabs(located.lines, w) }))
+    : [{ width: 0, lines: located.lines }];
   let best: { width: number; statement: RawPlanObject; stats: TextPlanStats } | null = null;
   let firstError: unknown = null;
   const signatures = new Set<string>();
@@ -181,10 +184,14 @@ function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlan
   }
   if (best === null) throw firstError;
   if (best.width > 0 && signatures.size > 1) {
-    warnings.push(`the indentation mixes tabs and spaces: a tab was read as reaching the next multiple of ${best.width} columns, the width that lines the tree up`);
+    warnings.push(
+      `the indentation mixes tabs and spaces: a tab was read as reaching the next multiple of ${best.width} columns, the width that lines the tree up`,
+    );
   }
   if (best.stats.misaligned > 0) {
-    warnings.push(`${best.stats.misaligned} line(s) are not indented where EXPLAIN puts them: the tree was read from the relative indentation and may be wrong`);
+    warnings.push(
+      `${best.stats.misaligned} line(s) are not indented where EXPLAIN puts them: the tree was read from the relative indentation and may be wrong`,
+    );
   }
   if (best.stats.trailing?.looksLikePlan === true) {
     warnings.push(`the input holds more plan lines from line ${best.stats.trailing.line}: only the first plan was read`);

@@ -106,7 +106,14 @@ function isCompleteLine(text: string): boolean {
   const t = text.trim();
   if (/^->\s/.test(t)) return isNodeHeaderLine(t, false);
   if (/^Buckets:/.test(t)) return /Memory Usage: \d+kB$/.test(t);
-  return isStatementLine(t) || SUBPLAN_LABEL.test(t) || /^[A-Z][A-Za-z0-9 /()-]*?:\s+\S/.test(t) || /^(?:Planning|JIT):$/.test(t) || isNodeHeaderLine(t, false) || /^(?:Insert|Update|Delete|Merge) on \S+/.test(t);
+  return (
+    isStatementLine(t) ||
+    SUBPLAN_LABEL.test(t) ||
+    /^[A-Z][A-Za-z0-9 /()-]*?:\s+\S/.test(t) ||
+    /^(?:Planning|JIT):$/.test(t) ||
+    isNodeHeaderLine(t, false) ||
+    /^(?:Insert|Update|Delete|Merge) on \S+/.test(t)
+  );
 }
 
 /** A line that starts something in a text plan (a node, a property, a label, a statement line). */

@@ -33,7 +33,9 @@ export function userFunctionsOf(sql: string | null): string[] {
   return [...names].sort();
 }
 
-const EVALUATING = new Set(['Seq Scan', 'Index Scan', 'Index Only Scan', 'Bitmap Heap Scan', 'Result', 'ProjectSet', 'Subquery Scan', 'Values Scan', 'Function Scan']);
+const EVALUATING = new Set([
+  'Seq Scan', 'Index Scan', 'Index Only Scan', 'Bitmap Heap Scan', 'Result', 'ProjectSet', 'Subquery Scan', 'Values Scan', 'Function Scan',
+]);
 
 /**
  * A scan whose own time per row is far above what reading a row costs, in a statement that calls
