@@ -17,13 +17,21 @@ export interface PlanAnalysis {
  */
 export function analyzePlan(
   input: string | Uint8Array,
-  options: { source?: string; sql?: string | null; catalog?: PlanCatalog | null; tips?: readonly PlanTip[] } = {},
+  options: {
+    source?: string;
+    sql?: string | null;
+    catalog?: PlanCatalog | null;
+    tips?: readonly PlanTip[];
+    /** threshold overrides by "<tip id>.<name>" */
+    thresholds?: Readonly<Record<string, number>>;
+  } = {},
 ): PlanAnalysis {
   const plan = enrichPlan(parsePlan(input, options.source === undefined ? {} : { source: options.source }));
   const findings = runPlanTips(plan, {
     sql: options.sql ?? plan.plan.queryText,
     catalog: options.catalog ?? null,
     ...(options.tips === undefined ? {} : { tips: options.tips }),
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
   return { plan, findings };
 }

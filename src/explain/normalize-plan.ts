@@ -189,7 +189,8 @@ export function normalizePlan(statement: RawPlanObject, format: PlanSourceFormat
     format,
     analyzed: rootNode.actualLoops !== null || rootNode.neverExecuted,
     planningTimeMs: num(statement, 'Planning Time'),
-    executionTimeMs: num(statement, 'Execution Time'),
+    // servers up to 9.3 call it "Total Runtime"
+    executionTimeMs: num(statement, 'Execution Time') ?? num(statement, 'Total Runtime'),
     planningBuffers: typeof planning === 'object' && planning !== null ? buffersOf(planning as RawPlanObject) : null,
     triggers: triggersOf(statement),
     jit: jitOf(statement),
@@ -197,5 +198,6 @@ export function normalizePlan(statement: RawPlanObject, format: PlanSourceFormat
     queryText: str(statement, 'Query Text'),
     loggedDurationMs: num(statement, 'Logged Duration'),
     loggedEntries: num(statement, 'Logged Entries'),
+    parseWarnings: list(statement, 'Parse Warnings'),
   };
 }

@@ -4,7 +4,8 @@ import type { RawPlanObject } from './normalize-plan.ts';
 import type { Plan } from './plan-model.ts';
 import { lineColumnAt, planParseError } from './plan-parse-error.ts';
 import { parseTextPlan } from './parse-text-plan.ts';
-import type { SourceLine } from './parse-text-plan.ts';
+import type { SourceLine, TextPlanStats } from './parse-text-plan.ts';
+import { dropLinesBeforePlan, expandIndentTabs, hasIndentTabs, joinWrappedLines, stripTrailingPipes, TAB_WIDTHS, unquoteCsv } from './pasted-plan-text.ts';
 import { unframePlanText } from './unframe-plan-text.ts';
 
 export interface ParsePlanOptions {
@@ -110,6 +111,94 @@ function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined,
   return obj;
 }
 
+/** CSV/pgAdmin quoting, DBeaver pipes, psql framing and auto_explain log lines removed. */
+function unpaste(text: string): { lines: SourceLine[]; logged: ReturnType<typeof fromAutoExplain> } {
+  const raw = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const csv = unquoteCsv(raw);
+  const joinedCsv = csv === null ? text : csv.map((l) => l.text).join('\n');
+  const unframed = unframePlanText(joinedCsv).lines.map((l) => (csv === null ? l : { text: l.text, line: csv[l.line - 1]?.line ?? l.line }));
+  const lines = stripTrailingPipes(unframed) ?? unframed;
+  return { lines, logged: fromAutoExplain(lines) };
+}
+
+/** The first line opening a JSON plan, unless a text plan node comes before it. */
+function jsonStartIndex(lines: readonly SourceLine[]): number {
+  const j = lines.findIndex((l) => /^\s*[[{]/.test(l.text));
+  if (j < 0) return -1;
+  const textNode = lines.findIndex((l) => /\(cost=|\(actual |^\s*->\s/.test(l.text));
+  if (textNode >= 0 && textNode < j) return -1;
+  const planKey = lines.slice(j).some((l) => /"(?:Plan|Node Type)"\s*:/.test(l.text));
+  // "[2026-12-03] slow again:" above a text plan is prose, not JSON
+  if (textNode >= 0 && !planKey) return -1;
+  // prose before the JSON (a prompt, the echoed statement) is skipped only when a plan follows
+  return j === lines.findIndex((l) => l.text.trim() !== '') || planKey ? j : -1;
+}
+
+/** From the opening bracket on, without what psql and shells print after it ("Time:", a prompt, a row count). */
+function jsonSlice(lines: readonly SourceLine[], start: number): SourceLine[] {
+  let end = lines.length - 1;
+  while (end > start && /^\s*$|^(?:Time: \d|\S*[=-][#>]|\(\d+ [^\s\d()]+\)$)/.test((lines[end] as SourceLine).text)) end--;
+  return lines.slice(start, end + 1);
+}
+
+function treeSignature(statement: RawPlanObject): string {
+  const walk = (n: unknown): string => {
+    const o = n as RawPlanObject;
+    const kids = Array.isArray(o.Plans) ? o.Plans.map(walk).join(',') : '';
+    return `${String(o['Node Type'])}(${kids})`;
+  };
+  return walk(statement.Plan);
+}
+
+/**
+ * Text plan with whatever surrounds it: wrapped lines joined, lines before the plan dropped, and,
+ * when tabs mix with spaces, the tab width that lines the tree up. Every guess lands in `warnings`.
+ */
+function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlanObject {
+  const wrapped = joinWrappedLines(input);
+  const located = dropLinesBeforePlan(wrapped.lines);
+  // lines joined in the prose before the plan (a long echoed statement) change nothing that is read
+  const planStart = located.lines[0]?.line ?? 0;
+  const joined = wrapped.joined.filter((l) => l > planStart);
+  if (joined.length > 0) warnings.push(`${joined.length} line(s) looked wrapped (from line ${joined[0]}) and were joined to the line before`);
+  const skipped = wrapped.lines.slice(0, wrapped.lines.length - located.lines.length);
+  if (skipped.some((l) => /^\s*->\s|\(cost=/.test(l.text))) {
+    const from = skipped[0]?.line ?? 1;
+    warnings.push(`lines ${from}–${skipped.at(-1)?.line ?? from} look like part of a plan but come before its first readable node: they were not read`);
+  }
+  const candidates = hasIndentTabs(located.lines)
+    ? TAB_WIDTHS.map((w) => ({ width: w, lines: expandIndentTabs(located.lines, w) }))
+    : [{ width: 0, lines: located.lines }];
+  let best: { width: number; statement: RawPlanObject; stats: TextPlanStats } | null = null;
+  let firstError: unknown = null;
+  const signatures = new Set<string>();
+  for (const c of candidates) {
+    const stats: TextPlanStats = { misaligned: 0, trailing: null };
+    try {
+      const statement = parseTextPlan(c.lines, stats);
+      signatures.add(treeSignature(statement));
+      if (best === null || stats.misaligned < best.stats.misaligned) best = { width: c.width, statement, stats };
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (best === null) throw firstError;
+  if (best.width > 0 && signatures.size > 1) {
+    warnings.push(
+      `the indentation mixes tabs and spaces: a tab was read as reaching the next multiple of ${best.width} columns, the width that lines the tree up`,
+    );
+  }
+  if (best.stats.misaligned > 0) {
+    warnings.push(
+      `${best.stats.misaligned} line(s) are not indented where EXPLAIN puts them: the tree was read from the relative indentation and may be wrong`,
+    );
+  }
+  if (best.stats.trailing?.looksLikePlan === true) {
+    warnings.push(`the input holds more plan lines from line ${best.stats.trailing.line}: only the first plan was read`);
+  }
+  return best.statement;
+}
+
 /**
  * Reads a plan in any form a user pastes: EXPLAIN JSON (object or array), text, psql output
  * (header, "+" continuations, borders) or auto_explain log lines. Throws only E_PLAN_PARSE.
@@ -132,22 +221,24 @@ export function parsePlan(input: string | Uint8Array, options: ParsePlanOptions 
       }
       if (direct !== undefined) return normalizePlan(parseJsonPlan([{ text, line: 1 }], source, direct), 'json');
     }
-    const unframed = unframePlanText(text);
-    const logged = fromAutoExplain(unframed.lines);
-    const lines = logged?.lines ?? unframed.lines;
+    const warnings: string[] = [];
+    const { lines: unframed, logged } = unpaste(text);
+    const lines = logged?.lines ?? unframed;
+    const jsonStart = jsonStartIndex(lines);
     const first = lines.find((l) => l.text.trim() !== '');
     if (first === undefined) throw planParseError('there is no plan in the input', { line: 1, ...where });
     let statement: RawPlanObject;
     let format: 'json' | 'text';
-    if (/^\s*[[{]/.test(first.text)) {
-      statement = parseJsonPlan(lines, source);
+    if (jsonStart >= 0) {
+      statement = parseJsonPlan(jsonSlice(lines, jsonStart), source);
       format = 'json';
     } else {
       const foreign = detectForeignPlan(text);
       if (foreign !== null) throw planParseError(`this looks like ${foreign}, not a PostgreSQL plan`, { line: first.line, column: 1, ...where });
-      statement = parseTextPlan(lines);
+      statement = readTextPlan(lines, warnings);
       format = 'text';
     }
+    if (warnings.length > 0) statement['Parse Warnings'] = warnings;
     if (logged !== null) {
       statement['Logged Duration'] = logged.durationMs;
       statement['Logged Entries'] = logged.entries;

@@ -11,6 +11,18 @@ export interface SourceLine {
 const HEADER = /^(.*?)(?:\s+\(cost=(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?) rows=(\d+) width=(\d+)\))?(?:\s+\((actual [^)]*|never executed)\))?\s*$/;
 const ACTUAL = /^actual(?: time=(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?))? rows=(\d+(?:\.\d+)?) loops=(\d+)$/;
 
+export const SUBPLAN_LABEL = /^(?:(?:InitPlan|SubPlan)(?: \d+)?(?: \(returns .*\))?|CTE .+)$/;
+/** per-partition target lines a ModifyTable prints before its input ("Update on public.ta1 ta_1") */
+const MODIFY_TARGET = /^(?:Insert|Update|Delete|Merge|Foreign Insert|Foreign Update|Foreign Delete) on \S+(?: \S+)?$/;
+
+/** What the text parser noticed while reading: lines left after the plan and indentation it could not line up. */
+export interface TextPlanStats {
+  /** lines whose indentation is not where EXPLAIN would put them */
+  misaligned: number;
+  /** first line after the plan that is not part of it, and how many such lines follow */
+  trailing: { line: number; count: number; looksLikePlan: boolean } | null;
+}
+
 interface Frame {
   readonly node: RawPlanObject;
   /** column where the node name starts */
@@ -86,6 +98,17 @@ function parseHeader(text: string, where: SourceLine, isRoot: boolean): RawPlanO
     node['Actual Loops'] = toNumber(a[4] ?? '0', where);
   }
   return node;
+}
+
+/** True when the text (after an optional "->") is a plan node header; `costed` also asks for "(cost=" or "(actual". */
+export function isNodeHeaderLine(text: string, costed: boolean): boolean {
+  const t = text.trim().replace(/^->\s+/, '');
+  if (costed && !/\((?:cost=|actual |never executed\))/.test(t)) return false;
+  try {
+    return parseHeader(t, { text, line: 0 }, true) !== null;
+  } catch {
+    return false;
+  }
 }
 
 function parseBuffers(value: string, where: SourceLine, prefix = ''): RawPlanObject {
@@ -195,9 +218,10 @@ function relationshipFor(parent: RawPlanObject, label: string | null, unlabeledI
 }
 
 function parseStatementLine(statement: RawPlanObject, text: string, where: SourceLine): boolean {
-  let m = /^Planning Time: (\d+(?:\.\d+)?) ms$/.exec(text);
+  // "Total runtime" (≤ 9.3) and lowercase "Planning time"/"Execution time" (9.4–12) are the same numbers
+  let m = /^Planning [Tt]ime: (\d+(?:\.\d+)?) ms$/.exec(text);
   if (m !== null) return void (statement['Planning Time'] = toNumber(m[1] ?? '', where)), true;
-  m = /^Execution Time: (\d+(?:\.\d+)?) ms$/.exec(text);
+  m = /^(?:Execution [Tt]ime|Total runtime): (\d+(?:\.\d+)?) ms$/.exec(text);
   if (m !== null) return void (statement['Execution Time'] = toNumber(m[1] ?? '', where)), true;
   m = /^Trigger(?: (?!for constraint )(.+?))?(?: for constraint (.+?))?(?: on (\S+))?: (?:time=(\d+(?:\.\d+)?) )?calls=(\d+)$/.exec(text);
   if (m !== null) {
@@ -221,27 +245,128 @@ function parseStatementLine(statement: RawPlanObject, text: string, where: Sourc
   return /^(Query Identifier|Serialization|Memory|Planning|JIT|Query Text):/.test(text);
 }
 
-/**
- * Text EXPLAIN output (already unframed from psql or a log) to the JSON-shaped statement object,
- * so both formats share one normalizer and yield the same model.
- */
-export function parseTextPlan(lines: readonly SourceLine[]): RawPlanObject {
-  const statement: RawPlanObject = {};
-  const content = lines.filter((l) => l.text.trim() !== '');
-  let i = 0;
+/** Lines that belong to the statement, not to a node: true for the ones the text parser reads after the tree. */
+export function isStatementLine(text: string): boolean {
+  return parseStatementLine({}, text.trim(), { text, line: 0 }) || text.trim() === 'Planning:' || text.trim() === 'JIT:';
+}
+
+interface TreeState {
+  readonly statement: RawPlanObject;
+  readonly stack: Frame[];
+  readonly rootColumn: number;
+  readonly stats: TextPlanStats;
+}
+
+function finish(frame: Frame): void {
+  if (frame.children.length > 0) frame.node.Plans = frame.children;
+}
+
+function readArrowLine(state: TreeState, l: SourceLine, arrowColumn: number, body: string): void {
+  const { stack } = state;
+  while (stack.length > 1 && (stack.at(-1) as Frame).column > arrowColumn) finish(stack.pop() as Frame);
+  const parent = stack.at(-1) as Frame;
+  const node = parseHeader(body, l, false);
+  if (node === null) throw planParseError(`cannot read the plan node "${truncate(body)}"`, { line: l.line, column: arrowColumn + 1 });
+  const label = parent.pendingLabel !== null && parent.pendingLabel.column < arrowColumn ? parent.pendingLabel.name : null;
+  // EXPLAIN puts a child's arrow two columns right of its parent's name (or of the InitPlan/SubPlan label)
+  if (arrowColumn !== (label === null ? parent.column : (parent.pendingLabel?.column ?? parent.column)) + 2) state.stats.misaligned++;
+  node['Parent Relationship'] = relationshipFor(parent.node, label, parent.unlabeled);
+  if (label === null) parent.unlabeled++;
+  else node['Subplan Name'] = label;
+  parent.pendingLabel = null;
+  parent.workerColumn = null;
+  parent.children.push(node);
+  stack.push({ node, column: l.text.length - body.length, children: [], pendingLabel: null, workerColumn: null, unlabeled: 0 });
+}
+
+/** A property, a subplan label or a worker block of the innermost node whose name starts left of it. */
+function readPropertyLine(state: TreeState, l: SourceLine, indent: number, text: string): void {
+  const { stack } = state;
+  while (stack.length > 1 && (stack.at(-1) as Frame).column >= indent) finish(stack.pop() as Frame);
+  const frame = stack.at(-1) as Frame;
+  if (SUBPLAN_LABEL.test(text)) {
+    if (indent !== frame.column + 2) state.stats.misaligned++;
+    frame.pendingLabel = { name: text, column: indent };
+    frame.workerColumn = null;
+    return;
+  }
+  if (frame.workerColumn !== null && indent > frame.workerColumn) return;
+  frame.workerColumn = null;
+  if (indent !== frame.column + 2) state.stats.misaligned++;
+  if (frame.node['Node Type'] === 'ModifyTable' && MODIFY_TARGET.test(text)) return;
+  const worker = /^Worker (\d+):\s+(.*)$/.exec(text);
+  if (worker !== null) {
+    frame.workerColumn = indent;
+    const a = ACTUAL.exec((worker[2] ?? '').trim());
+    if (a !== null) {
+      const workers = (frame.node.Workers ??= []) as RawPlanObject[];
+      workers.push({
+        'Worker Number': Number(worker[1]),
+        ...(a[2] === undefined ? {} : { 'Actual Startup Time': Number(a[1]), 'Actual Total Time': Number(a[2]) }),
+        'Actual Rows': Number(a[3]),
+        'Actual Loops': Number(a[4]),
+      });
+    }
+    return;
+  }
+  const kv = /^([A-Za-z][A-Za-z /-]*?):\s+(.*)$/.exec(text);
+  if (kv === null) {
+    throw planParseError(`cannot read "${truncate(text)}" (expected "Key: value" or a "->" node)`, { line: l.line, column: indent + 1 });
+  }
+  applyProperty(frame.node, kv[1] ?? '', (kv[2] ?? '').trim(), l);
+}
+
+function readQueryText(statement: RawPlanObject, content: readonly SourceLine[]): number {
   // auto_explain prefixes the plan with "Query Text: ..." which may span lines
   const first = content[0];
-  if (first !== undefined && /^\s*Query Text:/.test(first.text)) {
-    const parts = [first.text.replace(/^\s*Query Text:\s?/, '')];
-    i = 1;
-    while (i < content.length) {
-      const l = content[i] as SourceLine;
-      if (parseHeader(l.text, l, true) !== null) break;
-      parts.push(l.text);
-      i++;
-    }
-    statement['Query Text'] = parts.join('\n');
+  if (first === undefined || !/^\s*Query Text:/.test(first.text)) return 0;
+  const parts = [first.text.replace(/^\s*Query Text:\s?/, '')];
+  let i = 1;
+  while (i < content.length) {
+    const l = content[i] as SourceLine;
+    if (parseHeader(l.text, l, true) !== null) break;
+    parts.push(l.text);
+    i++;
   }
+  statement['Query Text'] = parts.join('\n');
+  return i;
+}
+
+/** After the tree: statement lines (times, triggers, JIT, settings); anything else ends the plan. */
+function readAfterTree(state: TreeState, content: readonly SourceLine[], from: number): void {
+  let block: 'planning' | 'jit' | null = null;
+  const jit: RawPlanObject = {};
+  for (let i = from; i < content.length; i++) {
+    const l = content[i] as SourceLine;
+    const indent = indentOf(l.text);
+    const text = l.text.trim();
+    if (indent > state.rootColumn && block !== null) {
+      const kv = /^([^:]+):\s*(.*)$/.exec(text);
+      if (kv === null) continue;
+      if (block === 'planning' && kv[1] === 'Buffers') state.statement.Planning = parseBuffers(kv[2] ?? '', l);
+      if (block === 'jit') jit[kv[1] ?? ''] = kv[2] ?? '';
+      continue;
+    }
+    block = text === 'Planning:' ? 'planning' : text === 'JIT:' ? 'jit' : null;
+    if (block !== null) continue;
+    if (!parseStatementLine(state.statement, text, l)) {
+      const rest = content.slice(i);
+      state.stats.trailing = { line: l.line, count: rest.length, looksLikePlan: rest.some((r) => isNodeHeaderLine(r.text, true)) };
+      break;
+    }
+  }
+  if (Object.keys(jit).length > 0) state.statement.JIT = jitFromText(jit);
+}
+
+/**
+ * Text EXPLAIN output (already unframed from psql or a log) to the JSON-shaped statement object,
+ * so both formats share one normalizer and yield the same model. Lines after the plan that are
+ * not part of it (psql's "Time:", a prompt, prose) end it; `stats` says where.
+ */
+export function parseTextPlan(lines: readonly SourceLine[], stats: TextPlanStats = { misaligned: 0, trailing: null }): RawPlanObject {
+  const statement: RawPlanObject = {};
+  const content = lines.filter((l) => l.text.trim() !== '');
+  let i = readQueryText(statement, content);
   const rootLine = content[i];
   if (rootLine === undefined) throw planParseError('there is no plan node in the input', { line: lines.at(-1)?.line ?? 1 });
   const root = parseHeader(rootLine.text.replace(/^\s*->\s+/, ''), rootLine, true);
@@ -253,87 +378,24 @@ export function parseTextPlan(lines: readonly SourceLine[]): RawPlanObject {
   }
   statement.Plan = root;
   const rootColumn = indentOf(rootLine.text);
-  const stack: Frame[] = [{ node: root, column: rootColumn, children: [], pendingLabel: null, workerColumn: null, unlabeled: 0 }];
-  const finish = (frame: Frame): void => {
-    if (frame.children.length > 0) frame.node.Plans = frame.children;
+  const rootName = rootLine.text.length - rootLine.text.replace(/^\s*(?:->\s+)?/, '').length;
+  const state: TreeState = {
+    statement,
+    rootColumn,
+    stats,
+    stack: [{ node: root, column: rootName, children: [], pendingLabel: null, workerColumn: null, unlabeled: 0 }],
   };
-  let inTree = true;
-  let statementBlock: 'planning' | 'jit' | null = null;
-  const jit: RawPlanObject = {};
   for (i = i + 1; i < content.length; i++) {
     const l = content[i] as SourceLine;
     const indent = indentOf(l.text);
     const text = l.text.trim();
-    if (inTree && indent <= rootColumn && !text.startsWith('->')) {
-      inTree = false;
-      while (stack.length > 0) finish(stack.pop() as Frame);
-    }
-    if (!inTree) {
-      if (indent > rootColumn && statementBlock !== null) {
-        const kv = /^([^:]+):\s*(.*)$/.exec(text);
-        if (kv === null) continue;
-        if (statementBlock === 'planning' && kv[1] === 'Buffers') statement.Planning = parseBuffers(kv[2] ?? '', l);
-        if (statementBlock === 'jit') jit[kv[1] ?? ''] = kv[2] ?? '';
-        continue;
-      }
-      statementBlock = text === 'Planning:' ? 'planning' : text === 'JIT:' ? 'jit' : null;
-      if (statementBlock !== null) continue;
-      if (!parseStatementLine(statement, text, l)) {
-        throw planParseError(`unexpected line after the plan tree: "${truncate(text)}"`, { line: l.line, column: indent + 1 });
-      }
-      continue;
-    }
+    if (indent <= rootColumn && !text.startsWith('->')) break;
     const arrow = /^(\s*)->\s+(.*)$/.exec(l.text);
-    if (arrow !== null) {
-      const arrowColumn = (arrow[1] ?? '').length;
-      while (stack.length > 1 && (stack.at(-1) as Frame).column > arrowColumn) finish(stack.pop() as Frame);
-      const parent = stack.at(-1) as Frame;
-      const node = parseHeader(arrow[2] ?? '', l, false);
-      if (node === null) throw planParseError(`cannot read the plan node "${truncate(arrow[2] ?? '')}"`, { line: l.line, column: arrowColumn + 1 });
-      const label = parent.pendingLabel !== null && parent.pendingLabel.column < arrowColumn ? parent.pendingLabel.name : null;
-      node['Parent Relationship'] = relationshipFor(parent.node, label, parent.unlabeled);
-      if (label === null) parent.unlabeled++;
-      else node['Subplan Name'] = label;
-      parent.pendingLabel = null;
-      parent.workerColumn = null;
-      parent.children.push(node);
-      stack.push({ node, column: l.text.length - (arrow[2] ?? '').length, children: [], pendingLabel: null, workerColumn: null, unlabeled: 0 });
-      continue;
-    }
-    // a property, a subplan label or a worker block of the innermost node whose name starts left of it
-    while (stack.length > 1 && (stack.at(-1) as Frame).column >= indent) finish(stack.pop() as Frame);
-    const frame = stack.at(-1) as Frame;
-    if (/^(InitPlan \d+|SubPlan \d+|CTE .+)$/.test(text) || /^InitPlan \d+ \(returns .*\)$/.test(text)) {
-      frame.pendingLabel = { name: text, column: indent };
-      frame.workerColumn = null;
-      continue;
-    }
-    if (frame.workerColumn !== null && indent > frame.workerColumn) continue;
-    frame.workerColumn = null;
-    const worker = /^Worker (\d+):\s+(.*)$/.exec(text);
-    if (worker !== null) {
-      frame.workerColumn = indent;
-      const a = ACTUAL.exec((worker[2] ?? '').trim());
-      if (a !== null) {
-        const workers = (frame.node.Workers ??= []) as RawPlanObject[];
-        workers.push({
-          'Worker Number': Number(worker[1]),
-          ...(a[2] === undefined ? {} : { 'Actual Startup Time': Number(a[1]), 'Actual Total Time': Number(a[2]) }),
-          'Actual Rows': Number(a[3]),
-          'Actual Loops': Number(a[4]),
-        });
-      }
-      continue;
-    }
-    const kv = /^([A-Za-z][A-Za-z /-]*?):\s+(.*)$/.exec(text);
-    if (kv === null) {
-      throw planParseError(`cannot read "${truncate(text)}" (expected "Key: value" or a "->" node)`, { line: l.line, column: indent + 1 });
-    }
-    const key = kv[1] ?? '';
-    applyProperty(frame.node, key, (kv[2] ?? '').trim(), l);
+    if (arrow !== null) readArrowLine(state, l, (arrow[1] ?? '').length, arrow[2] ?? '');
+    else readPropertyLine(state, l, indent, text);
   }
-  while (stack.length > 0) finish(stack.pop() as Frame);
-  if (Object.keys(jit).length > 0) statement.JIT = jitFromText(jit);
+  while (state.stack.length > 0) finish(state.stack.pop() as Frame);
+  readAfterTree(state, content, i);
   return statement;
 }
 

@@ -135,4 +135,6 @@ export interface Plan {
   readonly loggedDurationMs: number | null;
   /** plans found in the auto_explain log (the slowest was taken) */
   readonly loggedEntries: number | null;
+  /** assumptions the parser made to read a pasted plan (tab width, wrapped lines, a second plan ignored) */
+  readonly parseWarnings: readonly string[];
 }

@@ -13,6 +13,7 @@ export function planSummary(plan: EnrichedPlan): { [key: string]: JsonValue } {
   return {
     sourceFormat: p.format,
     analyzed: p.analyzed,
+    parseWarnings: [...p.parseWarnings],
     planningTimeMs: p.planningTimeMs,
     executionTimeMs: p.executionTimeMs,
     totalMs: r(plan.totalMs),

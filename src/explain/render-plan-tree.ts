@@ -1,5 +1,5 @@
 import type { Finding } from '../model/index.ts';
-import { ancestorsOf } from './enrich-plan.ts';
+import { rowsNotReported, stoppedEarly } from './early-stop.ts';
 import type { EnrichedNode, EnrichedPlan } from './enrich-plan.ts';
 import { count, ms, nodeLabel } from './tips/plan-tip.ts';
 
@@ -16,8 +16,8 @@ function timeCell(v: number | null): string {
 
 function estimateCell(n: EnrichedNode, plan: EnrichedPlan): string {
   if (n.misestimateFactor === null || n.misestimateFactor < 10) return '';
-  // a LIMIT above stops the node early: fewer rows than planned is not a misestimate
-  if (n.misestimateDirection === 'over' && ancestorsOf(plan, n.path).some((a) => a.node.nodeType === 'Limit')) return '';
+  // a node stopped early (LIMIT, EXISTS, a CTE read partly) or one that reports no rows is no misestimate
+  if (rowsNotReported(n) || (n.misestimateDirection === 'over' && stoppedEarly(plan, n))) return '';
   const f = n.misestimateFactor >= 1000 ? `${Math.round(n.misestimateFactor / 1000)}k` : String(Math.round(n.misestimateFactor));
   return `${n.misestimateDirection === 'under' ? '↓' : '↑'}${f}×`;
 }
@@ -45,6 +45,20 @@ function details(n: EnrichedNode): string[] {
   return out;
 }
 
+/** Words over lines of at most `width` columns (the warning must be read whole, not cut with "…"). */
+function wrapWords(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent + word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') out.push(line);
+  return out;
+}
+
 /**
  * The annotated plan tree: exclusive time and its share, rows, misestimates (↓ under, ↑ over),
  * the hot path (»), and the numbers of the findings that target each node. Fits `width` columns.
@@ -69,6 +83,8 @@ export function renderPlanTree(plan: EnrichedPlan, findings: readonly Finding[] 
   }
   if (!p.analyzed) head.push('estimates only (no ANALYZE): times and actual rows unknown');
   if (head.length > 0) lines.push(head.join(' · '));
+  // a guess made while reading a pasted plan is said before the tree it shaped
+  for (const w of p.parseWarnings) lines.push(...wrapWords(`! read with an assumption: ${w}`, width, '  '));
   lines.push(`${pad('excl', 9)} ${pad('%', 4)} ${pad('rows', 6)} ${pad('est', 5)}  node  (» hot path, ↓↑ misestimate, #n finding)`);
   const fixed = 1 + 9 + 1 + 4 + 1 + 6 + 1 + 5 + 2;
   for (const n of plan.nodes) {

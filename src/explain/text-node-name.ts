@@ -111,6 +111,9 @@ export function parseTextNodeName(raw: string): RawPlanObject | null {
     }
     return out;
   }
+  // before 8.4 a subquery scan printed its alias without "on"
+  m = new RegExp(`^Subquery Scan (${IDENT})$`).exec(name);
+  if (m !== null) return Object.assign(out, { 'Node Type': 'Subquery Scan', Alias: unquoteIdent(m[1] ?? '') });
   m = JOIN.exec(name);
   if (m !== null && (m[1] === 'Nested Loop' || name.endsWith(' Join'))) {
     out['Node Type'] = m[1] === 'Nested Loop' ? 'Nested Loop' : `${m[1]} Join`;

@@ -18,6 +18,8 @@ export interface RunTipsOptions {
   readonly catalog?: PlanCatalog | null;
   readonly tips?: readonly PlanTip[];
   readonly providers?: readonly PlanFindingProvider[];
+  /** threshold overrides by "<tip id>.<name>" */
+  readonly thresholds?: Readonly<Record<string, number>>;
 }
 
 // plain code-unit order: deterministic across locales and much cheaper than localeCompare
@@ -66,7 +68,12 @@ export function noteSubsumedIndexes(findings: readonly Finding[]): Finding[] {
 
 /** Runs the synchronous tips over an enriched plan; a failing tip is an internal error naming it. */
 export function runPlanTips(plan: EnrichedPlan, options: Omit<RunTipsOptions, 'providers'> = {}): Finding[] {
-  const context: PlanTipContext = { plan, sql: options.sql ?? plan.plan.queryText, catalog: options.catalog ?? null };
+  const context: PlanTipContext = {
+    plan,
+    sql: options.sql ?? plan.plan.queryText,
+    catalog: options.catalog ?? null,
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+  };
   const out: Finding[] = [];
   for (const tip of options.tips ?? PLAN_TIPS) {
     try {

@@ -2,7 +2,9 @@ import type { SourceLine } from './parse-text-plan.ts';
 
 const FRAME_ONLY = /^[\s\-+=─━┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬═|│]+$/;
 const HEADER = /^[\s|│]*QUERY PLAN[\s|│]*$/;
-const FOOTER = /^\(\d+ rows?\)$/;
+// psql prints the row count in the client's language: "(23 lignes)", "(1 Zeile)", "(5 filas)"
+const FOOTER = /^\(\d+ [^\s\d()]+\)$/;
+const RULE = /^[\s\-+=─━═┼]{3,}$/;
 const RECORD = /^-\[ RECORD \d+ \]-*[+-]*$/;
 
 /**
@@ -12,7 +14,13 @@ const RECORD = /^-\[ RECORD \d+ \]-*[+-]*$/;
  */
 export function unframePlanText(text: string): { lines: SourceLine[]; framed: boolean } {
   const raw = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const framed = raw.some((l) => HEADER.test(l) || FOOTER.test(l.trim()) || RECORD.test(l.trim()));
+  // a custom column name (EXPLAIN … AS plan, a client's header) is the line above psql's dashed rule
+  const customHeader = new Set<number>();
+  raw.forEach((l, i) => {
+    const next = raw[i + 1];
+    if (next !== undefined && RULE.test(next) && /-|─|═/.test(next) && /^[\s|│]*[A-Za-z_][\w ]{0,40}[\s|│]*$/.test(l)) customHeader.add(i);
+  });
+  const framed = customHeader.size > 0 || raw.some((l) => HEADER.test(l) || FOOTER.test(l.trim()) || RECORD.test(l.trim()));
   const bordered = framed && raw.some((l) => /^\s*[|│].*[|│]\s*$/.test(l) && !FRAME_ONLY.test(l));
   const firstContent = raw.find((l) => l.trim() !== '' && !FRAME_ONLY.test(l) && !HEADER.test(l))?.trim() ?? '';
   const jsonish = /^[|│]?\s*[[{]/.test(firstContent);
@@ -21,7 +29,7 @@ export function unframePlanText(text: string): { lines: SourceLine[]; framed: bo
     let l = original.trimEnd();
     if (framed) {
       const trimmed = l.trim();
-      if (trimmed === '' || HEADER.test(l) || FOOTER.test(trimmed) || RECORD.test(trimmed)) return;
+      if (trimmed === '' || HEADER.test(l) || customHeader.has(index) || FOOTER.test(trimmed) || RECORD.test(trimmed)) return;
       if (FRAME_ONLY.test(l) && /[-─═]/.test(l)) return;
       const expanded = /^QUERY PLAN\s*[|│] ?(.*)$/.exec(l);
       if (expanded !== null) l = expanded[1] ?? '';

@@ -73,4 +73,20 @@ describe('db-optimize explain', () => {
     expect(clean.code).toBe(0);
     expect((JSON.parse(clean.stdout) as PlanReportJson).findings).toEqual([]);
   });
+
+  it('reads a plan pasted from a psql session with tabs in it, and says which tab width it assumed', async () => {
+    const text = readFileSync(plan('initplan', 'txt'), 'utf8').trimEnd().split('\n');
+    const tabbed = text.map((l) => ` ${l.replace(/^((?: {4})+)/, (m) => '\t'.repeat(m.length / 4))}`);
+    const session = ['shop=# EXPLAIN (ANALYZE, BUFFERS)', 'shop-# SELECT 1;', '  QUERY PLAN', '-------------', ...tabbed, `(${text.length} lignes)`, '', 'Time: 31.002 ms'].join('\n');
+    const r = await runCli(['explain', '-', '--format', 'json'], { stdin: session });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as PlanReportJson & { plan: { parseWarnings: string[] } };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.plan.parseWarnings.join(' ')).toMatch(/a tab was read as reaching the next multiple of 4 columns/);
+    const original = JSON.parse((await runCli(['explain', plan('initplan'), '--format', 'json'])).stdout) as PlanReportJson;
+    expect(report.plan.nodes.map((n) => `${n.path} ${n.nodeType}`)).toEqual(original.plan.nodes.map((n) => `${n.path} ${n.nodeType}`));
+    const terminal = await runCli(['explain', '-'], { stdin: session });
+    expect(terminal.stdout).toMatch(/! read with an assumption: the indentation mixes tabs and spaces/);
+  });
 });

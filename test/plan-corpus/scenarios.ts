@@ -2,6 +2,8 @@
  * The plan corpus: a small users/orders world (the demo's shape, scaled down) and the statements
  * whose EXPLAIN ANALYZE output is captured from PostgreSQL 15 and 18 as golden files.
  */
+import { TIP_TRUST_SCENARIOS } from './tip-trust-scenarios.ts';
+
 export interface PlanScenario {
   readonly name: string;
   /** session settings for this statement only (SET LOCAL inside the capture transaction) */
@@ -69,6 +71,17 @@ INSERT INTO fresh SELECT g, g % 1000 FROM generate_series(1, 50000) g;
 CREATE INDEX fresh_id_v_idx ON fresh (id, v);
 CREATE TABLE tiny1 (id int PRIMARY KEY, v int); CREATE TABLE tiny2 (id int PRIMARY KEY, v int); CREATE TABLE tiny3 (id int PRIMARY KEY, v int);
 CREATE TABLE tiny4 (id int PRIMARY KEY, v int); CREATE TABLE tiny5 (id int PRIMARY KEY, v int); CREATE TABLE tiny6 (id int PRIMARY KEY, v int);
+CREATE TABLE bm (id int, a int, b int, pad text);
+INSERT INTO bm SELECT g, g % 50, g % 70, 'x' FROM generate_series(1, 100000) g;
+CREATE INDEX bm_a_idx ON bm (a); CREATE INDEX bm_b_idx ON bm (b);
+CREATE FUNCTION price_with_tax(p numeric) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE r numeric;
+BEGIN
+  r := round(p * 1.2, 2);
+  IF r < 0 THEN RAISE EXCEPTION 'negative'; END IF;
+  RETURN r;
+END $$;
+ANALYZE bm;
 ANALYZE users, orders, categories, products, corr, events, measurements, parents, children, audited, tiny1, tiny2, tiny3, tiny4, tiny5, tiny6;
 `;
 
@@ -389,4 +402,5 @@ export const SCENARIOS: readonly PlanScenario[] = [
     must: [],
     mustNot: [],
   },
+  ...TIP_TRUST_SCENARIOS,
 ];

@@ -32,6 +32,10 @@ function joinTerms(plan: EnrichedPlan, join: EnrichedNode): PredicateTerm[] {
   return [...own, ...innerTerms.map((t) => (t.qualifier === null && alias !== null ? { ...t, qualifier: alias } : t))];
 }
 
+function oneSideLimited(plan: EnrichedPlan, join: EnrichedNode, manyScan: EnrichedNode): boolean {
+  return plan.nodes.some((x) => x.path.startsWith(`${join.path}.`) && x.node.nodeType === 'Limit' && !manyScan.path.startsWith(`${x.path}.`));
+}
+
 /** Columns of `alias` used inside aggregate calls of the statement (for a covering INCLUDE list). */
 function aggregatedColumns(sql: string | null, alias: string): string[] {
   if (sql === null) return [];
@@ -86,6 +90,8 @@ export const aggregateAfterJoinTip = defineTip({
       if (manyAlias === null || manyColumn === null || !groupAliases.has(oneAlias)) continue;
       const manyScan = scansUnder(plan, join).find((s) => s.node.alias === manyAlias);
       if (manyScan === undefined || manyScan.relation === null) continue;
+      // the one side's few rows came from a LIMIT: pre-aggregating the many side would aggregate all of it for them
+      if (oneSideLimited(plan, join, manyScan)) continue;
       const include = aggregatedColumns(sql, manyAlias).filter((c) => c !== manyColumn);
       // without the statement the aggregated columns are unknown, and a bare index on the join key
       // (often already there) would not let the aggregate skip the table

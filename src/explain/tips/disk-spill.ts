@@ -8,6 +8,18 @@ function mbFor(kb: number): number {
   return mb;
 }
 
+/** "4MB", "65536kB", "1GB" or a bare number of kB (how SHOW and EXPLAIN SETTINGS print work_mem). */
+export function settingKb(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(kB|MB|GB|TB)?\s*$/i.exec(value);
+  if (m === null) return null;
+  const unit = { kb: 1, mb: 1024, gb: 1024 ** 2, tb: 1024 ** 3 }[(m[2] ?? 'kB').toLowerCase() as 'kb'];
+  return Number(m[1]) * unit;
+}
+
+/** PostgreSQL's default work_mem; EXPLAIN SETTINGS lists only settings that differ from it. */
+const DEFAULT_WORK_MEM_KB = 4096;
+
 export const diskSpillTip = defineTip({
   id: 'plan-disk-spill',
   title: 'Sort, hash or aggregate spilled to disk',
@@ -15,6 +27,7 @@ export const diskSpillTip = defineTip({
   check({ plan }) {
     const out: Finding[] = [];
     const current = plan.plan.settings.work_mem ?? null;
+    const currentKb = settingKb(current ?? undefined) ?? DEFAULT_WORK_MEM_KB;
     for (const n of plan.nodes) {
       const node = n.node;
       let what: string | null = null;
@@ -44,7 +57,8 @@ export const diskSpillTip = defineTip({
       const temp = n.exclusiveBuffers === null ? null : n.exclusiveBuffers.tempRead + n.exclusiveBuffers.tempWritten;
       // parallel workers each get work_mem: divide what the node needed between them
       const perProcessKb = neededKb / n.parallelDivisor;
-      const mb = mbFor(Math.max(perProcessKb, 1024));
+      // it spilled at the current work_mem: whatever the estimate says, less than twice that will spill again
+      const mb = mbFor(Math.max(perProcessKb, currentKb * 2));
       const workMem = `${mb}MB`;
       out.push(
         tipFinding(plan, {
@@ -53,7 +67,7 @@ export const diskSpillTip = defineTip({
           title: `${nodeLabel(n)} spilled to disk: ${what}; work_mem = ${workMem} would keep it in memory`,
           savingMs: Math.max((n.exclusiveMs ?? 0) * 0.5, n.ioMs ?? 0),
           savingBasis: 'half the exclusive time of the node, or its temp I/O time when larger',
-          evidence: { ...facts, tempBlocks: temp, ioMs: n.ioMs, workMem: current ?? 'default (4MB unless configured)', suggestedWorkMem: workMem },
+          evidence: { ...facts, tempBlocks: temp, ioMs: n.ioMs, workMem: current ?? 'not in the plan: 4MB (the default) assumed', suggestedWorkMem: workMem },
           description:
             `${what} in ${ms(n.exclusiveMs)}. Operations that do not fit in work_mem write temporary files and read them back. ` +
             `About ${workMem} per process would have kept this one in memory. work_mem is per operation and per process: ` +

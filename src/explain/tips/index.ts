@@ -2,6 +2,11 @@ import type { PlanTip } from './plan-tip.ts';
 import { aggregateAfterJoinTip } from './aggregate-after-join.ts';
 import { cteFenceTip } from './cte-fence.ts';
 import { diskSpillTip } from './disk-spill.ts';
+import { functionPerRowTip } from './function-per-row.ts';
+import { functionRescanTip } from './function-rescan.ts';
+import { joinFilterAnyArrayTip } from './join-filter-any-array.ts';
+import { indexHeapIoTip } from './index-heap-io.ts';
+import { sortByIndexTip } from './sort-by-index.ts';
 import { heapFetchesTip } from './heap-fetches.ts';
 import { indexFilterTip } from './index-filter.ts';
 import { jitOverheadTip } from './jit-overhead.ts';
@@ -32,7 +37,12 @@ export const PLAN_TIPS: readonly PlanTip[] = [
   nonSargableExpressionTip,
   cteFenceTip,
   aggregateAfterJoinTip,
+  functionRescanTip,
+  joinFilterAnyArrayTip,
+  functionPerRowTip,
+  indexHeapIoTip,
+  sortByIndexTip,
 ];
 
-export { defineTip, tipFinding, nodeLabel } from './plan-tip.ts';
-export type { PlanCatalog, PlanCatalogForeignKey, PlanCatalogIndex, PlanTip, PlanTipContext } from './plan-tip.ts';
+export { defineTip, threshold, tipFinding, nodeLabel } from './plan-tip.ts';
+export type { PlanTipThreshold, PlanCatalog, PlanCatalogForeignKey, PlanCatalogIndex, PlanTip, PlanTipContext } from './plan-tip.ts';

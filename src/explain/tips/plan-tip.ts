@@ -29,6 +29,8 @@ export interface PlanCatalog {
 
 export interface PlanTipContext {
   readonly plan: EnrichedPlan;
+  /** threshold overrides by "<tip id>.<name>" (see each tip's `thresholds` for names and defaults) */
+  readonly thresholds?: Readonly<Record<string, number>>;
   /** statement text when known (query command, auto_explain "Query Text") */
   readonly sql: string | null;
   readonly catalog: PlanCatalog | null;
@@ -38,15 +40,29 @@ export interface PlanTipContext {
  * A tip is a pure check over an enriched plan, one file per tip. The index advisor and the
  * rewriter plug in as further tips (or providers returning findings) without changing the engine.
  */
+export interface PlanTipThreshold {
+  readonly default: number;
+  readonly description: string;
+}
+
 export interface PlanTip {
   readonly id: string;
   readonly title: string;
   readonly description: string;
+  /** the numbers the tip decides with, each overridable through PlanTipContext.thresholds */
+  readonly thresholds?: Readonly<Record<string, PlanTipThreshold>>;
   check(context: PlanTipContext): readonly Finding[];
 }
 
-export function defineTip(tip: PlanTip): PlanTip {
+export function defineTip<T extends PlanTip>(tip: T): T {
   return tip;
+}
+
+/** A tip's threshold: the caller's override or the tip's default. */
+export function threshold(context: PlanTipContext, tip: PlanTip, name: string): number {
+  const own = tip.thresholds?.[name];
+  if (own === undefined) throw new Error(`tip ${tip.id} has no threshold ${name}`);
+  return context.thresholds?.[`${tip.id}.${name}`] ?? own.default;
 }
 
 function round(n: number, digits = 1): number {

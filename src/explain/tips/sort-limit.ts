@@ -9,7 +9,7 @@ const PASS_THROUGH = new Set(['Gather Merge', 'Result']);
 const SCANS = new Set(['Seq Scan', 'Bitmap Heap Scan', 'Index Scan']);
 
 /** "o.created_at DESC" → { column: created_at, desc: true } when the key is a plain column. */
-function sortColumn(key: string, alias: string | null): { column: string; desc: boolean } | null {
+export function sortColumn(key: string, alias: string | null): { column: string; desc: boolean } | null {
   const m = /^(?:([A-Za-z_][\w$]*)\.)?([A-Za-z_][\w$]*)(?: (DESC|ASC))?(?: NULLS (?:FIRST|LAST))?$/.exec(key.trim());
   if (m === null) return null;
   if (m[1] !== undefined && alias !== null && m[1] !== alias) return null;
