@@ -1,4 +1,4 @@
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 
 /** Wraps prose lines of a report section to the terminal width, keeping their indentation. */
 export function wrapSectionLines(lines: readonly string[], width = 80): string[] {

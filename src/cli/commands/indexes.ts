@@ -7,7 +7,7 @@ import { advisorReportFields } from '../../advisor/report-fields.ts';
 import { DEFAULT_SANDBOX_MAX_BYTES, runIndexAdvisor } from '../../advisor/run-index-advisor.ts';
 import type { AdvisorResult } from '../../advisor/types.ts';
 import { measureStatements } from '../../advisor/validate-workload-db.ts';
-import { formatBytes, formatCount, percent } from '../../analyzers/format.ts';
+import { formatBytes, formatCount, percent } from '../../format/format.ts';
 import type { Database } from '../../collect/connection.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection, Workload } from '../../model/index.ts';

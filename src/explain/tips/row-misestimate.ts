@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { Finding } from '../../model/index.ts';
 import { ancestorsOf, childrenOf } from '../enrich-plan.ts';
 import type { EnrichedNode } from '../enrich-plan.ts';
