@@ -11,7 +11,7 @@ import { humanSize, parseSizeFlag } from '../../config/units.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection, Snapshot } from '../../model/index.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
-import { helpText, wrapSectionLines } from '../wrap-section-lines.ts';
+import { helpText, wrapSectionLines } from '../../format/wrap-section-lines.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 
