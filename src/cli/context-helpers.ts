@@ -88,7 +88,7 @@ export async function emitReport(ctx: CommandContext, report: Report, input: Flo
 }
 
 /** Flags and config without a flow's key check (for the report flags every command shares). */
-function cliInput(ctx: CommandContext): FlowInput {
+export function cliInput(ctx: CommandContext): FlowInput {
   return { values: ctx.values, positionals: ctx.positionals, config: ctx.config, env: ctx.io.env, logger: ctx.logger };
 }
 
