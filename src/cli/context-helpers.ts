@@ -14,7 +14,7 @@ import type { CommandContext } from './command.ts';
 /** The flow's view of the command line: flags, arguments, the --config file (checked against the flow's keys). */
 export function flowInput(ctx: CommandContext, flow: Flow): FlowInput {
   validateConfig(flow, ctx.config, 'config file');
-  return { values: ctx.values, positionals: ctx.positionals, config: ctx.config, env: ctx.io.env, logger: ctx.logger, stdin: ctx.io.stdin, confirm: (q) => confirm(ctx, q) };
+  return { values: ctx.values, positionals: ctx.positionals, config: ctx.config, env: ctx.io.env, logger: ctx.logger, stdin: ctx.io.stdin, confirm: (q) => confirm(ctx, q), notify: (m) => ctx.io.stderr(`${m}\n`) };
 }
 
 /** Parses argv through the flow, renders its report: the whole job of a command. */
@@ -114,12 +114,3 @@ export async function confirm(ctx: CommandContext, question: string): Promise<bo
 }
 
 
-// Transitional: commands not yet moved to src/flows read their flags through these.
-import * as flowInputHelpers from '../flows/flow-input.ts';
-import type { Database } from '../collect/connection.ts';
-export const option = (ctx: CommandContext, name: string): string | undefined => flowInputHelpers.option(cliInput(ctx), name);
-export const flag = (ctx: CommandContext, name: string): boolean => flowInputHelpers.flag(cliInput(ctx), name);
-export const numberOption = (ctx: CommandContext, name: string, bounds: flowInputHelpers.NumberBounds = {}): number | undefined =>
-  flowInputHelpers.numberOption(cliInput(ctx), name, bounds);
-export const connect = (ctx: CommandContext): Promise<Database> => flowInputHelpers.connect(cliInput(ctx));
-export const analyzerOverrides = (ctx: CommandContext): ReturnType<typeof flowInputHelpers.analyzerOverrides> => flowInputHelpers.analyzerOverrides(cliInput(ctx));

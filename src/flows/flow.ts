@@ -21,6 +21,8 @@ export interface FlowInput {
   readonly stdin?: NodeJS.ReadableStream;
   /** asks before a write to the database (the CLI prompts); without it nothing is confirmed */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** messages the user must see even without progress output (where a receiver listens); default: logger.info */
+  readonly notify?: (message: string) => void;
 }
 
 /** A command as a library pipeline: options in, a Report out. */
