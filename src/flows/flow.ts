@@ -80,7 +80,7 @@ export type CommonLibraryOptions = OptionsOf<typeof CONNECTION_OPTIONS> &
 export type LibraryOptions<O extends OptionSpecs, Extra = unknown> = OptionsOf<O> & CommonLibraryOptions & Extra;
 
 /** Runs a flow as a library call: the options object is validated like a config file. */
-export function runLibraryFlow(flow: Flow, options: object, context: LibraryContext = {}): Promise<Report> {
+export async function runLibraryFlow(flow: Flow, options: object, context: LibraryContext = {}): Promise<Report> {
   const config = options as Readonly<Record<string, unknown>>;
   validateConfig(flow, config, 'options');
   return flow.run({
