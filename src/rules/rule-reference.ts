@@ -32,7 +32,6 @@ export function allRules(): RuleDefinition[] {
       title: t.title,
       description: t.description,
       severity: 'varies' as const,
-      severityNote: MEASURED,
       severityNote: 'from the time it could save: critical at 1 s (or half the run and 100 ms), warning at 10 % or 100 ms, else info',
       command: 'explain, query',
       docs: `src/explain/tips/${TIP_FILES[t.id] ?? t.id.replace(/^plan-/, '')}.ts`,
