@@ -43,6 +43,49 @@ export const PGBOUNCER_OPTIONS = {
     'write-ini': { type: 'string', valueName: 'FILE', description: 'also write the pgbouncer.ini to FILE' },
   } as const;
 
+interface ScanInputs {
+  readonly statements: ScannedStatement[] | null;
+  readonly sources: string[];
+  readonly snapshot: Snapshot | null;
+  readonly display: string | undefined;
+}
+
+/** The workload to scan (SQL file, log, pg_stat_statements) and the server's facts when one is named. */
+async function scanInputs(input: FlowInput, workloadFile: string | undefined, logFile: string | undefined): Promise<ScanInputs> {
+  await initSqlParser();
+  let statements: ScannedStatement[] | null = null;
+  const sources: string[] = [];
+  if (workloadFile !== undefined) {
+    const w = await workloadFromSqlFile(workloadFile);
+    statements = [...(statements ?? []), ...w.statements.map((s) => ({ text: s.sample ?? s.text, calls: s.calls, origin: s.origin ?? workloadFile }))];
+    sources.push(workloadFile);
+  }
+  if (logFile !== undefined) {
+    statements = [...(statements ?? []), ...(await statementsFromLogFile(logFile))];
+    sources.push(logFile);
+  }
+  let snapshot: Snapshot | null = null;
+  let display: string | undefined;
+  if (wantsLiveServer(input)) {
+    const db = await connect(input);
+    try {
+      snapshot = await collectSnapshot(db);
+      display = db.display;
+      try {
+        const w = await workloadFromPgStatStatements(db);
+        statements = [...(statements ?? []), ...w.statements.map((s) => ({ text: s.text, calls: s.calls, origin: 'pg_stat_statements' }))];
+        sources.push('pg_stat_statements');
+      } catch (error) {
+        if (!isDbOptimizeError(error)) throw error;
+        input.logger.warn(`${error.message}; the workload was not scanned from pg_stat_statements`);
+      }
+    } finally {
+      await db.close();
+    }
+  }
+  return { statements, sources, snapshot, display };
+}
+
 /** A drop-in pgbouncer.ini for the clients, after scanning the workload for what breaks transaction pooling. */
 async function runPgbouncer(input: FlowInput): Promise<Report> {
     const clients = numberOption(input, 'clients', { min: 1, max: 1_000_000, integer: true });
@@ -72,38 +115,7 @@ async function runPgbouncer(input: FlowInput): Promise<Report> {
     const workloadFile = option(input, 'workload');
     const logFile = option(input, 'log');
 
-    // the workload to scan, and server facts from a live server
-    await initSqlParser();
-    let statements: ScannedStatement[] | null = null;
-    const sources: string[] = [];
-    if (workloadFile !== undefined) {
-      const w = await workloadFromSqlFile(workloadFile);
-      statements = [...(statements ?? []), ...w.statements.map((s) => ({ text: s.sample ?? s.text, calls: s.calls, origin: s.origin ?? workloadFile }))];
-      sources.push(workloadFile);
-    }
-    if (logFile !== undefined) {
-      statements = [...(statements ?? []), ...(await statementsFromLogFile(logFile))];
-      sources.push(logFile);
-    }
-    let snapshot: Snapshot | null = null;
-    let display: string | undefined;
-    if (wantsLiveServer(input)) {
-      const db = await connect(input);
-      try {
-        snapshot = await collectSnapshot(db);
-        display = db.display;
-        try {
-          const w = await workloadFromPgStatStatements(db);
-          statements = [...(statements ?? []), ...w.statements.map((s) => ({ text: s.text, calls: s.calls, origin: 'pg_stat_statements' }))];
-          sources.push('pg_stat_statements');
-        } catch (error) {
-          if (!isDbOptimizeError(error)) throw error;
-          input.logger.warn(`${error.message}; the workload was not scanned from pg_stat_statements`);
-        }
-      } finally {
-        await db.close();
-      }
-    }
+    const { statements, sources, snapshot, display } = await scanInputs(input, workloadFile, logFile);
     const serverMax = snapshot?.connections?.maxConnections ?? maxConnFlag;
     if (serverMax === undefined) {
       throw new DbOptimizeError('E_USAGE', 'usage', "pgbouncer needs the server's max_connections: --max-connections N or --db URL");
