@@ -1,4 +1,45 @@
 /** db-optimize public library API. */
+// One function per command, each returning a Report (see README "Library").
+export {
+  config,
+  explain,
+  full,
+  indexes,
+  migrateLint,
+  migratePlan,
+  n1,
+  pgbouncer,
+  pool,
+  profile,
+  query,
+  rewrite,
+  schema,
+  validate,
+  defineFlow,
+  runLibraryFlow,
+  NEWEST_PG_MAJOR,
+  parsePgVersion,
+} from './flows/index.ts';
+export type {
+  ConfigOptions,
+  ExplainOptions,
+  Flow,
+  FlowInput,
+  FullOptions,
+  IndexesOptions,
+  LibraryContext,
+  LibraryOptions,
+  MigrateLintOptions,
+  MigratePlanOptions,
+  N1FlowOptions,
+  PgbouncerOptions,
+  PoolOptions,
+  ProfileOptions,
+  QueryOptions,
+  RewriteOptions,
+  SchemaOptions,
+  ValidateFlowOptions,
+} from './flows/index.ts';
 export { adviseIndexes, advisorFindings, migrationScript, runIndexAdvisor } from './advisor/index.ts';
 export type { AdvisorOptions, AdvisorResult, IndexRecommendation } from './advisor/index.ts';
 export { ANALYZERS, analyzerById } from './analyzers/registry.ts';

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from '../analyzers/format.ts';
+import { formatBytes, formatCount } from '../format/format.ts';
 import type { Index, Snapshot, Table, Workload } from '../model/index.ts';
 import type { SandboxEngine } from '../whatif/sandbox-engine.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';

@@ -1,5 +1,5 @@
-import { formatBytes, formatCount, percent, round } from '../analyzers/format.ts';
-import { concurrentCreate, concurrentDrop } from '../analyzers/index-definitions.ts';
+import { formatBytes, formatCount, percent, round } from '../format/format.ts';
+import { concurrentCreate, concurrentDrop } from '../format/index-definitions.ts';
 import type { Finding, Severity } from '../model/index.ts';
 import type { AdvisorResult, IndexRecommendation } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../analyzers/format.ts';
+import { quoteIdent } from '../format/format.ts';
 import type { Index, Snapshot, Table } from '../model/index.ts';
 import { distinctValues, equalitySelectivity, nullSelectivity, tableRows } from './column-stats.ts';
 import type { TableAccess } from './statement-shape.ts';

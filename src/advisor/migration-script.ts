@@ -1,4 +1,4 @@
-import { concurrentCreate, concurrentDrop } from '../analyzers/index-definitions.ts';
+import { concurrentCreate, concurrentDrop } from '../format/index-definitions.ts';
 import type { AdvisorResult } from './types.ts';
 
 /**

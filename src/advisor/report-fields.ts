@@ -1,5 +1,5 @@
-import { concurrentCreate, concurrentDrop } from '../analyzers/index-definitions.ts';
-import { round } from '../analyzers/format.ts';
+import { concurrentCreate, concurrentDrop } from '../format/index-definitions.ts';
+import { round } from '../format/format.ts';
 import type { AdvisorResult, IndexRecommendation } from './types.ts';
 
 function indexJson(r: IndexRecommendation): Record<string, unknown> {

@@ -36,7 +36,7 @@ import { tempFiles } from './profile/temp-files/index.ts';
 import { deadlocks } from './profile/deadlocks/index.ts';
 import { rollbackRatio } from './profile/rollback-ratio/index.ts';
 import { settingsSanity } from './profile/settings-sanity/index.ts';
-import { SCHEMA_ANALYZERS } from '../schema-review/schema-analyzers.ts';
+import { SCHEMA_ANALYZERS } from './schema-analyzers.ts';
 
 /** Every analyzer, explicitly listed: the order here is the order in docs, not in reports. */
 export const ANALYZERS: readonly Analyzer[] = [

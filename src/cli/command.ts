@@ -1,13 +1,7 @@
 import type { Logger } from '../engine/analyze-database.ts';
 
-export interface CliOption {
-  readonly type: 'string' | 'boolean';
-  readonly short?: string;
-  readonly multiple?: boolean;
-  readonly description: string;
-  /** shown in help: --db URL */
-  readonly valueName?: string;
-}
+export type { OptionSpec as CliOption } from '../flows/option-spec.ts';
+import type { OptionSpec as CliOption } from '../flows/option-spec.ts';
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -17,7 +11,7 @@ export interface CommandIO {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+import type { OptionValues } from '../flows/flow.ts';
 
 export interface CommandContext {
   readonly values: OptionValues;

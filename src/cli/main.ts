@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from '../engine/analyze-database.ts';
 import { DbOptimizeError, EXIT, isDbOptimizeError } from '../errors/index.ts';
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 import { VERSION } from '../version.ts';
 import type { CliOption, Command, CommandContext, CommandIO } from './command.ts';
 import { COMMANDS } from './commands/index.ts';

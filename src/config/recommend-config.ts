@@ -1,94 +1,16 @@
 import { DbOptimizeError } from '../errors/index.ts';
-import type { Checkpoints, Setting, Table } from '../model/index.ts';
-import type { Hardware, StorageType, WorkloadType } from './hardware.ts';
-import { applyMode } from './setting-context.ts';
-import type { ApplyMode } from './setting-context.ts';
-import { BYTES, humanSize, niceBytes, pgSize, settingBytes } from './units.ts';
+import type { StorageType, WorkloadType } from './hardware.ts';
+import { BYTES, humanSize, niceBytes, settingBytes } from './units.ts';
 import { NODE_FACTOR, PGTUNE_CONNECTIONS, WAL_SIZES_MB, WORK_MEM_CAP_MB } from './workload-factors.ts';
+import type { ConfigPlan, MemoryCheck, SettingRecommendation, TunerInput } from './config-plan.ts';
+import { hotTables } from './hot-tables.ts';
+import { toRecommendation } from './setting-recommendation.ts';
+import type { Draft } from './setting-recommendation.ts';
 
-export interface TunerInput {
-  readonly hardware: Hardware;
-  readonly workload: WorkloadType;
-  /** where the workload type came from, for the notes */
-  readonly workloadSource: 'flag' | 'default';
-  /** major version: from the live server, else --pg-version, else the newest we know */
-  readonly pgMajor: number;
-  /** --max-connections: the connection count the user wants to plan for */
-  readonly maxConnections: number | null;
-  /** live pg_settings; empty without a server */
-  readonly settings: readonly Setting[];
-  readonly tables: readonly Table[];
-  readonly checkpoints: Checkpoints | null;
-  /** client connections open on the live server now (null without one) */
-  readonly connectionsInUse?: number | null;
-  /** large hot tables: at least this many live rows … */
-  readonly largeTableRows?: number;
-  /** … and updates + deletes at least this share of them since the stats reset */
-  readonly hotTableChurn?: number;
-}
-
-export interface SettingRecommendation {
-  readonly name: string;
-  /** current value as PostgreSQL shows it (SHOW), null without a live server */
-  readonly current: string | null;
-  readonly currentSource: string | null;
-  readonly recommended: string;
-  readonly apply: ApplyMode;
-  readonly changed: boolean;
-  readonly reason: string;
-  readonly formula: string;
-  /** SQL that restores the current value (null without a live server) */
-  readonly undo: string | null;
-}
-
-export interface MemoryCheck {
-  readonly ramBytes: number;
-  readonly osReserveBytes: number;
-  readonly sharedBuffersBytes: number;
-  readonly walBuffersBytes: number;
-  readonly connections: number;
-  readonly parallelWorkers: number;
-  readonly nodeFactor: number;
-  readonly workMemBytes: number;
-  readonly autovacuumWorkers: number;
-  readonly autovacuumMemBytes: number;
-  readonly totalBytes: number;
-  readonly fits: boolean;
-  /** work_mem before the check lowered it, when it did */
-  readonly workMemBeforeBytes: number | null;
-  readonly explanation: string;
-}
-
-export interface TableAutovacuum {
-  readonly table: string;
-  readonly liveRows: number;
-  readonly deadRows: number;
-  readonly churn: number;
-  readonly statement: string;
-  readonly rollback: string;
-  readonly reason: string;
-}
-
-export interface ConfigPlan {
-  readonly hardware: Hardware;
-  readonly workload: WorkloadType;
-  readonly pgMajor: number;
-  readonly recommendations: readonly SettingRecommendation[];
-  readonly memory: MemoryCheck | null;
-  readonly tables: readonly TableAutovacuum[];
-  readonly notes: readonly string[];
-}
+export type { ConfigPlan, MemoryCheck, SettingRecommendation, TableAutovacuum, TunerInput } from './config-plan.ts';
+export { hotTables } from './hot-tables.ts';
 
 const { MB, GB } = BYTES;
-
-type Value = { readonly bytes: number } | { readonly text: string };
-
-interface Draft {
-  readonly name: string;
-  readonly value: Value;
-  readonly reason: string;
-  readonly formula: string;
-}
 
 function roundUp(n: number, step: number): number {
   return Math.ceil(n / step) * step;
@@ -437,61 +359,4 @@ export function recommendConfig(input: TunerInput): ConfigPlan {
 function supported(name: string, pgMajor: number): boolean {
   if (name === 'io_method' || name === 'io_workers') return pgMajor >= 18;
   return true;
-}
-
-function showValue(s: Setting): string {
-  const b = settingBytes(s.setting, s.unit);
-  if (b !== null) return pgSize(b);
-  if (s.unit !== null && s.unit !== '' && s.vartype !== 'string' && s.vartype !== 'enum') return `${s.setting}${s.unit}`;
-  return s.setting;
-}
-
-function toRecommendation(d: Draft, cur: Setting | undefined, pgMajor: number): SettingRecommendation {
-  const recommended = 'bytes' in d.value ? pgSize(d.value.bytes) : d.value.text;
-  let changed = true;
-  if (cur !== undefined) {
-    if ('bytes' in d.value) {
-      const b = settingBytes(cur.setting, cur.unit);
-      changed = b === null || Math.abs(b - d.value.bytes) > Math.max(1024, d.value.bytes * 0.02);
-    } else {
-      changed = !(cur.setting === d.value.text || (Number.isFinite(Number(cur.setting)) && Number(cur.setting) === Number(d.value.text)));
-    }
-  }
-  const current = cur === undefined ? null : showValue(cur);
-  return {
-    name: d.name,
-    current,
-    currentSource: cur?.source ?? null,
-    recommended,
-    apply: applyMode(d.name, pgMajor, cur),
-    changed,
-    reason: d.reason,
-    formula: d.formula,
-    undo: cur === undefined ? null : cur.source === 'default' ? `ALTER SYSTEM RESET ${d.name};` : `ALTER SYSTEM SET ${d.name} = '${current}';`,
-  };
-}
-
-/** Large tables with many updates/deletes: per-table autovacuum thresholds (needs no hardware facts). */
-export function hotTables(tables: readonly Table[], largeTableRows = 1_000_000, hotTableChurn = 0.1): TableAutovacuum[] {
-  const minRows = largeTableRows;
-  const minChurn = hotTableChurn;
-  const out: TableAutovacuum[] = [];
-  for (const t of tables) {
-    const a = t.activity;
-    if (a === null || t.kind !== 'table' || a.nLiveTup < minRows) continue;
-    const churn = (a.nTupUpd + a.nTupDel) / Math.max(1, a.nLiveTup);
-    if (churn < minChurn) continue;
-    if (t.options.some((o) => o.startsWith('autovacuum_vacuum_scale_factor='))) continue;
-    const waitRows = Math.round(a.nLiveTup * 0.2 + 50);
-    out.push({
-      table: t.qualifiedName,
-      liveRows: a.nLiveTup,
-      deadRows: a.nDeadTup,
-      churn: Math.round(churn * 1000) / 1000,
-      statement: `ALTER TABLE ${t.qualifiedName} SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0.02);`,
-      rollback: `ALTER TABLE ${t.qualifiedName} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_analyze_scale_factor);`,
-      reason: `with the default scale factor 0.2 autovacuum waits for ~${waitRows.toLocaleString('en-US')} dead rows on this ${a.nLiveTup.toLocaleString('en-US')}-row table, which rewrote ${Math.round(churn * 100)} % of its rows since the stats reset; 1 % keeps bloat and visibility-map gaps small`,
-    });
-  }
-  return out.sort((a, b) => b.liveRows * b.churn - a.liveRows * a.churn);
 }

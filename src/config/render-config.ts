@@ -1,4 +1,4 @@
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 import type { ConfigPlan, SettingRecommendation } from './recommend-config.ts';
 
 /** Values go in single quotes in both postgresql.conf and ALTER SYSTEM (always valid). */

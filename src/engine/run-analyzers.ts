@@ -1,10 +1,13 @@
 import { DbOptimizeError } from '../errors/index.ts';
-import type { Finding, Report, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
-import { SEVERITY_RANK } from '../model/index.ts';
+import type { AnalyzerTiming, Finding, Report, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
+import { compareFindings } from '../render/compare-findings.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import type { Analyzer, OptionValue, Phase } from './analyzer.ts';
 import { PHASES } from './analyzer.ts';
 import { unmetRequirement } from './requirements.ts';
+
+export type { AnalyzerTiming };
+export { compareFindings };
 
 export type AnalyzerOptionOverrides = Readonly<Record<string, Readonly<Record<string, OptionValue>>>>;
 
@@ -22,12 +25,6 @@ export interface RunAnalyzersInput {
   readonly onProgress?: (event: { analyzer: string; phase: Phase; state: 'start' | 'done' | 'skipped' | 'error' }) => void;
 }
 
-export interface AnalyzerTiming {
-  readonly id: string;
-  readonly phase: string;
-  readonly findings: number;
-  readonly ms: number;
-}
 
 export interface RunAnalyzersResult {
   readonly findings: readonly Finding[];
@@ -65,14 +62,6 @@ function coerceOption(id: string, key: string, def: OptionValue, value: OptionVa
   return String(value);
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    b.impact.score - a.impact.score ||
-    a.rule.localeCompare(b.rule) ||
-    a.title.localeCompare(b.title)
-  );
-}
 
 /**
  * Runs analyzers phase by phase (profile → diagnose → optimize → implement), concurrently

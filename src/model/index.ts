@@ -3,3 +3,4 @@ export { SEVERITY_RANK } from './finding.ts';
 export type * from './report.ts';
 export type * from './snapshot.ts';
 export type * from './workload.ts';
+export type * from './rule-definition.ts';

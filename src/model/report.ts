@@ -24,6 +24,14 @@ export interface ReportSection {
   readonly lines: readonly string[];
 }
 
+/** How long one analyzer ran and how many findings it produced. */
+export interface AnalyzerTiming {
+  readonly id: string;
+  readonly phase: string;
+  readonly findings: number;
+  readonly ms: number;
+}
+
 export interface Report {
   readonly tool: { readonly name: 'db-optimize'; readonly version: string };
   readonly command: string;
@@ -31,7 +39,7 @@ export interface Report {
   readonly database: ReportDatabase;
   readonly findings: readonly Finding[];
   readonly skipped: readonly SkippedAnalyzer[];
-  readonly analyzers?: readonly { readonly id: string; readonly phase: string; readonly findings: number; readonly ms: number }[];
+  readonly analyzers?: readonly AnalyzerTiming[];
   readonly sections?: readonly ReportSection[];
   readonly workload?: { readonly [key: string]: JsonValue };
   /** command-specific top-level data (documented in schema/report.schema.json) */

@@ -41,7 +41,7 @@ function wideColumns(snapshot: Snapshot | null, table: string): string[] {
   return (t?.columns ?? []).filter((c) => (c.stats?.avgWidth ?? 0) >= 200).map((c) => c.name);
 }
 
-const TITLES: Record<AggregatedPattern['rule'], string> = {
+export const TITLES: Record<AggregatedPattern['rule'], string> = {
   'n1-query': 'N+1 query',
   'n1-fan-out': 'N+1 query run as a parallel fan-out',
   'n1-repeating-group': 'Repeating group of queries per row (MN+1)',

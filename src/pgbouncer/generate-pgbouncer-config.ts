@@ -1,5 +1,5 @@
 import { DbOptimizeError } from '../errors/index.ts';
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 import { atLeast } from './pgbouncer-version.ts';
 import type { PgbouncerVersion } from './pgbouncer-version.ts';
 import type { Breaker, BreakerKind } from './scan-transaction-pooling.ts';

@@ -2,6 +2,7 @@ import { humanSize } from '../config/units.ts';
 import type { Finding } from '../model/index.ts';
 import type { AppPoolSettings } from './app-pool-settings.ts';
 import type { ConnectionProfile } from './connection-profile.ts';
+import type { ConnectionSamples } from './sample-connections.ts';
 import type { PoolPlan } from './size-pool.ts';
 
 export interface ProfileThresholds {
@@ -14,6 +15,9 @@ export interface ProfileThresholds {
 
 export const DEFAULT_THRESHOLDS: ProfileThresholds = { usageWarn: 0.8, idleMin: 10, idleInTransactionSeconds: 30, shortLivedMin: 5, shortLivedShare: 0.3 };
 
+/** Above this share of the usable connections the next spike fails: critical. */
+export const USAGE_CRITICAL = 0.95;
+
 const NOT_MEASURABLE = 'connection settings cannot be verified before the change: the numbers follow from pg_stat_activity and the formula shown';
 
 /** Findings visible in pg_stat_activity alone (the diagnose-phase pool analyzer and `pool`). */
@@ -22,7 +26,7 @@ export function profileFindings(p: ConnectionProfile, t: ProfileThresholds = DEF
   if (p.usage >= t.usageWarn) {
     out.push({
       rule: `${rule}/near-max-connections`,
-      severity: p.usage >= 0.95 ? 'critical' : 'warning',
+      severity: p.usage >= USAGE_CRITICAL ? 'critical' : 'warning',
       title: `${p.clients} of ${p.available} connections in use (${Math.round(p.usage * 100)} % of max_connections ${p.maxConnections} minus reserved)`,
       target: { kind: 'connection', name: 'max_connections' },
       evidence: { clients: p.clients, available: p.available, maxConnections: p.maxConnections, superuserReserved: p.superuserReserved, byState: p.byState },
@@ -95,6 +99,26 @@ export function profileFindings(p: ConnectionProfile, t: ProfileThresholds = DEF
     });
   }
   return out;
+}
+
+/**
+ * The peak seen while watching pg_stat_activity (pool --watch), when the snapshot alone did not
+ * already report the connection count: same rule and thresholds as profileFindings.
+ */
+export function watchFindings(w: ConnectionSamples, p: ConnectionProfile, already: readonly Finding[], t: ProfileThresholds = DEFAULT_THRESHOLDS, rule = 'connection-pool'): Finding[] {
+  const id = `${rule}/near-max-connections`;
+  const usage = w.peakClients / Math.max(1, p.available);
+  if (usage < t.usageWarn || already.some((f) => f.rule === id)) return [];
+  return [
+    {
+      rule: id,
+      severity: usage >= USAGE_CRITICAL ? 'critical' : 'warning',
+      title: `Connections peaked at ${w.peakClients} of ${p.available} usable during ${w.seconds} s`,
+      target: { kind: 'connection', name: 'max_connections' },
+      evidence: { peakClients: w.peakClients, available: p.available, seconds: w.seconds, samples: w.samples },
+      impact: { score: usage * 100, summary: `${p.available - w.peakClients} connections left at the peak` },
+    },
+  ];
 }
 
 /** Findings of the fleet sizing: the three seed symptoms with numbers, server settings and app pool code. */

@@ -1,6 +1,5 @@
-import type { Finding, Report, ReportDatabase, ReportSection, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
-import { compareFindings } from '../engine/run-analyzers.ts';
-import type { AnalyzerTiming } from '../engine/run-analyzers.ts';
+import type { AnalyzerTiming, Finding, Report, ReportDatabase, ReportSection, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
+import { compareFindings } from './compare-findings.ts';
 import { VERSION } from '../version.ts';
 
 export interface BuildReportInput {

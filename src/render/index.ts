@@ -18,4 +18,4 @@ export function render(report: Report, format: Format, options: { color: boolean
 export { buildReport, databaseInfo } from './build-report.ts';
 export type { BuildReportInput } from './build-report.ts';
 export { renderJson, renderMarkdown, renderTerminal };
-export { evidenceText, wrap } from './wrap.ts';
+export { evidenceText, wrap } from '../format/wrap.ts';

@@ -1,6 +1,6 @@
 import type { Finding, Report } from '../model/index.ts';
 import { findingGroups } from './finding-groups.ts';
-import { evidenceText } from './wrap.ts';
+import { evidenceText } from '../format/wrap.ts';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -1,8 +1,8 @@
 import pc from 'picocolors';
 import type { Finding, Report, Severity } from '../model/index.ts';
-import { formatMs } from '../analyzers/format.ts';
+import { formatMs } from '../format/format.ts';
 import { findingGroups } from './finding-groups.ts';
-import { evidenceText, wrap, wrapCode } from './wrap.ts';
+import { evidenceText, wrap, wrapCode } from '../format/wrap.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;

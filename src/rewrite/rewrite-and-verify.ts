@@ -1,6 +1,6 @@
 import type { Database } from '../collect/connection.ts';
 import type { Finding, JsonValue, ReportSection } from '../model/index.ts';
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 import type { RejectedRewrite, RuleOptions } from './rule.ts';
 import { rewriteStatement } from './rewrite-statement.ts';
 import type { StatementRewrites, StaticRewrite } from './rewrite-statement.ts';

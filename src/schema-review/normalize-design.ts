@@ -1,4 +1,4 @@
-import { quoteIdent } from '../analyzers/format.ts';
+import { quoteIdent } from '../format/format.ts';
 import type { Column, Snapshot, Table } from '../model/index.ts';
 import { isIdColumn, plural, singular } from './column-roles.ts';
 

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, quoteIdent } from '../analyzers/format.ts';
+import { formatBytes, formatCount, quoteIdent } from '../format/format.ts';
 
 export interface TimeSeriesInput {
   readonly table: string;

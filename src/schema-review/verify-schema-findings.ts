@@ -1,5 +1,5 @@
 import type { Database } from '../collect/connection.ts';
-import { quoteIdent } from '../analyzers/format.ts';
+import { quoteIdent } from '../format/format.ts';
 import type { Finding, Snapshot } from '../model/index.ts';
 import type { EntityGroup } from './normalize-design.ts';
 import { entityGroups, normalizedDesign } from './normalize-design.ts';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { formatBytes } from '../analyzers/format.ts';
+import { formatBytes } from '../format/format.ts';
 import { Database, resolveConnection } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 

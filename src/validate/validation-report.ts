@@ -1,4 +1,4 @@
-import { wrap } from '../render/wrap.ts';
+import { wrap } from '../format/wrap.ts';
 import type { Finding, ReportSection } from '../model/index.ts';
 import type { AppliedAdvice } from './apply-advice.ts';
 import type { LatencyStats, ScorecardSide } from './latency-stats.ts';

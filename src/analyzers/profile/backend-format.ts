@@ -1,5 +1,5 @@
 import type { Backend, JsonValue } from '../../model/index.ts';
-import { round } from '../format.ts';
+import { round } from '../../format/format.ts';
 
 /** A backend as evidence: pid, who, what, for how long (query text is redacted at collection). */
 export function backendEvidence(b: Backend): JsonValue {

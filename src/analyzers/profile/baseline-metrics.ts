@@ -1,5 +1,5 @@
 import type { ReportSection, Snapshot, Workload } from '../../model/index.ts';
-import { formatMs, percent } from '../format.ts';
+import { formatMs, percent } from '../../format/format.ts';
 
 /** One of the seed's "Performance Baseline Metrics", measured. */
 export interface BaselineMetric {

@@ -1,5 +1,5 @@
 import type { Index, Table } from '../../model/index.ts';
-import { quoteIdent } from '../format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import { tableOption } from './settings-lookup.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Snapshot, WorkloadStatement } from '../../model/index.ts';
-import { formatCount, formatMs, quoteIdent } from '../format.ts';
+import { formatCount, formatMs, quoteIdent } from '../../format/format.ts';
 import { indexesOf } from '../snapshot-lookup.ts';
 import { statementShape, statementTables } from './statement-relations.ts';
 

@@ -1,8 +1,9 @@
 import type { EmbeddedServer } from '../../demo/embedded-server.ts';
 import { prepareDemo } from '../../demo/prepare-demo.ts';
-import type { Command, CommandContext } from '../command.ts';
-import { flag, numberOption, option } from '../context-helpers.ts';
-import { runAnalysisCommand } from '../run-analysis.ts';
+import { demoFlow } from '../../flows/demo.ts';
+import { flag, numberOption, option } from '../../flows/flow-input.ts';
+import type { Command } from '../command.ts';
+import { flowInput, runFlowCommand } from '../context-helpers.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -15,17 +16,12 @@ export const demoCommand: Command = {
     'planted problems, replays a workload with the seed call rates, and runs every analyzer on it.',
     'The data directory is reused on the next run unless --fresh. The server stops on exit and Ctrl-C.',
   ].join('\n'),
-  common: ['report', 'analysis'],
-  options: {
-    scale: { type: 'string', valueName: 'N', description: 'data size multiplier (1 = 1M orders; default 1)' },
-    fresh: { type: 'boolean', description: 'delete the demo data directory and build everything again' },
-    'data-dir': { type: 'string', valueName: 'DIR', description: 'where the embedded server keeps its data (default: $TMPDIR/db-optimize-demo-pg18)' },
-    'keep-running': { type: 'boolean', description: 'after the report, keep the server running and print its URL until Ctrl-C' },
-    'no-replay': { type: 'boolean', description: 'do not replay the workload (pg_stat_statements keeps earlier runs)' },
-  },
+  common: demoFlow.common,
+  options: demoFlow.options,
   run: async (ctx) => {
-    const scale = numberOption(ctx, 'scale', { min: 0.001, max: 100 }) ?? 1;
-    const dataDir = option(ctx, 'data-dir');
+    const input = flowInput(ctx, demoFlow);
+    const scale = numberOption(input, 'scale', { min: 0.001, max: 100 }) ?? 1;
+    const dataDir = option(input, 'data-dir');
     const started = performance.now();
     let server: EmbeddedServer | null = null;
     let stopping: Promise<void> | null = null;
@@ -40,23 +36,17 @@ export const demoCommand: Command = {
     try {
       const demo = await prepareDemo({
         scale,
-        fresh: flag(ctx, 'fresh'),
+        fresh: flag(input, 'fresh'),
         ...(dataDir === undefined ? {} : { dataDir }),
-        replay: !flag(ctx, 'no-replay'),
+        replay: !flag(input, 'no-replay'),
         log: (m) => ctx.io.stderr(`· ${m}\n`),
         onServer: (s) => {
           server = s;
         },
       });
-      // the replay is the whole workload of this database, so fresh statistics are strong evidence here
-      const config = {
-        ...ctx.config,
-        analyzers: { 'unused-indexes': { minStatsAgeDays: 0 }, ...((ctx.config.analyzers as object | undefined) ?? {}) },
-      };
-      const demoCtx: CommandContext = { ...ctx, values: { ...ctx.values, db: demo.url }, config };
-      const code = await runAnalysisCommand(demoCtx, 'demo', undefined, 5);
+      const code = await runFlowCommand(ctx, demoFlow, { ...input, values: { ...input.values, db: demo.url } });
       ctx.io.stderr(`· demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-      if (flag(ctx, 'keep-running')) {
+      if (flag(input, 'keep-running')) {
         ctx.io.stderr(`· the demo database is at ${demo.url} — press Ctrl-C to stop it\n`);
         await new Promise<void>(() => undefined);
       }

@@ -1,8 +1,6 @@
-import { baselineMetrics, baselineSection } from '../../analyzers/profile/baseline-metrics.ts';
-import { PROFILE_GROUPS } from '../../analyzers/profile/profile-sections.ts';
-import { reportStatements } from '../../analyzers/profile/report-statements.ts';
+import { profileFlow } from '../../flows/profile.ts';
 import type { Command } from '../command.ts';
-import { runAnalysisCommand } from '../run-analysis.ts';
+import { runFlowCommand } from '../context-helpers.ts';
 
 export const profileCommand: Command = {
   name: 'profile',
@@ -23,18 +21,7 @@ export const profileCommand: Command = {
     'pg_cancel_backend / pg_terminate_backend statements are printed, never run.\n' +
     'Keep a JSON report (--format json --out before.json), then compare later runs\n' +
     'with --baseline before.json.',
-  common: ['connection', 'report', 'analysis'],
-  options: {
-    baseline: { type: 'string', valueName: 'report.json', description: 'compare with an earlier JSON report (regressions)' },
-  },
-  run: (ctx) =>
-    runAnalysisCommand(ctx, 'profile', ['profile'], 3, ({ report, snapshot, workload }) => {
-      const metrics = baselineMetrics(snapshot, workload);
-      return {
-        groups: PROFILE_GROUPS,
-        baselineMetrics: metrics,
-        sections: [...(report.sections ?? []), baselineSection(metrics)],
-        ...(workload === null ? {} : { statements: reportStatements(workload) }),
-      };
-    }),
+  common: profileFlow.common,
+  options: profileFlow.options,
+  run: (ctx) => runFlowCommand(ctx, profileFlow),
 };

@@ -1,52 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { DbOptimizeError } from '../../errors/index.ts';
-import type { ReportSection } from '../../model/index.ts';
-import { diagnoseQuery, statementShape } from '../../explain/index.ts';
-import { initSqlParser, redactSql } from '../../sql/index.ts';
-import type { Command, CommandContext } from '../command.ts';
-import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
-import { planReport } from '../plan-report.ts';
-
-async function statementOf(ctx: CommandContext): Promise<string> {
-  const file = option(ctx, 'file');
-  if (file !== undefined && ctx.positionals.length > 0) throw new DbOptimizeError('E_USAGE', 'usage', 'give the statement either as an argument or with --file, not both');
-  let sql: string;
-  if (file !== undefined) {
-    try {
-      sql = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new DbOptimizeError('E_READ', 'input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  } else if (ctx.positionals.length === 1) sql = ctx.positionals[0] ?? '';
-  else {
-    throw new DbOptimizeError('E_USAGE', 'usage', ctx.positionals.length === 0 ? 'query needs a statement: query --db URL "SELECT ..." or --file F' : 'query takes one statement (quote it)', {
-      hint: "run 'db-optimize query --help' for examples",
-    });
-  }
-  sql = sql.trim().replace(/;\s*$/, '');
-  if (sql === '') throw new DbOptimizeError('E_USAGE', 'usage', 'the statement is empty');
-  return sql;
-}
-
-async function rewriteOf(ctx: CommandContext): Promise<string | null> {
-  const inline = option(ctx, 'rewrite');
-  const file = option(ctx, 'rewrite-file');
-  if (inline !== undefined && file !== undefined) throw new DbOptimizeError('E_USAGE', 'usage', 'give --rewrite or --rewrite-file, not both');
-  let text = inline ?? null;
-  if (file !== undefined) {
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new DbOptimizeError('E_READ', 'input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  }
-  return text === null ? null : text.trim().replace(/;\s*$/, '');
-}
-
-function listOption(ctx: CommandContext, name: string): string[] {
-  const v = ctx.values[name];
-  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-}
+import { queryFlow } from '../../flows/query.ts';
+import type { Command } from '../command.ts';
+import { runFlowCommand } from '../context-helpers.ts';
 
 export const queryCommand: Command = {
   name: 'query',
@@ -66,74 +20,7 @@ export const queryCommand: Command = {
     '  db-optimize query --db postgresql://localhost/shop "SELECT * FROM orders WHERE status = \'pending\'"',
     '  db-optimize query --db $URL --file report.sql --apply-in-sandbox',
   ].join('\n'),
-  common: ['connection', 'report'],
-  options: {
-    file: { type: 'string', valueName: 'FILE', description: 'read the statement from FILE' },
-    param: { type: 'string', multiple: true, valueName: 'VALUE', description: 'value for $1, $2, … (repeat in order)' },
-    'sample-params': { type: 'boolean', description: 'sample $n values from pg_stats even on PostgreSQL 16+ (runs the statement)' },
-    'allow-writes': { type: 'boolean', description: 'allow INSERT/UPDATE/DELETE/MERGE: run inside BEGIN … ROLLBACK' },
-    'apply-in-sandbox': { type: 'boolean', description: 'build proposed indexes in a rolled-back transaction and measure before/after' },
-    'sandbox-max-mb': { type: 'string', valueName: 'MB', description: 'largest table (with indexes) to build a sandbox index on (default 1024)' },
-    'no-verify': { type: 'boolean', description: 'do not check proposed indexes with HypoPG' },
-    rewrite: { type: 'string', valueName: 'SQL', description: 'a rewritten statement to measure against the original (time, plan, same rows?)' },
-    'rewrite-file': { type: 'string', valueName: 'FILE', description: 'read the rewritten statement from FILE' },
-  },
-  async run(ctx) {
-    const width = numberOption(ctx, 'width', { min: 40, integer: true }) ?? 80;
-    const sandboxMaxMb = numberOption(ctx, 'sandbox-max-mb', { min: 1 }) ?? 1024;
-    const sql = await statementOf(ctx);
-    await initSqlParser();
-    // bad SQL is a usage error even when the database is unreachable
-    statementShape(sql);
-    const rewrite = await rewriteOf(ctx);
-    if (rewrite !== null) statementShape(rewrite);
-    const db = await connect(ctx);
-    try {
-      const d = await diagnoseQuery(db, sql, {
-        allowWrites: flag(ctx, 'allow-writes'),
-        params: listOption(ctx, 'param'),
-        sampleParams: flag(ctx, 'sample-params'),
-        verify: !flag(ctx, 'no-verify'),
-        applyInSandbox: flag(ctx, 'apply-in-sandbox'),
-        sandboxMaxBytes: sandboxMaxMb * 1024 * 1024,
-        rewrite,
-        logger: ctx.logger,
-      });
-      const { shape, parameters } = d;
-      const showLiterals = flag(ctx, 'show-literals');
-      // the values are stated: the plan shows them in its conditions anyway
-      const paramLines = [...parameters.notes];
-      const head: ReportSection[] = [
-        {
-          id: 'statement',
-          title: 'Statement',
-          lines: [
-            ...(showLiterals ? sql : redactSql(sql)).split('\n'),
-            ...(shape.writes ? ['(writes: run inside BEGIN … ROLLBACK with --allow-writes; nothing was kept)'] : []),
-            ...(paramLines.length > 0 ? ['', `parameters (${parameters.mode}):`, ...paramLines.map((l) => `  ${l}`)] : []),
-          ],
-        },
-      ];
-      const report = planReport({
-        command: 'query',
-        plan: d.plan,
-        findings: d.findings,
-        width,
-        database: d.database,
-        before: head,
-        after: d.sections,
-        extra: {
-          skipped: d.skipped,
-          statement: { text: showLiterals ? sql : redactSql(sql), kind: shape.kind, writes: shape.writes, analyzed: d.analyzed },
-          parameters: { mode: parameters.mode, notes: paramLines, values: [...parameters.values] },
-          ...(d.whatIf === null ? {} : { whatIf: d.whatIf }),
-          ...(d.sandbox.length === 0 ? {} : { sandbox: d.sandbox }),
-          ...(d.rewrite === null ? {} : { rewrite: d.rewrite }),
-        },
-      });
-      return await emitReport(ctx, report);
-    } finally {
-      await db.close();
-    }
-  },
+  common: queryFlow.common,
+  options: queryFlow.options,
+  run: (ctx) => runFlowCommand(ctx, queryFlow),
 };

@@ -1,5 +1,5 @@
 import type { Fix } from '../../model/index.ts';
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 
 export interface IndexCandidate {
   /** plain CREATE INDEX, as the what-if engine models it */

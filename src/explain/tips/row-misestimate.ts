@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { Finding } from '../../model/index.ts';
 import { rowsNotReported, stoppedEarly } from '../early-stop.ts';
 import { ancestorsOf, childrenOf } from '../enrich-plan.ts';

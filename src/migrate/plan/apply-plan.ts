@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../../collect/connection.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { MigrationPlan, PlanStep } from './plan-types.ts';
 
 export interface ApplyLogEntry {

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import { addColumnSteps } from './add-column-steps.ts';
 import { changeTypeSteps } from './change-type-steps.ts';
 import { addFkSteps, addIndexSteps, setNotNullSteps } from './index-fk-steps.ts';

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import { notNullSteps } from './not-null-steps.ts';
 import type { Change } from './parse-change.ts';
 import { copyIndexOnColumn } from './rename-in-ddl.ts';

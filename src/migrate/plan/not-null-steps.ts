@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { PlanContext, StepDraft } from './step-draft.ts';
 import { objectName } from './step-draft.ts';
 

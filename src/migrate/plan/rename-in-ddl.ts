@@ -1,6 +1,6 @@
 import { parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import { isNode } from '../pg-ast.ts';
 
 type Mutable = Record<string, unknown>;

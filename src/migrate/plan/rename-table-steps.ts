@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { Change } from './parse-change.ts';
 import type { KindPlan, PlanContext } from './step-draft.ts';
 import { deployStep, objectName } from './step-draft.ts';

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../analyzers/format.ts';
+import { quoteIdent } from '../../format/format.ts';
 import type { BackfillSpec, MigrationPlan, StepDuration } from './plan-types.ts';
 import type { TableFacts } from './table-facts.ts';
 

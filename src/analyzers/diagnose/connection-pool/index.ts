@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import { connectionProfile } from '../../../pool/connection-profile.ts';
-import { profileFindings } from '../../../pool/pool-findings.ts';
+import { DEFAULT_THRESHOLDS, profileFindings } from '../../../pool/pool-findings.ts';
 
 export const connectionPool = defineAnalyzer({
   id: 'connection-pool',
@@ -10,7 +10,7 @@ export const connectionPool = defineAnalyzer({
   depth: 2,
   requires: {},
   options: {
-    usageWarnPercent: { default: 80, description: 'warn when client connections reach this share of max_connections minus reserved slots' },
+    usageWarnPercent: { default: DEFAULT_THRESHOLDS.usageWarn * 100, description: 'warn when client connections reach this share of max_connections minus reserved slots' },
     idleMin: { default: 10, description: 'report idle connections from this many (and at least twice the active ones)' },
     idleInTransactionSeconds: { default: 30, description: 'report sessions idle in transaction for longer than this' },
     shortLivedSeconds: { default: 5, description: 'client connections younger than this count as opened per request' },

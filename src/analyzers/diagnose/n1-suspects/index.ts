@@ -5,7 +5,7 @@ import { bareName, singular } from '../../../n1/fix/naming.ts';
 import { analyzeStatement } from '../../../n1/statement-shape.ts';
 import type { StatementShape } from '../../../n1/statement-shape.ts';
 import { initSqlParser } from '../../../sql/index.ts';
-import { formatCount, formatMs, percent, round } from '../../format.ts';
+import { formatCount, formatMs, percent, round } from '../../../format/format.ts';
 
 interface Lookup {
   readonly s: WorkloadStatement;

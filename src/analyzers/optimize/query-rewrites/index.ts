@@ -4,7 +4,7 @@ import { rewriteStatement } from '../../../rewrite/rewrite-statement.ts';
 import type { StaticRewrite } from '../../../rewrite/rewrite-statement.ts';
 import { schemaFactsFromSnapshot } from '../../../rewrite/schema-facts.ts';
 import type { WhatIfEngine } from '../../../whatif/what-if-engine.ts';
-import { round } from '../../format.ts';
+import { round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 
 async function plannerCosts(whatIf: WhatIfEngine | null, before: string, after: string | null): Promise<{ costBefore: number; costAfter: number } | null> {

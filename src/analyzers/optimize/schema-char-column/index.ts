@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { tableRows } from '../../../schema-review/column-roles.ts';
-import { quoteIdent } from '../../format.ts';
+import { quoteIdent } from '../../../format/format.ts';
 
 export const schemaCharColumn = defineAnalyzer({
   id: 'schema-char-column',

@@ -3,7 +3,7 @@ import type { Finding } from '../../../model/index.ts';
 import { findTable, tableRows } from '../../../schema-review/column-roles.ts';
 import { readPattern, writeTarget } from '../../../schema-review/read-patterns.ts';
 import type { CountPerRead } from '../../../schema-review/read-patterns.ts';
-import { formatCount, quoteIdent, round } from '../../format.ts';
+import { formatCount, quoteIdent, round } from '../../../format/format.ts';
 
 const perSecond = (callsPerDay: number): number => callsPerDay / 86_400;
 

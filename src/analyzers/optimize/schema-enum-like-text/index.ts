@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { distinctValues, isAmountColumn, isIdColumn, isTextType, isTimestampColumn, tableRows } from '../../../schema-review/column-roles.ts';
-import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../format.ts';
+import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../../format/format.ts';
 
 export const schemaEnumLikeText = defineAnalyzer({
   id: 'schema-enum-like-text',

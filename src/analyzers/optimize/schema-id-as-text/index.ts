@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { changeTypeCommand, isIdColumn, isTextType, sampleValues, tableRows } from '../../../schema-review/column-roles.ts';
-import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../format.ts';
+import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../../format/format.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

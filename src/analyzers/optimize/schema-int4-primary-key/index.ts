@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { changeTypeCommand, tableRows } from '../../../schema-review/column-roles.ts';
-import { formatCount, percent, round } from '../../format.ts';
+import { formatCount, percent, round } from '../../../format/format.ts';
 
 const INT4_MAX = 2_147_483_647;
 

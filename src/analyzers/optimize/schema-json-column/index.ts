@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { changeTypeCommand, tableRows } from '../../../schema-review/column-roles.ts';
-import { formatCount, quoteIdent } from '../../format.ts';
+import { formatCount, quoteIdent } from '../../../format/format.ts';
 
 export const schemaJsonColumn = defineAnalyzer({
   id: 'schema-json-column',

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Table } from '../../../model/index.ts';
 import { plural, tableRows } from '../../../schema-review/column-roles.ts';
-import { formatCount, quoteIdent } from '../../format.ts';
+import { formatCount, quoteIdent } from '../../../format/format.ts';
 
 const KEY_TYPES = new Set(['integer', 'bigint', 'smallint', 'uuid', 'text', 'character varying']);
 

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { tableRows } from '../../../schema-review/column-roles.ts';
-import { formatCount, quoteIdent } from '../../format.ts';
+import { formatCount, quoteIdent } from '../../../format/format.ts';
 
 export const schemaMissingPrimaryKey = defineAnalyzer({
   id: 'schema-missing-primary-key',

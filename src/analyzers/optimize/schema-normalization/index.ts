@@ -2,7 +2,7 @@ import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { tableRows } from '../../../schema-review/column-roles.ts';
 import { entityGroups, normalizedDesign } from '../../../schema-review/normalize-design.ts';
-import { formatCount } from '../../format.ts';
+import { formatCount } from '../../../format/format.ts';
 
 export const schemaNormalization = defineAnalyzer({
   id: 'schema-normalization',

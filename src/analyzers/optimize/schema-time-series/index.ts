@@ -2,7 +2,7 @@ import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { isIdColumn, tableRows } from '../../../schema-review/column-roles.ts';
 import { timeSeriesDesign } from '../../../schema-review/timeseries-design.ts';
-import { formatBytes, formatCount, quoteIdent, round } from '../../format.ts';
+import { formatBytes, formatCount, quoteIdent, round } from '../../../format/format.ts';
 
 export const schemaTimeSeries = defineAnalyzer({
   id: 'schema-time-series',

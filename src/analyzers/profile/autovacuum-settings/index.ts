@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatCount, round } from '../../format.ts';
+import { formatCount, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { autovacuumPolicy, liveRows } from '../settings-lookup.ts';
 

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatCount, percent, round } from '../../format.ts';
+import { formatCount, percent, round } from '../../../format/format.ts';
 
 export const cacheHitRatio = defineAnalyzer({
   id: 'cache-hit-ratio',

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { percent, round } from '../../format.ts';
+import { percent, round } from '../../../format/format.ts';
 import { setting } from '../settings-lookup.ts';
 
 export const checkpointFrequency = defineAnalyzer({

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Severity } from '../../../model/index.ts';
-import { percent, round } from '../../format.ts';
+import { percent, round } from '../../../format/format.ts';
 
 export const connectionUsage = defineAnalyzer({
   id: 'connection-usage',

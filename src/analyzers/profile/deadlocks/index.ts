@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatDuration, round } from '../../format.ts';
+import { formatDuration, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 
 export const deadlocks = defineAnalyzer({

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Index } from '../../../model/index.ts';
-import { bytesScore, formatBytes } from '../../format.ts';
-import { concurrentCreate, concurrentDrop, indexShapeKey } from '../../index-definitions.ts';
+import { bytesScore, formatBytes } from '../../../format/format.ts';
+import { concurrentCreate, concurrentDrop, indexShapeKey } from '../../../format/index-definitions.ts';
 
 /** Which of two identical indexes to keep: the one a constraint needs, then the most used, then the oldest name. */
 function keepFirst(a: Index, b: Index): number {

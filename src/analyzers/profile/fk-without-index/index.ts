@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Constraint, Finding, Index } from '../../../model/index.ts';
-import { formatCount, quoteIdent, round } from '../../format.ts';
+import { formatCount, quoteIdent, round } from '../../../format/format.ts';
 import { indexesOf, tableByName } from '../../snapshot-lookup.ts';
 
 /** An index supports a foreign key when the FK columns are its leading key columns, in any order. */

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatDuration } from '../../format.ts';
+import { formatDuration } from '../../../format/format.ts';
 import { backendEvidence, isClient } from '../backend-format.ts';
 import { settingNumber } from '../settings-lookup.ts';
 

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { bytesScore, formatBytes, percent, round } from '../../format.ts';
+import { bytesScore, formatBytes, percent, round } from '../../../format/format.ts';
 import { tableByName } from '../../snapshot-lookup.ts';
 import { estimateIndexBloat } from '../bloat-estimate.ts';
 

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { bytesScore, formatBytes, quoteIdent } from '../../format.ts';
-import { concurrentCreate } from '../../index-definitions.ts';
+import { bytesScore, formatBytes, quoteIdent } from '../../../format/format.ts';
+import { concurrentCreate } from '../../../format/index-definitions.ts';
 
 export const invalidIndexes = defineAnalyzer({
   id: 'invalid-indexes',

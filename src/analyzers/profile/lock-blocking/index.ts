@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Backend, Finding } from '../../../model/index.ts';
-import { formatDuration } from '../../format.ts';
+import { formatDuration } from '../../../format/format.ts';
 import { backendEvidence } from '../backend-format.ts';
 import { shortQuery } from '../statement-relations.ts';
 

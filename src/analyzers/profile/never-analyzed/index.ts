@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatCount } from '../../format.ts';
+import { formatCount } from '../../../format/format.ts';
 
 export const neverAnalyzed = defineAnalyzer({
   id: 'never-analyzed',

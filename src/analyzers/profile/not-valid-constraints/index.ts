@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { formatCount, quoteIdent } from '../../format.ts';
+import { formatCount, quoteIdent } from '../../../format/format.ts';
 import { tableByName } from '../../snapshot-lookup.ts';
 
 export const notValidConstraints = defineAnalyzer({

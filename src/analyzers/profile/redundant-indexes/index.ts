@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Index } from '../../../model/index.ts';
-import { bytesScore, formatBytes, formatCount } from '../../format.ts';
-import { concurrentCreate, concurrentDrop, indexShapeKey } from '../../index-definitions.ts';
+import { bytesScore, formatBytes, formatCount } from '../../../format/format.ts';
+import { concurrentCreate, concurrentDrop, indexShapeKey } from '../../../format/index-definitions.ts';
 import { indexWriteCount, indexesOf, tableByName } from '../../snapshot-lookup.ts';
 
 const columnKey = (c: Index['columns'][number]): string => JSON.stringify([c.name, c.descending, c.nullsFirst, c.opclass, c.collation]);

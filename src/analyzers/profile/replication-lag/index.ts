@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { bytesScore, formatBytes } from '../../format.ts';
+import { bytesScore, formatBytes } from '../../../format/format.ts';
 
 export const replicationLag = defineAnalyzer({
   id: 'replication-lag',

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, JsonValue, Snapshot, Workload, WorkloadStatement } from '../../../model/index.ts';
-import { formatCount, formatMs, percent, round } from '../../format.ts';
+import { formatCount, formatMs, percent, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { shortQuery, statementShape, statementTables } from '../statement-relations.ts';
 

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Sequence, Snapshot } from '../../../model/index.ts';
-import { formatCount, percent, quoteIdent, round } from '../../format.ts';
+import { formatCount, percent, quoteIdent, round } from '../../../format/format.ts';
 
 const TYPE_MAX: Readonly<Record<string, number>> = { smallint: 32_767, integer: 2_147_483_647, bigint: 2 ** 63 - 1 };
 

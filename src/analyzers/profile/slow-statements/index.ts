@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Snapshot } from '../../../model/index.ts';
 import { estimatePercentiles } from '../../../workload/percentiles.ts';
-import { formatCount, formatMs, percent, round } from '../../format.ts';
+import { formatCount, formatMs, percent, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { statementNextSteps } from '../statement-advice.ts';
 import { shortQuery } from '../statement-relations.ts';

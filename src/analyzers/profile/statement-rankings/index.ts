@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, JsonValue, WorkloadStatement } from '../../../model/index.ts';
-import { formatCount, formatMs, percent, round } from '../../format.ts';
+import { formatCount, formatMs, percent, round } from '../../../format/format.ts';
 import { shortQuery } from '../statement-relations.ts';
 
 interface Dimension {

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, WorkloadStatement } from '../../../model/index.ts';
-import { formatMs, percent, round } from '../../format.ts';
+import { formatMs, percent, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { baselineStatements, baselineWindowSeconds, statementKey } from '../report-statements.ts';
 import { shortQuery } from '../statement-relations.ts';

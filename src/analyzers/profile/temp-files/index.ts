@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { bytesScore, formatBytes, formatCount, round } from '../../format.ts';
+import { bytesScore, formatBytes, formatCount, round } from '../../../format/format.ts';
 import { perDay } from '../../snapshot-lookup.ts';
 import { setting } from '../settings-lookup.ts';
 import { shortQuery } from '../statement-relations.ts';

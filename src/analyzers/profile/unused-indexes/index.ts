@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { bytesScore, formatBytes, formatCount, formatDuration } from '../../format.ts';
-import { concurrentCreate, concurrentDrop } from '../../index-definitions.ts';
+import { bytesScore, formatBytes, formatCount, formatDuration } from '../../../format/format.ts';
+import { concurrentCreate, concurrentDrop } from '../../../format/index-definitions.ts';
 import { indexWriteCount, tableByName } from '../../snapshot-lookup.ts';
 
 export const unusedIndexes = defineAnalyzer({

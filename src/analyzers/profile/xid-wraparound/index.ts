@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Severity } from '../../../model/index.ts';
-import { formatCount, percent, round } from '../../format.ts';
+import { formatCount, percent, round } from '../../../format/format.ts';
 import { settingNumber } from '../settings-lookup.ts';
 
 /** PostgreSQL refuses new transaction ids when ~2^31 are in use (minus a safety margin). */

@@ -1,5 +1,5 @@
 import { deparseSync } from 'pgsql-deparser';
-import { quoteIdent } from '../../../analyzers/format.ts';
+import { quoteIdent } from '../../../format/format.ts';
 import type { AstNode, TypeInfo } from '../../pg-ast.ts';
 import { bool, child, list, rangeVarName, strings, text, typeInfo } from '../../pg-ast.ts';
 import type { StatementContext } from '../lint-types.ts';

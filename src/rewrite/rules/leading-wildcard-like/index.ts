@@ -1,5 +1,5 @@
 import { conjuncts, constText, isSimpleSelect, plainFromTables } from '../../ast.ts';
-import { quoteIdent } from '../../../analyzers/format.ts';
+import { quoteIdent } from '../../../format/format.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';

@@ -1,6 +1,6 @@
 import type { Ast, FromTable } from '../../ast.ts';
 import { andOf, clone, columnRef, conjuncts, constText, funcName, isSimpleSelect, mkOp, opName, plainFromTables, sqlOf } from '../../ast.ts';
-import { quoteIdent } from '../../../analyzers/format.ts';
+import { quoteIdent } from '../../../format/format.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';

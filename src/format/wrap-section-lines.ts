@@ -1,4 +1,4 @@
-import { wrap } from '../render/wrap.ts';
+import { wrap } from './wrap.ts';
 
 /** Wraps prose lines of a report section to the terminal width, keeping their indentation. */
 export function wrapSectionLines(lines: readonly string[], width = 80): string[] {
@@ -29,4 +29,9 @@ export function helpText(lines: readonly string[]): string {
   }
   flush();
   return out.join('\n');
+}
+
+/** Wraps the prose sections of a report; files (ini, snippets, application settings) keep their lines. */
+export function wrapProseSections<S extends { readonly id: string; readonly lines: readonly string[] }>(sections: readonly S[]): S[] {
+  return sections.map((x) => ({ ...x, lines: x.id.endsWith('app-settings') || x.id.endsWith('-ini') || x.id.endsWith('-snippet') ? x.lines : wrapSectionLines(x.lines) }));
 }
