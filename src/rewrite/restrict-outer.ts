@@ -8,9 +8,15 @@ export interface OuterRestriction {
   readonly ref: string;
   /** the original's conditions on the outer relation alone, applied inside the subset (SQL) */
   readonly pushed: readonly string[];
-  /** both statements with the outer relation replaced by the same deterministic subset */
-  restrict(percent: number, seed: number): { readonly before: string; readonly after: string; readonly subset: string };
+  /**
+   * Both statements with the outer relation replaced by the same deterministic subset: of the rows
+   * that meet the pushed conditions ("matching"), or of those that do not ("rest") — the rest is
+   * where a rewrite that dropped one of those conditions shows.
+   */
+  restrict(percent: number, seed: number, part?: SubsetPart): { readonly before: string; readonly after: string; readonly subset: string };
 }
+
+export type SubsetPart = 'matching' | 'rest';
 
 interface TopTable {
   readonly rv: Ast;
@@ -73,7 +79,7 @@ function percentText(percent: number): string {
   return String(Math.round(Math.max(0.0001, Math.min(100, percent)) * 10_000) / 10_000);
 }
 
-function subsetNode(rv: Ast, pushed: readonly Ast[], percent: number, seed: number): Ast {
+function subsetNode(rv: Ast, pushed: readonly Ast[], percent: number, seed: number, part: SubsetPart): Ast {
   const relation = clone(rv);
   const sampled =
     percent >= 100
@@ -93,7 +99,10 @@ function subsetNode(rv: Ast, pushed: readonly Ast[], percent: number, seed: numb
     limitOption: 'LIMIT_OPTION_DEFAULT',
     op: 'SETOP_NONE',
   };
-  if (pushed.length > 0) select.whereClause = andOf(pushed.map((p) => clone(p)));
+  if (pushed.length > 0) {
+    const all = andOf(pushed.map((p) => clone(p)));
+    select.whereClause = part === 'matching' ? all : { BooleanTest: { arg: all, booltesttype: 'IS_NOT_TRUE' } };
+  }
   return { RangeSubselect: { subquery: { SelectStmt: select }, alias: { aliasname: rv.alias?.aliasname ?? rv.relname } } };
 }
 
@@ -140,8 +149,8 @@ export function planOuterRestriction(original: Ast, rewrite: Ast, rowEstimate: (
     table: target.name,
     ref: target.ref,
     pushed: pushed.map((p) => sqlOf(p)),
-    restrict(percent, seed) {
-      const subset = subsetNode(target.rv, pushed, percent, seed);
+    restrict(percent, seed, part = 'matching') {
+      const subset = subsetNode(target.rv, pushed, percent, seed, part);
       return { before: replaceTop(original, target, subset), after: replaceTop(rewrite, target, subset), subset: sqlOf({ SelectStmt: subset.RangeSubselect.subquery.SelectStmt }) };
     },
   };

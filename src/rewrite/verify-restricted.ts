@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ParamSet } from './param-sets.ts';
-import type { OuterRestriction } from './restrict-outer.ts';
+import type { OuterRestriction, SubsetPart } from './restrict-outer.ts';
 import type { Row } from './run-statements.ts';
 import { compareRows, describeDbError, fetchCapped, isTimeout, planCost, round } from './run-statements.ts';
 import type { VerifyBudget } from './verify-budget.ts';
@@ -12,6 +12,8 @@ const FIRST_SAMPLE_ROWS = 40;
 
 export interface RestrictedSample {
   readonly seed: number;
+  /** rows of the outer table that meet the original's own conditions on it, or the rest */
+  readonly part: SubsetPart;
   readonly percent: number;
   readonly paramSet: string;
   readonly rowsBefore: number;
@@ -52,11 +54,11 @@ export interface RestrictedInput {
   readonly ordered: boolean;
 }
 
-/** Rows of the outer table the subset keeps at 100 %, from the planner. */
-async function subsetRowsAt100(client: pg.PoolClient, input: RestrictedInput): Promise<number> {
+/** Rows of the outer table a subset keeps at 100 %, from the planner. */
+async function subsetRowsAt100(client: pg.PoolClient, input: RestrictedInput, part: SubsetPart): Promise<number> {
   const first = input.sets[0];
   try {
-    const { subset } = input.restriction.restrict(100, 1);
+    const { subset } = input.restriction.restrict(100, 1, part);
     const plan = await planCost(client, subset, first === undefined ? [] : input.beforeValues(first));
     return Math.max(1, plan.rows);
   } catch {
@@ -71,67 +73,91 @@ function nextPercent(percent: number, elapsedMs: number, budget: VerifyBudget, s
   return Math.min(100, Math.max(0.0001, percent * factor));
 }
 
+const pct = (p: number): number => Math.round(p * 10_000) / 10_000;
+
+type SampleRun = { readonly sample: RestrictedSample; readonly elapsedMs: number } | { readonly stop: string } | { readonly timedOut: number };
+
+async function runSample(client: pg.PoolClient, input: RestrictedInput, seed: number, part: SubsetPart, percent: number, stepMs: number): Promise<SampleRun> {
+  const set = input.sets[(seed - 1) % input.sets.length] as ParamSet;
+  const sql = input.restriction.restrict(percent, seed, part);
+  try {
+    await setStatementTimeout(client, stepMs);
+    const b = await fetchCapped(client, sql.before, input.beforeValues(set), input.rowCap);
+    const a = await fetchCapped(client, sql.after, input.afterValues(set), input.rowCap);
+    if (b.truncated || a.truncated) return { stop: `sample ${seed} (${pct(percent)} %) returned more than ${input.rowCap} rows (--row-cap)` };
+    const cmp = b.columns.length === a.columns.length ? compareRows(b.rows, a.rows, input.ordered) : { equal: false, onlyBefore: [], onlyAfter: [] };
+    const sample = { seed, part, percent: pct(percent), paramSet: set.label, rowsBefore: b.rows.length, rowsAfter: a.rows.length, equal: cmp.equal, beforeMs: round(b.elapsedMs), afterMs: round(a.elapsedMs), onlyBefore: cmp.onlyBefore, onlyAfter: cmp.onlyAfter };
+    return { sample, elapsedMs: b.elapsedMs + a.elapsedMs };
+  } catch (error) {
+    return isTimeout(error) ? { timedOut: stepMs } : { stop: `sample ${seed} could not run: ${describeDbError(error)}` };
+  }
+}
+
 /**
  * Compares both statements on deterministic subsets of the outer table (the same subset in both,
- * every subquery still reading the whole table), each statement bounded by the time left.
+ * every subquery still reading the whole table), each statement bounded by the time left. Each
+ * sample covers the rows that meet the original's own conditions on the outer table and, apart,
+ * those that do not (a rewrite that dropped a condition returns rows there).
  */
 export async function verifyRestricted(client: pg.PoolClient, input: RestrictedInput): Promise<RestrictedProof> {
   const { restriction, budget } = input;
-  const outerRows = await subsetRowsAt100(client, input);
-  let percent = Math.min(100, (100 * FIRST_SAMPLE_ROWS) / outerRows);
+  const parts: SubsetPart[] = restriction.pushed.length > 0 ? ['matching', 'rest'] : ['matching'];
+  const matchingRows = await subsetRowsAt100(client, input, 'matching');
+  const restRows = parts.length > 1 ? await subsetRowsAt100(client, input, 'rest') : 1;
+  let percent = Math.min(100, (100 * FIRST_SAMPLE_ROWS) / matchingRows);
   const samples: RestrictedSample[] = [];
   let stopped: string | null = null;
-  let subsetSql = '';
   for (let seed = 1; seed <= RESTRICTED_SAMPLES && stopped === null; seed++) {
-    const set = input.sets[(seed - 1) % input.sets.length] as ParamSet;
     const samplesLeft = RESTRICTED_SAMPLES - seed + 1;
-    const stepMs = input.budget.stepMs(1 / (2 * samplesLeft), input.sessionTimeoutMs);
-    if (budget.remainingMs() < 200) {
-      stopped = `the verification budget of ${seconds(budget.totalMs)} ran out after ${samples.length} sample(s)`;
-      break;
+    let elapsed = 0;
+    for (const part of parts) {
+      if (budget.remainingMs() < 200) {
+        stopped = `the verification budget of ${seconds(budget.totalMs)} ran out after ${samples.length} subset(s)`;
+        break;
+      }
+      const stepMs = budget.stepMs(1 / (2 * samplesLeft * parts.length), input.sessionTimeoutMs);
+      // the rest is much larger: sample it to about as many rows as the matching part
+      const p = part === 'matching' ? percent : Math.min(100, (percent * matchingRows) / restRows);
+      const r = await runSample(client, input, seed, part, p, stepMs);
+      if ('stop' in r) stopped = r.stop;
+      else if ('timedOut' in r) {
+        // too big for the time left: a smaller subset for the same seed, while time remains
+        if (p / 10 < 0.0001 || budget.remainingMs() < 500) {
+          stopped = `the original did not finish within ${seconds(stepMs)} even on ${pct(p)} % of ${restriction.table}, and the budget of ${seconds(budget.totalMs)} is spent`;
+        } else {
+          percent /= 10;
+          seed--;
+        }
+        break;
+      } else {
+        samples.push(r.sample);
+        elapsed += r.elapsedMs;
+      }
+      if (stopped !== null || samples.some((x) => !x.equal)) break;
     }
-    const sql = restriction.restrict(percent, seed);
-    subsetSql = sql.subset;
-    try {
-      await setStatementTimeout(client, stepMs);
-      const b = await fetchCapped(client, sql.before, input.beforeValues(set), input.rowCap);
-      const a = await fetchCapped(client, sql.after, input.afterValues(set), input.rowCap);
-      if (b.truncated || a.truncated) {
-        stopped = `sample ${seed} (${round(percent)} %) returned more than ${input.rowCap} rows (--row-cap)`;
-        break;
-      }
-      const cmp = b.columns.length === a.columns.length ? compareRows(b.rows, a.rows, input.ordered) : { equal: false, onlyBefore: [], onlyAfter: [] };
-      samples.push({ seed, percent: round(percent * 10_000) / 10_000, paramSet: set.label, rowsBefore: b.rows.length, rowsAfter: a.rows.length, equal: cmp.equal, beforeMs: round(b.elapsedMs), afterMs: round(a.elapsedMs), onlyBefore: cmp.onlyBefore, onlyAfter: cmp.onlyAfter });
-      if (!cmp.equal) break;
-      percent = nextPercent(percent, b.elapsedMs + a.elapsedMs, budget, samplesLeft - 1);
-    } catch (error) {
-      if (!isTimeout(error)) {
-        stopped = `sample ${seed} could not run: ${describeDbError(error)}`;
-        break;
-      }
-      // too big for the time left: a smaller subset for the same seed, while time remains
-      const smaller = percent / 10;
-      if (smaller < 0.0001 || budget.remainingMs() < 500) {
-        stopped = `the original did not finish within ${seconds(stepMs)} even on ${round(percent * 10_000) / 10_000} % of ${restriction.table}, and the budget of ${seconds(budget.totalMs)} is spent`;
-        break;
-      }
-      percent = smaller;
-      seed--;
-    }
+    if (samples.some((x) => !x.equal)) break;
+    if (elapsed > 0) percent = nextPercent(percent, elapsed, budget, samplesLeft - 1);
   }
+  return proofOf(input, samples, stopped);
+}
+
+function proofOf(input: RestrictedInput, samples: RestrictedSample[], stopped: string | null): RestrictedProof {
+  const { restriction } = input;
   const rowsCompared = samples.reduce((n, s) => n + s.rowsBefore, 0);
+  const seeds = new Set(samples.map((s) => s.seed)).size;
   const allEqual = samples.length > 0 && samples.every((s) => s.equal);
   const table = restriction.ref === restriction.table ? restriction.table : `${restriction.table} ${restriction.ref}`;
   const summary = allEqual
-    ? `same rows on ${samples.length} sample${samples.length === 1 ? '' : 's'} of the outer table ${table}, ${rowsCompared.toLocaleString('en-US')} rows compared`
+    ? `same rows on ${seeds} sample${seeds === 1 ? '' : 's'} of the outer table ${table}, ${rowsCompared.toLocaleString('en-US')} rows compared`
     : samples.length === 0
       ? `no sample of the outer table ${table} could be compared`
       : `different rows on a sample of the outer table ${table}`;
+  const pushed = restriction.pushed.length > 0 ? `, taken apart among the rows that meet the original's own conditions on it (${restriction.pushed.join(' AND ')}) and the rows that do not` : '';
   return {
     table,
     why: input.why,
-    method: `both statements read the same TABLESAMPLE BERNOULLI … REPEATABLE (seed) subset of ${table}${restriction.pushed.length > 0 ? ' (filtered by the original\'s own conditions on it)' : ''}; every subquery still reads the whole table, so correlated semantics hold`,
-    subsetSql,
+    method: `both statements read the same TABLESAMPLE BERNOULLI … REPEATABLE (seed) subset of ${table}${pushed}; every subquery still reads the whole table, so correlated semantics hold`,
+    subsetSql: restriction.restrict(samples[0]?.percent ?? 1, 1).subset,
     samples,
     rowsCompared,
     summary,

@@ -202,7 +202,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
     }
     const costBefore = planned.before.cost;
     const costAfter = afterPlan.cost;
-    const rows = await compareAll(db, run, { options, session, compareAst, afterAst, compareSql, after, costBefore });
+    const rows = await compareAll(db, run, { options, session, compareAst, afterAst, compareSql, after, costBefore, costAfter });
     const timing = options.analyze ? await analyzeTimes(run, original, after, budget, db.statementTimeoutMs) : null;
 
     const ratio = options.cheaperRatio ?? 0.98;
@@ -311,6 +311,7 @@ interface CompareInput {
   readonly compareSql: string;
   readonly after: string;
   readonly costBefore: number;
+  readonly costAfter: number;
 }
 
 interface RowsOutcome {
@@ -343,6 +344,11 @@ async function compareAll(db: Database, run: Run, input: CompareInput): Promise<
     if (full.timedOutAfterMs !== null) session.originalTooSlow = `the statements did not finish on the full data within ${seconds(full.timedOutAfterMs)} (a quarter of the verification budget of ${seconds(budget.totalMs)})`;
   }
   if (session.originalTooSlow !== null) {
+    if (!(input.costAfter < input.costBefore * (options.cheaperRatio ?? 0.98))) {
+      // it cannot be verified anyway: keep the budget for rewrites that can
+      run.reasons.push(`${session.originalTooSlow}; rows were not compared on subsets because the rewrite does not plan cheaper`);
+      return { comparisons: full?.comparisons ?? [], sample: null, restricted: null, measured: null };
+    }
     const restriction = planOuterRestriction(compareAst, afterAst, rowEstimate);
     if (typeof restriction === 'string') {
       run.reasons.push(`${session.originalTooSlow}; ${restriction}`);

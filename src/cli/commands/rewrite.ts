@@ -31,7 +31,7 @@ async function readStatement(ctx: CommandContext): Promise<{ sql: string; origin
 export const rewriteCommand: Command = {
   name: 'rewrite',
   summary: 'rewrite one statement and prove it: same rows on your data, cheaper plan',
-  usage: 'rewrite [--db URL] "SQL" | --file query.sql [--analyze] [--verify-sample PCT] [--row-cap N] [--uses col,col]',
+  usage: 'rewrite [--db URL] "SQL" | --file query.sql [--analyze] [--verify-sample PCT] [--verify-budget SECONDS] [--row-cap N] [--uses col,col]',
   help: [
     'Applies the rewrite rules (correlated aggregates, IN/EXISTS, NOT IN, keyset pagination, OR → UNION ALL,',
     'SELECT *, COUNT(*) > 0, DISTINCT over joins, sargable predicates, trigram and expression indexes,',
@@ -46,6 +46,7 @@ export const rewriteCommand: Command = {
     file: { type: 'string', valueName: 'FILE', description: 'read the statement from FILE' },
     analyze: { type: 'boolean', description: 'also time both statements (EXPLAIN ANALYZE, median of 3; read-only)' },
     'verify-sample': { type: 'string', valueName: 'PCT', description: 'compare results on a TABLESAMPLE BERNOULLI sample of PCT % of every table' },
+    'verify-budget': { type: 'string', valueName: 'SECONDS', description: 'time bound for verifying the rewrites of the statement (default 60); a slow original is compared on subsets of its outer table' },
     'row-cap': { type: 'string', valueName: 'N', description: `compare at most N rows per statement (default ${DEFAULT_ROW_CAP}); larger results are compared on an automatic sample` },
     uses: { type: 'string', valueName: 'COLS', description: 'columns the caller reads (comma-separated): SELECT * becomes these' },
     'in-list-threshold': { type: 'string', valueName: 'N', description: 'IN lists at least this long become = ANY($n) (default 50)' },
@@ -53,6 +54,7 @@ export const rewriteCommand: Command = {
   async run(ctx) {
     const rowCap = numberOption(ctx, 'row-cap', { min: 1, integer: true }) ?? DEFAULT_ROW_CAP;
     const samplePercent = numberOption(ctx, 'verify-sample', { min: 0.0001, max: 100 });
+    const budgetSeconds = numberOption(ctx, 'verify-budget', { min: 1, max: 3600 });
     const inListThreshold = numberOption(ctx, 'in-list-threshold', { min: 2, integer: true });
     const usesRaw = option(ctx, 'uses');
     const uses = usesRaw === undefined ? undefined : usesRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -89,7 +91,7 @@ export const rewriteCommand: Command = {
           facts,
           ruleOptions,
           origin,
-          verify: { rowCap, analyze: flag(ctx, 'analyze'), whatIf, ...(samplePercent === undefined ? {} : { samplePercent }) },
+          verify: { rowCap, analyze: flag(ctx, 'analyze'), whatIf, ...(samplePercent === undefined ? {} : { samplePercent }), ...(budgetSeconds === undefined ? {} : { budgetMs: budgetSeconds * 1000 }) },
         });
       } finally {
         await whatIf?.close();
