@@ -64,6 +64,8 @@ export interface VerifyOptions {
   readonly cheaperRatio?: number;
   /** HypoPG session: btree index proposals are costed with the index created hypothetically */
   readonly whatIf?: WhatIfEngine | null;
+  /** compare on subsets of the outer table only when the original is too slow (default), or always (tests, a second opinion) */
+  readonly outerSubsets?: 'when-slow' | 'always';
   /** the whole verification's time bound (default 60 s) */
   readonly budgetMs?: number;
   /** shared by the rewrites of one statement: the budget and what is known of the original */
