@@ -59,6 +59,8 @@ const HOPELESS_COST = 100_000_000;
 /** measured times within this margin are noise, not a slowdown */
 const SLOWER_RATIO = 1.25;
 const SLOWER_MARGIN_MS = 10;
+/** below this the client-side timing of one run is mostly noise (round trips, a shared machine) */
+const MEASURABLE_MS = 50;
 
 async function volatileFunctions(client: pg.PoolClient, names: readonly string[]): Promise<string[]> {
   if (names.length === 0) return [];
@@ -193,7 +195,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       client,
       sets,
       beforeValues: (s) => [...s.values],
-      afterValues: (s) => [...s.values, ...(probeRows.get(s) ?? candidate.afterParams ?? [])],
+      afterValues: (s) => [...keptValues(s.values, candidate), ...(probeRows.get(s) ?? candidate.afterParams ?? [])],
       rowCap: options.rowCap,
       ordered,
       reasons,
@@ -226,7 +228,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
       reasons.push(`not faster when measured: ${timing.beforeMs} ms before, ${timing.afterMs} ms after (median of ${ANALYZE_RUNS})`);
     }
     const m = rows.measured;
-    if (timing === null && m !== null && m.afterMs > m.beforeMs * SLOWER_RATIO + SLOWER_MARGIN_MS) {
+    if (timing === null && m !== null && Math.max(m.beforeMs, m.afterMs) >= MEASURABLE_MS && m.afterMs > m.beforeMs * SLOWER_RATIO + SLOWER_MARGIN_MS) {
       reasons.push(`slower when measured on ${m.on}: ${m.beforeMs} ms before, ${m.afterMs} ms after`);
     }
     return {
@@ -260,7 +262,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
         original,
         after,
         beforeParams: first,
-        afterParams: [...first, ...(candidate.afterParams ?? [])],
+        afterParams: [...keptValues(first, candidate), ...(candidate.afterParams ?? [])],
         indexes,
         whatIf: options.whatIf ?? null,
         serverVersionNum: options.facts?.serverVersionNum ?? 0,
@@ -285,6 +287,11 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
   return { ...result, status: final.length === 0 ? 'verified' : 'unverified', reasons: final, withIndexes, elapsedMs: round(budget.elapsedMs()) };
 }
 
+function keptValues(values: readonly (string | null)[], candidate: RewriteCandidate): (string | null)[] {
+  const drop = new Set(candidate.dropParams ?? []);
+  return values.filter((_, i) => !drop.has(i + 1));
+}
+
 type Sets = ParamSet[] & { probeRows: Map<ParamSet, (string | null)[]> };
 
 /** Parameter sets from pg_stats, and for keyset pagination the cursor row each one starts after. */
@@ -303,7 +310,8 @@ async function parameterSets(client: pg.PoolClient, candidate: RewriteCandidate,
     // keyset pagination: the cursor values come from the original's own rows
     const probe = candidate.probe;
     try {
-      const r = await guarded(client, () => client.query({ text: probe, values: [...s.values], rowMode: 'array', types: rawText }));
+      const values = candidate.probeParams === undefined ? [...s.values] : candidate.probeParams.map((n) => s.values[n - 1] ?? null);
+      const r = await guarded(client, () => client.query({ text: probe, values, rowMode: 'array', types: rawText }));
       const row = r.rows[0] as (string | null)[] | undefined;
       if (row === undefined) reasons.push(`the page before OFFSET is empty for ${s.label}: no cursor to compare keyset pagination with`);
       else {
