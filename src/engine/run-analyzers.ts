@@ -1,6 +1,7 @@
 import { DbOptimizeError } from '../errors/index.ts';
 import type { Finding, Report, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
 import { SEVERITY_RANK } from '../model/index.ts';
+import type { RewriteVerifier } from '../rewrite/rewrite-verifier.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import type { Analyzer, OptionValue, Phase } from './analyzer.ts';
 import { PHASES } from './analyzer.ts';
@@ -15,6 +16,7 @@ export interface RunAnalyzersInput {
   readonly snapshot: Snapshot | null;
   readonly workload: Workload | null;
   readonly whatIf?: WhatIfEngine | null;
+  readonly rewriteVerifier?: RewriteVerifier | null;
   readonly baseline?: Report | null;
   readonly options?: AnalyzerOptionOverrides;
   /** why there is no workload, shown for analyzers that need one */
@@ -117,6 +119,7 @@ export async function runAnalyzers(input: RunAnalyzersInput): Promise<RunAnalyze
             // values were checked against the specs' types by resolveAnalyzerOptions
             options: (resolved.get(analyzer.id) ?? {}) as never,
             whatIf,
+            ...(analyzer.requires.rewriteVerifier === true ? { rewriteVerifier: input.rewriteVerifier ?? null } : {}),
             baseline: input.baseline ?? null,
           });
           findings.push(...produced);

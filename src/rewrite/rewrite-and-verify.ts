@@ -5,6 +5,7 @@ import type { RejectedRewrite, RuleOptions } from './rule.ts';
 import { rewriteStatement } from './rewrite-statement.ts';
 import type { StatementRewrites, StaticRewrite } from './rewrite-statement.ts';
 import type { SchemaFacts } from './schema-facts.ts';
+import { onePerRule } from './one-per-rule.ts';
 import { sideBySide } from './side-by-side.ts';
 import type { RestrictedProof } from './verify-restricted.ts';
 import type { Verification, VerifyOptions, VerifySession } from './verify.ts';
@@ -121,7 +122,8 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
 
 /** One finding per rewrite, so --fail-on and the other renderers work as for every command. */
 export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
-  return outcome.rewrites.map((r) => {
+  const chosen = onePerRule(outcome.rewrites, (r) => [r.status === 'verified' ? 0 : 1, r.verification?.costAfter ?? Number.POSITIVE_INFINITY]);
+  return chosen.map(({ item: r, alternatives }) => {
     const v = r.verification;
     const saved = v !== null && v.costBefore !== null && v.costAfter !== null ? Math.max(0, v.costBefore - v.costAfter) : 0;
     return {
@@ -132,6 +134,7 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
       evidence: {
         semantics: r.semantics,
         status: r.status,
+        ...(alternatives === 0 ? {} : { otherFormsOfThisRewrite: alternatives }),
         preconditions: r.preconditions.map((p) => `${p.holds === true ? 'holds' : p.holds === false ? 'fails' : 'unknown'}: ${p.fact}`),
         ...(v === null
           ? {}
