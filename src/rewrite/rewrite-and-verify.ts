@@ -38,7 +38,7 @@ export const STATIC_REASON = 'static rewrite: no database to compare results and
 export async function rewriteAndVerify(db: Database | null, sql: string, options: RewriteAndVerifyOptions): Promise<RewriteOutcome> {
   const statement = rewriteStatement(sql, { facts: options.facts, ...(options.ruleOptions === undefined ? {} : { options: options.ruleOptions }), ...(options.origin === undefined ? {} : { origin: options.origin }) });
   const rewrites: CheckedRewrite[] = [];
-  // one budget for the statement: every rewrite gets an equal share of what the earlier ones left
+  // one budget for the statement, shared by its rewrites in turn
   const total = new VerifyBudget(options.verify?.budgetMs ?? DEFAULT_VERIFY_BUDGET_MS);
   let originalTooSlow: string | null = null;
   const checked = statement.candidates.filter((c) => c.after !== null || c.proposal !== undefined).length;
@@ -50,7 +50,9 @@ export async function rewriteAndVerify(db: Database | null, sql: string, options
       rewrites.push({ ...c, status: 'unverified', verification: null, reasons });
       continue;
     }
-    const share = total.remainingMs() / Math.max(1, checked - index++);
+    // up to half of what is left (and never less than an equal share): later rewrites of a slow
+    // original usually end quickly (not cheaper, or the original's slowness is already known)
+    const share = total.remainingMs() * Math.max(0.5, 1 / Math.max(1, checked - index++));
     if (share < 500) {
       rewrites.push({ ...c, status: 'unverified', verification: null, reasons: [`not verified: the verification budget of ${seconds(total.totalMs)} was spent on the earlier rewrites of this statement (raise --verify-budget)`] });
       continue;

@@ -359,13 +359,13 @@ async function compareAll(db: Database, run: Run, input: CompareInput): Promise<
   const always = options.outerSubsets === 'always';
   if (always && session.originalTooSlow === null) session.originalTooSlow = 'comparison on subsets of the outer table was asked for';
   if (session.originalTooSlow === null && input.costBefore > HOPELESS_COST) {
-    session.originalTooSlow = `the original's planner cost (${Math.round(input.costBefore).toLocaleString('en-US')}) is far beyond what can run on the full data within the verification budget of ${seconds(budget.totalMs)}`;
+    session.originalTooSlow = `the original's planner cost (${Math.round(input.costBefore).toLocaleString('en-US')}) is far beyond what can run on the full data within the ${seconds(budget.totalMs)} this verification has`;
   }
   let full: Compared | null = null;
   if (session.originalTooSlow === null) {
     const step = budget.stepMs(FULL_DATA_SHARE, db.statementTimeoutMs);
     full = await runComparisons(run, input.compareSql, input.after, step);
-    if (full.timedOutAfterMs !== null) session.originalTooSlow = `the statements did not finish on the full data within ${seconds(full.timedOutAfterMs)} (a quarter of the verification budget of ${seconds(budget.totalMs)})`;
+    if (full.timedOutAfterMs !== null) session.originalTooSlow = `the statements did not finish on the full data within ${seconds(full.timedOutAfterMs)} (a quarter of the ${seconds(budget.totalMs)} this verification has)`;
   }
   if (session.originalTooSlow !== null) {
     if (!always && !(input.costAfter < input.costBefore * (options.cheaperRatio ?? 0.98))) {
@@ -381,7 +381,7 @@ async function compareAll(db: Database, run: Run, input: CompareInput): Promise<
     const proof = await verifyRestricted(run.client, { restriction, why: session.originalTooSlow, sets: run.sets, beforeValues: run.beforeValues, afterValues: run.afterValues, budget, sessionTimeoutMs: db.statementTimeoutMs, rowCap: run.rowCap, ordered: run.ordered });
     run.reasons.push(...restrictedReasons(proof, compareAst, run.ordered));
     const on = proof.samples.filter((s) => s.equal);
-    const m = on.length === 0 ? null : { beforeMs: round(on.reduce((n, s) => n + s.beforeMs, 0)), afterMs: round(on.reduce((n, s) => n + s.afterMs, 0)), on: `${on.length} sample(s) of ${proof.table}` };
+    const m = on.length === 0 ? null : { beforeMs: round(on.reduce((n, s) => n + s.beforeMs, 0)), afterMs: round(on.reduce((n, s) => n + s.afterMs, 0)), on: `the samples of ${proof.table} (${on.length} subsets)` };
     return { comparisons: full?.comparisons ?? [], sample: null, restricted: proof, measured: m };
   }
   const done = full as Compared;
