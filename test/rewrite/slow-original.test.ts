@@ -9,6 +9,8 @@ import { verifyRewrite } from '../../src/rewrite/verify.ts';
 import { initSqlParser } from '../../src/sql/index.ts';
 import { HypopgEngine } from '../../src/whatif/hypopg-engine.ts';
 import type { WhatIfEngine } from '../../src/whatif/what-if-engine.ts';
+import { reportSchemaErrors } from '../helpers/report-schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import type { TestDatabase } from '../helpers/test-database.ts';
 import { SEED_SQL } from './corpus.ts';
@@ -92,5 +94,17 @@ describe('verification when the original is the slow statement', () => {
     expect(v.restricted?.why).toMatch(/did not finish on the full data/);
     expect(v.reasons.join(' ')).toMatch(/results differ for sample \d+ .*rewrite only: \(/);
     expect(v.restricted?.samples.some((s) => s.part === 'rest' && !s.equal)).toBe(true);
+  });
+
+  it('query --rewrite proves the given rewrite on subsets when the original exceeds the statement timeout', async () => {
+    const rewrite = 'SELECT p.* FROM products p JOIN (SELECT category_id, avg(price) AS a FROM products GROUP BY category_id) x ON x.category_id = p.category_id WHERE p.category_id IN (SELECT c.id FROM categories c WHERE c.parent_id = 5) AND p.price < x.a ORDER BY p.created_at DESC';
+    const r = await runCli(['query', '--db', t.url, '--statement-timeout', String(LOW_TIMEOUT_MS), '--format', 'json', SEED_SQL, '--rewrite', rewrite]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/statement timeout.*verifying the rewrite on subsets of the outer table instead/);
+    const json = JSON.parse(r.stdout) as { rewrite: { rewrites: { status: string; verification: { restricted: { summary: string } | null } }[] }; findings: { fix?: { verified: boolean } }[] };
+    expect(reportSchemaErrors(json)).toEqual([]);
+    expect(json.rewrite.rewrites[0]?.status).toBe('verified');
+    expect(json.rewrite.rewrites[0]?.verification.restricted?.summary).toMatch(/^same rows on \d samples? of the outer table products p/);
+    expect(json.findings[0]?.fix?.verified).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { DbOptimizeError } from '../../errors/index.ts';
+import { DbOptimizeError, isDbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection } from '../../model/index.ts';
 import { diagnoseQuery, statementShape } from '../../explain/index.ts';
+import { slowOriginalRewriteReport } from '../../rewrite/slow-original-rewrite.ts';
 import { initSqlParser, redactSql } from '../../sql/index.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
@@ -89,7 +90,9 @@ export const queryCommand: Command = {
     if (rewrite !== null) statementShape(rewrite);
     const db = await connect(ctx);
     try {
-      const d = await diagnoseQuery(db, sql, {
+      let d: Awaited<ReturnType<typeof diagnoseQuery>>;
+      try {
+        d = await diagnoseQuery(db, sql, {
         allowWrites: flag(ctx, 'allow-writes'),
         params: listOption(ctx, 'param'),
         sampleParams: flag(ctx, 'sample-params'),
@@ -99,6 +102,12 @@ export const queryCommand: Command = {
         rewrite,
         logger: ctx.logger,
       });
+      } catch (error) {
+        // the original is the slow one: prove the given rewrite on subsets of its outer table instead
+        if (rewrite === null || !isDbOptimizeError(error) || error.code !== 'E_STATEMENT_TIMEOUT') throw error;
+        ctx.logger.warn(`${error.message}; verifying the rewrite on subsets of the outer table instead`);
+        return await emitReport(ctx, await slowOriginalRewriteReport(db, sql, rewrite, { width, reason: error.message, generatedAt: new Date().toISOString() }));
+      }
       const { shape, parameters } = d;
       const showLiterals = flag(ctx, 'show-literals');
       // the values are stated: the plan shows them in its conditions anyway
