@@ -111,8 +111,12 @@ export const queryRewrites = defineAnalyzer({
   id: 'query-rewrites',
   phase: 'optimize',
   title: 'Query rewrite candidates in the workload',
-  description:
-    "Runs the rewrite rules (db-optimize rewrite) over the workload's SELECT statements with the catalog facts of the snapshot, one finding per rule and statement. With the what-if session open, candidates are costed before/after and with the indexes the original needs; the top ones (by estimated gain) are verified through the engine's rewrite verifier — same rows (on subsets of the outer table when the original is too slow), cheaper — within one time budget.",
+  description: [
+    "Runs the rewrite rules (db-optimize rewrite) over the workload's SELECT statements with the catalog facts of the snapshot,",
+    'one finding per rule and statement. With the what-if session open, candidates are costed before/after and with the indexes',
+    "the original needs; the top ones (by estimated gain) are verified through the engine's rewrite verifier — same rows (on",
+    'subsets of the outer table when the original is too slow), cheaper — within one time budget.',
+  ].join(' '),
   depth: 4,
   requires: { workload: true, rewriteVerifier: true },
   options: {
