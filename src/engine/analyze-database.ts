@@ -3,6 +3,8 @@ import type { Database } from '../collect/connection.ts';
 import { isDbOptimizeError } from '../errors/index.ts';
 import type { Report, ReportSection, Snapshot, Workload } from '../model/index.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
+import { createRewriteVerifier } from '../rewrite/rewrite-verifier.ts';
+import { schemaFactsFromSnapshot } from '../rewrite/schema-facts.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { HypopgEngine } from '../whatif/hypopg-engine.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
@@ -88,6 +90,8 @@ export async function analyzeDatabase(db: Database, options: AnalyzeDatabaseOpti
       snapshot,
       workload,
       whatIf,
+      // declared like the what-if engine: only analyzers asking for it get it, bounded by its own budget
+      ...(selected.some((a) => a.requires.rewriteVerifier === true) ? { rewriteVerifier: createRewriteVerifier(db, schemaFactsFromSnapshot(snapshot), whatIf) } : {}),
       baseline: options.baseline ?? null,
       ...(options.options === undefined ? {} : { options: options.options }),
       ...(workloadReason === undefined ? {} : { workloadReason }),

@@ -1,4 +1,5 @@
 import type { Finding, Report, Snapshot, Workload } from '../model/index.ts';
+import type { RewriteVerifier } from '../rewrite/rewrite-verifier.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 
 export type Phase = 'profile' | 'diagnose' | 'optimize' | 'implement';
@@ -16,6 +17,8 @@ export interface Requirements {
   /** needs a snapshot of a live database (default true) */
   readonly snapshot?: boolean;
   readonly whatIf?: boolean;
+  /** uses the rewrite verifier when the run has a live database (not required: without it the analyzer stays static) */
+  readonly rewriteVerifier?: boolean;
 }
 
 export type OptionValue = number | string | boolean;
@@ -37,6 +40,8 @@ export interface AnalyzerContext<O> {
   readonly workload: Workload | null;
   readonly options: O;
   readonly whatIf: WhatIfEngine | null;
+  /** runs a rewrite and its original read-only and compares them, within one time budget (analyzers declaring `rewriteVerifier`) */
+  readonly rewriteVerifier?: RewriteVerifier | null;
   /** an earlier report given with --baseline */
   readonly baseline: Report | null;
 }

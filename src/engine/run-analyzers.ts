@@ -1,6 +1,7 @@
 import { DbOptimizeError } from '../errors/index.ts';
 import type { AnalyzerTiming, Finding, Report, SkippedAnalyzer, Snapshot, Workload } from '../model/index.ts';
 import { compareFindings } from '../render/compare-findings.ts';
+import type { RewriteVerifier } from '../rewrite/rewrite-verifier.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import type { Analyzer, OptionValue, Phase } from './analyzer.ts';
 import { PHASES } from './analyzer.ts';
@@ -18,6 +19,7 @@ export interface RunAnalyzersInput {
   readonly snapshot: Snapshot | null;
   readonly workload: Workload | null;
   readonly whatIf?: WhatIfEngine | null;
+  readonly rewriteVerifier?: RewriteVerifier | null;
   readonly baseline?: Report | null;
   readonly options?: AnalyzerOptionOverrides;
   /** why there is no workload, shown for analyzers that need one */
@@ -106,6 +108,7 @@ export async function runAnalyzers(input: RunAnalyzersInput): Promise<RunAnalyze
             // values were checked against the specs' types by resolveAnalyzerOptions
             options: (resolved.get(analyzer.id) ?? {}) as never,
             whatIf,
+            ...(analyzer.requires.rewriteVerifier === true ? { rewriteVerifier: input.rewriteVerifier ?? null } : {}),
             baseline: input.baseline ?? null,
           });
           findings.push(...produced);

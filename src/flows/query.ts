@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { DbOptimizeError } from '../errors/index.ts';
+import { DbOptimizeError, isDbOptimizeError } from '../errors/index.ts';
 import type { ReportSection } from '../model/index.ts';
 import { diagnoseQuery, statementShape } from '../explain/index.ts';
+import { slowOriginalRewriteReport } from '../rewrite/slow-original-rewrite.ts';
 import { initSqlParser, redactSql } from '../sql/index.ts';
 import { planReport } from './plan-report.ts';
 import type { Report } from '../model/index.ts';
@@ -70,16 +71,24 @@ async function runQuery(input: FlowInput): Promise<Report> {
     if (rewrite !== null) statementShape(rewrite);
     const db = await connect(input);
     try {
-      const d = await diagnoseQuery(db, sql, {
-        allowWrites: flag(input, 'allow-writes'),
-        params: listOption(input, 'param'),
-        sampleParams: flag(input, 'sample-params'),
-        verify: !flag(input, 'no-verify'),
-        applyInSandbox: flag(input, 'apply-in-sandbox'),
-        sandboxMaxBytes: sandboxMaxMb * 1024 * 1024,
-        rewrite,
-        logger: input.logger,
-      });
+      let d: Awaited<ReturnType<typeof diagnoseQuery>>;
+      try {
+        d = await diagnoseQuery(db, sql, {
+          allowWrites: flag(input, 'allow-writes'),
+          params: listOption(input, 'param'),
+          sampleParams: flag(input, 'sample-params'),
+          verify: !flag(input, 'no-verify'),
+          applyInSandbox: flag(input, 'apply-in-sandbox'),
+          sandboxMaxBytes: sandboxMaxMb * 1024 * 1024,
+          rewrite,
+          logger: input.logger,
+        });
+      } catch (error) {
+        // the original is the slow one: prove the given rewrite on subsets of its outer table instead
+        if (rewrite === null || !isDbOptimizeError(error) || error.code !== 'E_STATEMENT_TIMEOUT') throw error;
+        input.logger.warn(`${error.message}; verifying the rewrite on subsets of the outer table instead`);
+        return await slowOriginalRewriteReport(db, sql, rewrite, { width, reason: error.message, generatedAt: new Date().toISOString() });
+      }
       const { shape, parameters } = d;
       const showLiterals = flag(input, 'show-literals');
       // the values are stated: the plan shows them in its conditions anyway

@@ -20,6 +20,7 @@ export const REWRITE_OPTIONS = {
     file: { type: 'string', valueName: 'FILE', description: 'read the statement from FILE' },
     analyze: { type: 'boolean', description: 'also time both statements (EXPLAIN ANALYZE, median of 3; read-only)' },
     'verify-sample': { type: 'string', valueName: 'PCT', description: 'compare results on a TABLESAMPLE BERNOULLI sample of PCT % of every table' },
+    'verify-budget': { type: 'string', valueName: 'SECONDS', description: 'time bound for verifying the rewrites of the statement (default 60); a slow original is compared on subsets of its outer table' },
     'row-cap': { type: 'string', valueName: 'N', description: `compare at most N rows per statement (default ${DEFAULT_ROW_CAP}); larger results are compared on an automatic sample` },
     uses: { type: 'string', valueName: 'COLS', description: 'columns the caller reads (comma-separated): SELECT * becomes these' },
     'in-list-threshold': { type: 'string', valueName: 'N', description: 'IN lists at least this long become = ANY($n) (default 50)' },
@@ -45,6 +46,7 @@ async function readStatement(input: FlowInput): Promise<{ sql: string; origin: s
 async function runRewrite(input: FlowInput): Promise<Report> {
     const rowCap = numberOption(input, 'row-cap', { min: 1, integer: true }) ?? DEFAULT_ROW_CAP;
     const samplePercent = numberOption(input, 'verify-sample', { min: 0.0001, max: 100 });
+    const budgetSeconds = numberOption(input, 'verify-budget', { min: 1, max: 3600 });
     const inListThreshold = numberOption(input, 'in-list-threshold', { min: 2, integer: true });
     const usesRaw = option(input, 'uses');
     const uses = usesRaw === undefined ? undefined : usesRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -81,7 +83,7 @@ async function runRewrite(input: FlowInput): Promise<Report> {
           facts,
           ruleOptions,
           origin,
-          verify: { rowCap, analyze: flag(input, 'analyze'), whatIf, ...(samplePercent === undefined ? {} : { samplePercent }) },
+          verify: { rowCap, analyze: flag(input, 'analyze'), whatIf, ...(samplePercent === undefined ? {} : { samplePercent }), ...(budgetSeconds === undefined ? {} : { budgetMs: budgetSeconds * 1000 }) },
         });
       } finally {
         await whatIf?.close();

@@ -20,6 +20,32 @@ function paramNumber(node: Ast): number | null {
   return typeof n === 'number' ? n : null;
 }
 
+/** The column inside an expression such as lower(email), date_trunc('day', created_at) or created_at::date. */
+function innerColumn(node: Ast): string[] | null {
+  const direct = columnRef(node) ?? columnRef(node?.TypeCast?.arg);
+  if (direct !== null || (node?.FuncCall === undefined && node?.TypeCast === undefined)) return direct;
+  const found: string[][] = [];
+  walk(node, (n) => {
+    const c = columnRef(n);
+    if (c !== null) found.push(c);
+  });
+  return found.length === 1 ? (found[0] as string[]) : null;
+}
+
+/** LIMIT $n and OFFSET $n take page sizes, not column values: a page of 10 after 50 rows. */
+function pagingParams(stmt: Ast): Map<number, string> {
+  const out = new Map<number, string>();
+  walk(stmt, (n) => {
+    const s = n.SelectStmt;
+    if (s === undefined) return;
+    const limit = paramNumber(s.limitCount);
+    const offset = paramNumber(s.limitOffset);
+    if (limit !== null) out.set(limit, '10');
+    if (offset !== null) out.set(offset, '50');
+  });
+  return out;
+}
+
 /** The column each $n is compared with, found anywhere in the statement. */
 function paramColumns(stmt: Ast): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -28,7 +54,7 @@ function paramColumns(stmt: Ast): Map<number, string[]> {
     if (e === undefined) return;
     const pairs: [Ast, Ast][] = [[e.lexpr, e.rexpr], [e.rexpr, e.lexpr]];
     for (const [colSide, paramSide] of pairs) {
-      const col = columnRef(colSide) ?? columnRef(colSide?.TypeCast?.arg);
+      const col = innerColumn(colSide);
       if (col === null) continue;
       const params = Array.isArray(paramSide?.List?.items) ? paramSide.List.items : [paramSide];
       for (const p of params) {
@@ -72,9 +98,15 @@ export function paramSetsFor(stmt: Ast, facts: SchemaFacts | null): ParamSetResu
   const count = maxParam(stmt);
   if (count === 0) return { sets: [{ label: 'no parameters', values: [] }], unresolved: [] };
   const columns = paramColumns(stmt);
-  const perParam: { common: string | null; low: string | null; high: string | null; median: string | null }[] = [];
+  const paging = pagingParams(stmt);
+  const perParam: { common: string | null; low: string | null; high: string | null; median: string | null; paging?: boolean }[] = [];
   const unresolved: number[] = [];
   for (let i = 1; i <= count; i++) {
+    const page = paging.get(i);
+    if (page !== undefined) {
+      perParam.push({ common: page, low: page, high: page, median: page, paging: true });
+      continue;
+    }
     const col = columns.get(i);
     const stats = col === undefined || facts === null ? null : statsFor(stmt, facts, col);
     const hist = (stats?.histogramBounds ?? []).filter((v): v is string => v !== null);
@@ -84,6 +116,7 @@ export function paramSetsFor(stmt: Ast, facts: SchemaFacts | null): ParamSetResu
     perParam.push({ common, low: hist[0] ?? mcv[mcv.length - 1] ?? common, high: hist[hist.length - 1] ?? mcv[1] ?? common, median: hist[Math.floor(hist.length / 2)] ?? common });
   }
   if (unresolved.length > 0) return { sets: [], unresolved };
+  if (perParam.every((p) => p.paging === true)) return { sets: [{ label: 'page of 10 after 50 rows', values: perParam.map((p) => p.common) }], unresolved: [] };
   const sets: ParamSet[] = [
     { label: 'most common values', values: perParam.map((p) => p.common) },
     { label: 'histogram low bounds', values: perParam.map((p) => p.low) },
@@ -91,7 +124,8 @@ export function paramSetsFor(stmt: Ast, facts: SchemaFacts | null): ParamSetResu
     { label: 'histogram medians', values: perParam.map((p) => p.median) },
     // a BETWEEN-like pair gets the widest range in one set
     ...(count >= 2 ? [{ label: 'low/high bounds alternating', values: perParam.map((p, i) => (i % 2 === 0 ? p.low : p.high)) }] : []),
-    { label: 'NULL', values: perParam.map(() => null) },
+    // NULL where a column value goes; LIMIT/OFFSET keep their page size (NULL there means "no limit")
+    { label: 'NULL', values: perParam.map((p) => (p.paging === true ? p.common : null)) },
   ];
   const seen = new Set<string>();
   return { sets: sets.filter((s) => (seen.has(JSON.stringify(s.values)) ? false : (seen.add(JSON.stringify(s.values)), true))), unresolved: [] };

@@ -5,9 +5,12 @@ import type { RejectedRewrite, RuleOptions } from './rule.ts';
 import { rewriteStatement } from './rewrite-statement.ts';
 import type { StatementRewrites, StaticRewrite } from './rewrite-statement.ts';
 import type { SchemaFacts } from './schema-facts.ts';
+import { onePerRule } from './one-per-rule.ts';
 import { sideBySide } from './side-by-side.ts';
-import type { Verification, VerifyOptions } from './verify.ts';
+import type { RestrictedProof } from './verify-restricted.ts';
+import type { Verification, VerifyOptions, VerifySession } from './verify.ts';
 import { verifyRewrite } from './verify.ts';
+import { DEFAULT_VERIFY_BUDGET_MS, seconds, VerifyBudget } from './verify-budget.ts';
 
 export interface CheckedRewrite extends StaticRewrite {
   readonly status: 'verified' | 'unverified';
@@ -35,6 +38,11 @@ export const STATIC_REASON = 'static rewrite: no database to compare results and
 export async function rewriteAndVerify(db: Database | null, sql: string, options: RewriteAndVerifyOptions): Promise<RewriteOutcome> {
   const statement = rewriteStatement(sql, { facts: options.facts, ...(options.ruleOptions === undefined ? {} : { options: options.ruleOptions }), ...(options.origin === undefined ? {} : { origin: options.origin }) });
   const rewrites: CheckedRewrite[] = [];
+  // one budget for the statement, shared by its rewrites in turn
+  const total = new VerifyBudget(options.verify?.budgetMs ?? DEFAULT_VERIFY_BUDGET_MS);
+  let originalTooSlow: string | null = null;
+  const checked = statement.candidates.filter((c) => c.after !== null || c.proposal !== undefined).length;
+  let index = 0;
   for (const c of statement.candidates) {
     if (db === null || options.verify === undefined) {
       const reasons = [STATIC_REASON];
@@ -42,10 +50,32 @@ export async function rewriteAndVerify(db: Database | null, sql: string, options
       rewrites.push({ ...c, status: 'unverified', verification: null, reasons });
       continue;
     }
-    const v = await verifyRewrite(db, sql, c, { ...options.verify, facts: options.facts });
+    // up to half of what is left (and never less than an equal share): later rewrites of a slow
+    // original usually end quickly (not cheaper, or the original's slowness is already known)
+    const share = total.remainingMs() * Math.max(0.5, 1 / Math.max(1, checked - index++));
+    if (share < 500) {
+      rewrites.push({ ...c, status: 'unverified', verification: null, reasons: [`not verified: the verification budget of ${seconds(total.totalMs)} was spent on the earlier rewrites of this statement (raise --verify-budget)`] });
+      continue;
+    }
+    const session: VerifySession = { budget: new VerifyBudget(share), originalTooSlow };
+    const v = await verifyRewrite(db, sql, c, { ...options.verify, facts: options.facts, session });
+    originalTooSlow = session.originalTooSlow;
     rewrites.push({ ...c, status: v.status, verification: v, reasons: v.reasons });
   }
   return { statement, rewrites, rejected: statement.rejected };
+}
+
+function speedUp(before: number, after: number): string {
+  if (!(after > 0) || !(before > after)) return '';
+  const x = before / after;
+  return ` (${x >= 10 ? Math.round(x) : x.toFixed(1)}× faster)`;
+}
+
+function restrictedLines(p: RestrictedProof, width: number): string[] {
+  const out = [...wrap(p.summary, width, '  '), ...wrap(`why: ${p.why}`, width, '    '), ...wrap(`how: ${p.method}`, width, '    ')];
+  for (const s of p.samples) out.push(...wrap(`sample ${s.seed}${s.part === 'rest' ? ', other rows' : ''} (${s.percent} %${s.paramSet === 'no parameters' ? '' : `, ${s.paramSet}`}): ${s.rowsBefore} rows before, ${s.rowsAfter} after, ${s.equal ? 'identical' : 'DIFFERENT'}; ${s.beforeMs} ms → ${s.afterMs} ms`, width, '    '));
+  if (p.stopped !== null) out.push(...wrap(`stopped: ${p.stopped}`, width, '    '));
+  return out;
 }
 
 function rowText(row: readonly (string | null)[]): string {
@@ -57,7 +87,7 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
   const sections: ReportSection[] = [];
   outcome.rewrites.forEach((r, i) => {
     const lines: string[] = [];
-    lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : r.semantics === 'index-proposal' ? ' — statement unchanged, cheaper with the index (HypoPG)' : ' — same rows, cheaper'}`);
+    lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : r.semantics === 'index-proposal' ? ' — statement unchanged, cheaper with the index (HypoPG)' : r.verification?.restricted !== undefined && r.verification.restricted !== null ? ` — ${r.verification.restricted.summary}, cheaper` : ' — same rows, cheaper'}`);
     for (const reason of r.reasons) lines.push(...wrap(`· ${reason}`, width, '  '));
     lines.push('');
     if (r.after !== null) lines.push(...sideBySide(outcome.statement.original, r.after, width));
@@ -69,7 +99,11 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
       lines.push('', 'evidence:');
       if (v.costBefore !== null) lines.push(`  ${r.semantics === 'index-proposal' ? 'planner cost with the index created hypothetically (HypoPG)' : 'planner cost'}: ${v.costBefore} → ${v.costAfter}`);
       if (v.timeBeforeMs !== null) lines.push(`  measured (median of 3): ${v.timeBeforeMs} ms → ${v.timeAfterMs} ms`);
+      if (v.measured !== undefined && v.measured !== null) lines.push(...wrap(`measured while comparing, on ${v.measured.on}: ${v.measured.beforeMs} ms → ${v.measured.afterMs} ms${speedUp(v.measured.beforeMs, v.measured.afterMs)}`, width, '  '));
+      if (v.withIndexes !== undefined && v.withIndexes !== null) lines.push(...wrap(`planner cost with ${v.withIndexes.indexes.join('; ')} (${v.withIndexes.how}): ${v.withIndexes.costBefore} → ${v.withIndexes.costAfter}`, width, '  '));
       if (v.sample !== null) lines.push(`  compared on a sample: ${v.sample.method}`);
+      if (v.restricted !== undefined && v.restricted !== null) lines.push(...restrictedLines(v.restricted, width));
+      if (v.elapsedMs !== undefined && v.budgetMs !== undefined) lines.push(`  verification took ${seconds(v.elapsedMs)} of a ${seconds(v.budgetMs)} budget`);
       for (const c of v.comparisons) {
         lines.push(`  ${c.paramSet}${c.params.length > 0 ? ` [${c.params.map((p) => p ?? 'NULL').join(', ')}]` : ''}: ${c.rowsBefore} rows before, ${c.rowsAfter} after, ${c.ordered ? 'ordered' : 'multiset'} comparison: ${c.equal ? 'identical' : 'DIFFERENT'}${c.truncated ? ' (row cap reached)' : ''}`);
         for (const row of c.onlyBefore) lines.push(`    original only: ${rowText(row)}`);
@@ -90,7 +124,8 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
 
 /** One finding per rewrite, so --fail-on and the other renderers work as for every command. */
 export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
-  return outcome.rewrites.map((r) => {
+  const chosen = onePerRule(outcome.rewrites, (r) => [r.status === 'verified' ? 0 : 1, r.verification?.costAfter ?? Number.POSITIVE_INFINITY]);
+  return chosen.map(({ item: r, alternatives }) => {
     const v = r.verification;
     const saved = v !== null && v.costBefore !== null && v.costAfter !== null ? Math.max(0, v.costBefore - v.costAfter) : 0;
     return {
@@ -101,6 +136,7 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
       evidence: {
         semantics: r.semantics,
         status: r.status,
+        ...(alternatives === 0 ? {} : { otherFormsOfThisRewrite: alternatives }),
         preconditions: r.preconditions.map((p) => `${p.holds === true ? 'holds' : p.holds === false ? 'fails' : 'unknown'}: ${p.fact}`),
         ...(v === null
           ? {}
@@ -110,6 +146,9 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
               timeBeforeMs: v.timeBeforeMs,
               timeAfterMs: v.timeAfterMs,
               comparisons: v.comparisons.map((c) => ({ paramSet: c.paramSet, rowsBefore: c.rowsBefore, rowsAfter: c.rowsAfter, equal: c.equal, ordered: c.ordered })) as JsonValue,
+              ...(v.restricted === undefined || v.restricted === null ? {} : { proven: v.restricted.summary, restrictedBecause: v.restricted.why }),
+              ...(v.measured === undefined || v.measured === null ? {} : { measuredBeforeMs: v.measured.beforeMs, measuredAfterMs: v.measured.afterMs, measuredOn: v.measured.on }),
+              ...(v.withIndexes === undefined || v.withIndexes === null ? {} : { withIndexes: { indexes: [...v.withIndexes.indexes], how: v.withIndexes.how, costBefore: v.withIndexes.costBefore, costAfter: v.withIndexes.costAfter } }),
             }),
       },
       impact: {
@@ -131,7 +170,9 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
             ? r.reasons.join('; ')
             : r.semantics === 'index-proposal'
               ? 'statement unchanged; HypoPG planner cost drops with the index'
-              : 'same rows on the database and planned cheaper',
+              : v?.restricted !== undefined && v.restricted !== null
+                ? `${v.restricted.summary} (the original is too slow for the full data), and planned cheaper`
+                : 'same rows on the database and planned cheaper',
       },
     };
   });

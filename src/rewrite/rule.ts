@@ -33,6 +33,10 @@ export interface RewriteCandidate {
   readonly preconditions: readonly Precondition[];
   /** values for parameters the rewrite introduces (e.g. the array of an IN list), in order after the original's */
   readonly afterParams?: readonly (string | null)[];
+  /** the original's parameters the probe uses, in the probe's $1…$m order (default: all of them) */
+  readonly probeParams?: readonly number[];
+  /** the original's parameters the rewrite no longer uses (OFFSET $n); the rewrite's own $n are numbered without them */
+  readonly dropParams?: readonly number[];
   /** the original projected as the rewrite is (SELECT * → columns): compared instead of the original */
   readonly compareOriginal?: string;
   /** keyset pagination: a query on the original returning the values of the rewrite's $n parameters */

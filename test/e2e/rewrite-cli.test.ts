@@ -112,7 +112,8 @@ describe('db-optimize rewrite', () => {
     const { json } = await rewriteJson(['--db', t.url, '--statement-timeout', '300', slow]);
     const r = json.rewrite.rewrites.find((x) => x.rule === 'count-to-exists');
     expect(r?.status).toBe('unverified');
-    expect(r?.reasons.join(' ')).toMatch(/statement timeout/);
+    // the reason says how long the original was given on the full data, and why nothing more was tried
+    expect(r?.reasons.join(' ')).toMatch(/did not finish on the full data within 300 ms/);
   });
 
   it('draws several parameter sets from pg_stats, NULL included, for a parameterized statement', async () => {
@@ -205,7 +206,7 @@ describe('db-optimize rewrite', () => {
     expect(r.code).toBe(1);
   });
 
-  it('full runs the optimize-phase analyzer over a workload file and reports candidates unverified', async () => {
+  it('full runs the optimize-phase analyzer over a workload file and verifies its top candidate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbo-rewrite-'));
     const file = join(dir, 'workload.sql');
     writeFileSync(file, `-- calls: 40\n${SEED_SQL};\n-- calls: 1000\nSELECT * FROM users WHERE id = 5;\n`);
@@ -214,8 +215,8 @@ describe('db-optimize rewrite', () => {
     const json = JSON.parse(r.stdout) as { findings: { rule: string; fix?: { verified: boolean; verification?: string } }[]; analyzers?: { id: string }[] };
     expect(reportSchemaErrors(json)).toEqual([]);
     const f = json.findings.find((x) => x.rule === 'correlated-subquery-aggregate');
-    expect(f?.fix?.verified).toBe(false);
-    expect(f?.fix?.verification).toMatch(/results were not compared/);
+    expect(f?.fix?.verified, f?.fix?.verification).toBe(true);
+    expect(f?.fix?.verification).toMatch(/same rows/);
     expect(json.analyzers?.some((a) => a.id === 'query-rewrites')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { runFlowCommand } from '../context-helpers.ts';
 export const rewriteCommand: Command = {
   name: 'rewrite',
   summary: 'rewrite one statement and prove it: same rows on your data, cheaper plan',
-  usage: 'rewrite [--db URL] "SQL" | --file query.sql [--analyze] [--verify-sample PCT] [--row-cap N] [--uses col,col]',
+  usage: 'rewrite [--db URL] "SQL" | --file query.sql [--analyze] [--verify-sample PCT] [--verify-budget SECONDS] [--row-cap N] [--uses col,col]',
   help: [
     'Applies the rewrite rules (correlated aggregates, IN/EXISTS, NOT IN, keyset pagination, OR → UNION ALL,',
     'SELECT *, COUNT(*) > 0, DISTINCT over joins, sargable predicates, trigram and expression indexes,',

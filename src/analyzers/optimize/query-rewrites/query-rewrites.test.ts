@@ -7,6 +7,8 @@ import type { TestDatabase } from '../../../../test/helpers/test-database.ts';
 import { SEED_SQL } from '../../../../test/rewrite/corpus.ts';
 import { REWRITE_FIXTURE_SQL } from '../../../../test/rewrite/fixture.ts';
 import type { Snapshot } from '../../../model/index.ts';
+import { createRewriteVerifier } from '../../../rewrite/rewrite-verifier.ts';
+import { schemaFactsFromSnapshot } from '../../../rewrite/schema-facts.ts';
 import { queryRewrites } from './index.ts';
 
 let t: TestDatabase;
@@ -22,7 +24,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const OPTIONS = { limit: 20, minShare: 0 };
+const OPTIONS = { limit: 20, minShare: 0, verifyTop: 3 };
 
 describe('query-rewrites analyzer', () => {
   it('reports the seed statement and a NOT IN over a nullable column, unverified, and nothing for plain statements', async () => {
@@ -45,5 +47,21 @@ describe('query-rewrites analyzer', () => {
     const workload = workloadFromSql('-- calls: 100\nSELECT id, status FROM orders ORDER BY status LIMIT 10 OFFSET 30;\n', 'workload.sql');
     const findings = await queryRewrites.run({ snapshot, workload, options: OPTIONS, whatIf: null, baseline: null });
     expect(findings.filter((f) => f.rule === 'offset-to-keyset')).toEqual([]);
+  });
+
+  it('verifies its top candidates through the engine\'s rewrite verifier, and reports one finding per rule and statement', async () => {
+    const db = await t.open();
+    const verifier = createRewriteVerifier(db, schemaFactsFromSnapshot(snapshot), null, 60_000);
+    const workload = workloadFromSql(`-- calls: 40\n${SEED_SQL};\n`, 'workload.sql');
+    const findings = await queryRewrites.run({ snapshot, workload, options: OPTIONS, whatIf: null, baseline: null, rewriteVerifier: verifier });
+    const rules = findings.map((f) => f.rule);
+    // the rules offer two forms each (grouped join / window, EXISTS / JOIN): one finding per rule
+    expect(rules.filter((r) => r === 'in-subquery-to-exists')).toHaveLength(1);
+    expect(rules.filter((r) => r === 'correlated-subquery-aggregate')).toHaveLength(1);
+    const csa = findings.find((f) => f.rule === 'correlated-subquery-aggregate');
+    expect(csa?.evidence.otherFormsOfThisRewrite).toBe(1);
+    expect(csa?.fix?.verified, csa?.fix?.verification).toBe(true);
+    expect(csa?.evidence.status).toBe('verified');
+    expect(csa?.nextSteps).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Ast, FromTable } from '../../ast.ts';
-import { andOf, clone, columnRef, conjuncts, constText, isSimpleSelect, maxParam, mkColumnRef, plainFromTables, sqlOf } from '../../ast.ts';
+import { andOf, clone, columnRef, conjuncts, constText, isSimpleSelect, maxParam, mkColumnRef, plainFromTables, replaceNodes, sqlOf, walk } from '../../ast.ts';
 import { defineRule, fact } from '../../rule.ts';
 import type { Precondition } from '../../rule.ts';
 
@@ -11,9 +11,11 @@ export const offsetToKeyset = defineRule({
   apply({ stmt, facts }) {
     const s = stmt.SelectStmt;
     if (!isSimpleSelect(s) || s.limitOffset === undefined || s.limitCount === undefined || !Array.isArray(s.sortClause)) return [];
-    const offset = Number(constText(s.limitOffset));
-    if (!Number.isInteger(offset) || offset <= 0) return [];
-    if (maxParam(stmt) > 0) return [{ kind: 'rejected', rule: this.id, reason: 'parameterized statement: keyset pagination is only generated for statements with literal values', preconditions: [] }];
+    // OFFSET $k (pg_stat_statements texts): the page position is a parameter, the rewrite no longer needs it
+    const offsetParam: number | null = typeof s.limitOffset?.ParamRef?.number === 'number' ? s.limitOffset.ParamRef.number : null;
+    const offset = offsetParam === null ? Number(constText(s.limitOffset)) : Number.NaN;
+    if (offsetParam === null && (!Number.isInteger(offset) || offset <= 0)) return [];
+    const originalParams = maxParam(stmt);
     if (s.distinctClause !== undefined || s.groupClause !== undefined) return [];
     const from = plainFromTables(s);
     if (from === null || from.length !== 1) return [{ kind: 'rejected', rule: this.id, reason: 'keyset pagination is generated for single-table statements only', preconditions: [] }];
@@ -42,7 +44,8 @@ export const offsetToKeyset = defineRule({
       return [{ kind: 'rejected', rule: this.id, reason: `ORDER BY ${names.join(', ')} is not unique in ${t.name}: rows that tie would be skipped or repeated across pages; add the primary key as the last sort column first`, preconditions: [uniqueFact] }];
     }
     const op = keys[0]?.desc === true ? '<' : '>';
-    const params = keys.map((_, i) => ({ ParamRef: { number: i + 1 } }));
+    const kept = originalParams - (offsetParam === null ? 0 : 1);
+    const params = keys.map((_, i) => ({ ParamRef: { number: kept + i + 1 } }));
     const cond =
       keys.length === 1
         ? { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: op } }], lexpr: clone(keys[0]?.node), rexpr: params[0] } }
@@ -56,19 +59,37 @@ export const offsetToKeyset = defineRule({
           };
     const rewritten = clone(s);
     delete rewritten.limitOffset;
-    rewritten.whereClause = andOf([...conjuncts(s.whereClause).map(clone), cond]);
+    if (offsetParam !== null) {
+      replaceNodes(rewritten, (n) => (typeof n?.ParamRef?.number === 'number' && n.ParamRef.number > offsetParam ? { ParamRef: { ...n.ParamRef, number: n.ParamRef.number - 1 } } : undefined));
+    }
+    rewritten.whereClause = andOf([...conjuncts(rewritten.whereClause).map(clone), cond]);
     const probe = clone(s);
     probe.targetList = keys.map((k) => ({ ResTarget: { val: clone(k.node) } }));
     probe.limitCount = { A_Const: { ival: { ival: 1 } } };
-    probe.limitOffset = offset === 1 ? { A_Const: { ival: {} } } : { A_Const: { ival: { ival: offset - 1 } } };
+    probe.limitOffset =
+      offsetParam !== null
+        ? { A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '-' } }], lexpr: { ParamRef: { number: offsetParam } }, rexpr: { A_Const: { ival: { ival: 1 } } } } }
+        : offset === 1
+          ? { A_Const: { ival: {} } }
+          : { A_Const: { ival: { ival: offset - 1 } } };
+    // the probe reads one row, so LIMIT $n is gone from it: number its parameters 1..m, remembering the original's
+    const used = new Set<number>();
+    walk(probe, (n) => {
+      if (typeof n.ParamRef?.number === 'number') used.add(n.ParamRef.number);
+    });
+    const probeParams = [...used].sort((a, b) => a - b);
+    replaceNodes(probe, (n) => (typeof n?.ParamRef?.number === 'number' ? { ParamRef: { ...n.ParamRef, number: probeParams.indexOf(n.ParamRef.number) + 1 } } : undefined));
+    const at = offsetParam === null ? `OFFSET ${offset}` : `OFFSET $${offsetParam}`;
     return [
       {
         kind: 'candidate',
         rule: this.id,
-        title: `OFFSET ${offset} → keyset on (${names.join(', ')})`,
-        explanation: `OFFSET ${offset} makes PostgreSQL produce and discard ${offset} rows per page. The keyset form starts right after the last row of the previous page; ${keys.map((_, i) => `$${i + 1}`).join(', ')} are that row's ${names.join(', ')}.`,
+        title: `${at} → keyset on (${names.join(', ')})`,
+        explanation: `${at} makes PostgreSQL produce and discard that many rows per page. The keyset form starts right after the last row of the previous page; ${params.map((p) => `$${p.ParamRef.number}`).join(', ')} are that row's ${names.join(', ')}.`,
         semantics: 'equivalent',
-        severity: offset >= 1000 ? 'warning' : 'info',
+        severity: offsetParam === null && offset < 1000 ? 'info' : 'warning',
+        ...(offsetParam === null ? {} : { dropParams: [offsetParam] }),
+        ...(probeParams.length === originalParams ? {} : { probeParams }),
         after: sqlOf({ SelectStmt: rewritten }),
         probe: sqlOf({ SelectStmt: probe }),
         preconditions: [uniqueFact, notNullFact],
