@@ -25,6 +25,8 @@ import type {
 } from './types.ts';
 import { writeOverhead } from './write-overhead.ts';
 import type { WriteModel } from './write-overhead.ts';
+import { chooseWriteModel } from './write-model.ts';
+import type { WriteSourceOption } from './write-model.ts';
 
 export interface AdvisorOptions {
   readonly budgetBytes: number;
@@ -32,8 +34,8 @@ export interface AdvisorOptions {
   /** a candidate must cut at least one statement's cost by this fraction (Dexter uses 50 %) */
   readonly minImprovement: number;
   readonly writeCostPerEntry: number;
-  /** where write rates come from (see WriteModel.source) */
-  readonly writeSource: 'stats' | 'workload';
+  /** where write rates come from: 'auto' reads counters unless a table looks bulk-loaded (see chooseWriteModel) */
+  readonly writeSource: WriteSourceOption;
   /** exact polish only up to this many candidates in the pool */
   readonly polishMaxCandidates: number;
   readonly candidates: CandidateOptions;
@@ -44,7 +46,7 @@ export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
   maxIndexes: 20,
   minImprovement: 0.1,
   writeCostPerEntry: 2,
-  writeSource: 'stats',
+  writeSource: 'auto',
   polishMaxCandidates: 60,
   candidates: DEFAULT_CANDIDATE_OPTIONS,
 };
@@ -117,7 +119,14 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   }
   const candidates = mergeCandidates(raw);
   const tableOf = new Map(snapshot.tables.map((t) => [t.qualifiedName, t]));
-  const writeModel: WriteModel = { costPerEntry: options.writeCostPerEntry, workloadUpdates: built.updates, workloadWrites: built.writes, source: options.writeSource };
+  const writeChoice = chooseWriteModel(snapshot, built.writes, options.writeSource);
+  const writeSources = new Map(writeChoice.tables.map((t) => [t.table, t.source]));
+  const writeModel: WriteModel = {
+    costPerEntry: options.writeCostPerEntry,
+    workloadUpdates: built.updates,
+    workloadWrites: built.writes,
+    sourceFor: (table) => writeSources.get(table) ?? (options.writeSource === 'workload' ? 'workload' : 'stats'),
+  };
   const overhead = new Map(candidates.map((c) => [c.id, writeOverhead(c, tableOf.get(c.table), snapshot, writeModel)]));
   const sizes = new Map<string, { bytes: number; method: 'hypopg' | 'sandbox' | 'estimate' }>();
   for (const c of candidates) sizes.set(c.id, await oracle.size(c));
@@ -361,6 +370,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     candidatePool: pool,
     statements,
     workload: { costBefore, costAfter: baseline.size === 0 ? null : (dropsAfter ?? final.total), statements: statements.length },
+    writeModel: writeChoice,
     stats: { candidates: candidates.length, whatIfCalls: oracle.whatIfCalls, greedyRounds: selection.rounds, polish, timedOut: selection.timedOut || expired() },
     notes,
   };

@@ -9,7 +9,8 @@ const MS_PER_COST_UNIT = 0.01;
 const BENIGN_SKIP = /^(not a SELECT|INSERT:|reads no table)/;
 const CONCURRENT_LOCK = 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)';
 
-function costEvidence(r: IndexRecommendation): Record<string, number | string | boolean | null> {
+function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<string, number | string | boolean | null> {
+  const writes = result.writeModel.tables.find((t) => t.table === r.candidate.table);
   const before = r.statements.reduce((a, s) => a + s.weight * s.costBefore, 0);
   const measured = r.statements.every((s) => s.costAfter !== null);
   const after = measured ? r.statements.reduce((a, s) => a + s.weight * (s.costAfter ?? 0), 0) : null;
@@ -29,6 +30,8 @@ function costEvidence(r: IndexRecommendation): Record<string, number | string | 
     breaksHotUpdatesPerDay: Math.round(r.writeOverhead.breaksHotUpdatesPerDay),
     breaksHotColumns: r.writeOverhead.breaksHotColumns.join(', '),
     method: r.method,
+    writeModel: writes?.source ?? result.writeModel.requested,
+    writeModelReason: writes?.reason ?? result.writeModel.reason,
   };
 }
 
@@ -51,7 +54,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       severity,
       title: `Create ${r.name} on ${r.candidate.table} (${formatBytes(r.sizeBytes)}): ${r.statements.length} statement(s), ${percent(share)} of workload cost`,
       target: { kind: 'index', relation: r.candidate.table, index: r.name },
-      evidence: costEvidence(r),
+      evidence: costEvidence(r, result),
       impact: {
         score: benefit * MS_PER_COST_UNIT,
         summary: `saves ${formatCount(benefit)} planner cost units/day (${percent(share)} of the workload), ${r.shareOfGain === null ? '' : `${percent(r.shareOfGain)} of the total gain, `}for ${formatBytes(r.sizeBytes)} and ${formatCount(r.writeOverhead.entriesPerDay)} index writes/day`,
@@ -115,7 +118,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       severity: 'info',
       title: `Considered ${p.name} on ${p.candidate.table}: not recommended (${p.reason.split(':')[0] ?? p.reason})`,
       target: { kind: 'index', relation: p.candidate.table, index: p.name },
-      evidence: { ...costEvidence(p), reason: p.reason },
+      evidence: { ...costEvidence(p, result), reason: p.reason },
       impact: {
         score: (benefit ?? 0) * MS_PER_COST_UNIT * 0.1,
         summary: measured

@@ -70,6 +70,7 @@ function summaryLines(r: AdvisorResult): string[] {
   const lines: string[] = [];
   const after = r.workload.costAfter;
   lines.push(`Evaluation: ${r.methodNote}`);
+  lines.push(`Write model: ${r.writeModel.reason}`);
   lines.push(
     `Weighted workload cost: ${formatCount(r.workload.costBefore)} → ${after === null ? 'not measured' : `${formatCount(after)} (${percent(r.workload.costBefore > 0 ? 1 - after / r.workload.costBefore : 0)} less)`}` +
       ` over ${r.workload.statements} statement(s); ${r.stats.candidates} candidates, ${r.stats.whatIfCalls} what-if calls; polish: ${r.stats.polish}${r.stats.timedOut ? '; time limit reached (best so far)' : ''}`,
@@ -99,7 +100,11 @@ export const indexesCommand: Command = {
   common: ['connection', 'report', 'analysis'],
   options: {
     statement: { type: 'string', multiple: true, valueName: 'SQL', description: 'analyze this statement (repeatable) instead of a workload' },
-    writes: { type: 'string', valueName: 'stats|workload', description: 'write rates from pg_stat_user_tables and the workload (default), or the workload only (after a bulk load)' },
+    writes: {
+      type: 'string',
+      valueName: 'auto|stats|workload',
+      description: 'write rates: auto (default) reads pg_stat_user_tables unless a table looks bulk-loaded or its statistics are too young; stats or workload force one source',
+    },
     calls: { type: 'string', valueName: 'N', description: 'calls per day of the --statement(s); without it their write overhead is shown but not weighed' },
     'budget-mb': { type: 'string', valueName: 'MB', description: 'storage the new indexes may add (default: no limit)' },
     'max-indexes': { type: 'string', valueName: 'N', description: 'at most N new indexes (default 20)' },
@@ -118,8 +123,8 @@ export const indexesCommand: Command = {
     const timeLimit = numberOption(ctx, 'time-limit', { min: 0.1 }) ?? 60;
     const sandboxMaxMb = numberOption(ctx, 'sandbox-max-mb', { min: 0 });
     const migrationOut = option(ctx, 'migration-out');
-    const writes = option(ctx, 'writes') ?? 'stats';
-    if (writes !== 'stats' && writes !== 'workload') throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--writes must be stats or workload, got "${writes}"`);
+    const writes = option(ctx, 'writes') ?? 'auto';
+    if (writes !== 'auto' && writes !== 'stats' && writes !== 'workload') throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--writes must be auto, stats or workload, got "${writes}"`);
     if (flag(ctx, 'sandbox') && flag(ctx, 'no-sandbox')) throw new DbOptimizeError('E_USAGE', 'usage', '--sandbox and --no-sandbox contradict each other');
     const statementCalls = numberOption(ctx, 'calls', { min: 0 });
     if (statementCalls !== undefined && statementsOption(ctx).length === 0) throw new DbOptimizeError('E_USAGE', 'usage', '--calls only applies to --statement');
