@@ -10,6 +10,8 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { indexName } from './index-name.ts';
+import { DEFAULT_KNEE_OPTIONS, twins } from './knee.ts';
+import type { KneeOptions } from './knee.ts';
 import { isRelevant } from './relevance.ts';
 import { hiddenBy, selectIndexes, weightedCost } from './select-indexes.ts';
 import type {
@@ -39,6 +41,8 @@ export interface AdvisorOptions {
   /** exact polish only up to this many candidates in the pool */
   readonly polishMaxCandidates: number;
   readonly candidates: CandidateOptions;
+  /** where selection stops: see KneeOptions */
+  readonly knee: KneeOptions;
 }
 
 export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
@@ -49,6 +53,7 @@ export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
   writeSource: 'auto',
   polishMaxCandidates: 60,
   candidates: DEFAULT_CANDIDATE_OPTIONS,
+  knee: DEFAULT_KNEE_OPTIONS,
 };
 
 export interface AdviseInput {
@@ -73,7 +78,7 @@ const HYPOPG_HINT =
  * small instances, redundant existing indexes to drop, and a decision for every statement.
  */
 export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> {
-  const options: AdvisorOptions = { ...DEFAULT_ADVISOR_OPTIONS, ...input.options, candidates: { ...DEFAULT_CANDIDATE_OPTIONS, ...input.options?.candidates } };
+  const options: AdvisorOptions = { ...DEFAULT_ADVISOR_OPTIONS, ...input.options, candidates: { ...DEFAULT_CANDIDATE_OPTIONS, ...input.options?.candidates }, knee: { ...DEFAULT_KNEE_OPTIONS, ...input.options?.knee } };
   const { snapshot, workload, whatIf } = input;
   const sandbox = input.sandbox ?? null;
   const sandboxAllowed = input.sandboxAllowed ?? (() => false);
@@ -161,6 +166,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     maxIndexes: options.maxIndexes,
     minImprovement: options.minImprovement,
     expired,
+    knee: options.knee,
   });
   let chosen = selection.chosen;
   let polish = 'not run';
@@ -186,10 +192,13 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
         (await weightedCost(oracle, statements, cfg, baseline, hideFor, prefer)).total + cfg.reduce((a, c) => a + writeCostOf(c), 0);
       const greedyScore = await score(chosen);
       const exactScore = await score(exact.chosen);
-      if (exactScore < greedyScore * (1 - 1e-9)) {
+      // the exact model has no knee and no notion of twins: it must beat the greedy set by more than the knee
+      const exactSet = exact.chosen;
+      const hasTwins = exactSet.some((a) => exactSet.some((b) => twins(a, b)));
+      if (!hasTwins && exactScore < greedyScore * (1 - options.knee.minMarginalGain)) {
         polish = `HiGHS ${exact.status}: improved the greedy configuration by ${((1 - exactScore / greedyScore) * 100).toFixed(2)} %`;
-        chosen = exact.chosen;
-      } else polish = `HiGHS ${exact.status}: greedy configuration kept (exact model found nothing better)`;
+        chosen = exactSet;
+      } else polish = `HiGHS ${exact.status}: greedy configuration kept (exact model found nothing better beyond the knee)`;
     }
   } else if (pool.length > options.polishMaxCandidates) polish = `skipped: ${pool.length} candidates (limit ${options.polishMaxCandidates})`;
 
@@ -336,7 +345,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
           ? `saves ${formatCount(benefit)} cost units/day at ${formatCount(s.weight)} calls/day but its index maintenance costs ${formatCount(w)}/day (${formatCount(overhead.get(c.id)?.entriesPerDay ?? 0)} entries written/day)`
           : selection.timedOut
             ? 'the time limit ended the search before it was considered'
-            : `left out under --budget-mb/--max-indexes (${formatBytes(sizeOf(c))}) or by better-value indexes`;
+            : (selection.rejected.get(c.id) ?? `left out under --budget-mb/--max-indexes (${formatBytes(sizeOf(c))}) or by better-value indexes`);
       addProposal(proposals, recommendation(c, oracle.methodFor([c], []), [{ fingerprint: s.fingerprint, costBefore: b, costAfter: best.cost, weight: s.weight }], benefit), reason);
       decisions.push({ fingerprint: s.fingerprint, text: s.text, weight: s.weight, costBefore: b, costAfter: best.cost, decision: 'proposal', reason: `${c.definition}: ${reason}` });
       continue;

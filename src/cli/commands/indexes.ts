@@ -3,11 +3,11 @@ import { advisorFindings } from '../../advisor/advisor-findings.ts';
 import { createIndexesConcurrently } from '../../advisor/apply-indexes-db.ts';
 import type { CreatedIndex } from '../../advisor/apply-indexes-db.ts';
 import { migrationScript } from '../../advisor/migration-script.ts';
+import { DEFAULT_KNEE_OPTIONS } from '../../advisor/knee.ts';
 import { advisorReportFields } from '../../advisor/report-fields.ts';
+import { advisorSummaryLines } from '../../advisor/summary-lines.ts';
 import { DEFAULT_SANDBOX_MAX_BYTES, runIndexAdvisor } from '../../advisor/run-index-advisor.ts';
-import type { AdvisorResult } from '../../advisor/types.ts';
 import { measureStatements } from '../../advisor/validate-workload-db.ts';
-import { formatBytes, formatCount, percent } from '../../analyzers/format.ts';
 import type { Database } from '../../collect/connection.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection, Workload } from '../../model/index.ts';
@@ -66,28 +66,6 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
   return /^\s*y(es)?\s*$/i.test(answer.split('\n')[0] ?? '');
 }
 
-function summaryLines(r: AdvisorResult): string[] {
-  const lines: string[] = [];
-  const after = r.workload.costAfter;
-  lines.push(`Evaluation: ${r.methodNote}`);
-  lines.push(`Write model: ${r.writeModel.reason}`);
-  lines.push(
-    `Weighted workload cost: ${formatCount(r.workload.costBefore)} → ${after === null ? 'not measured' : `${formatCount(after)} (${percent(r.workload.costBefore > 0 ? 1 - after / r.workload.costBefore : 0)} less)`}` +
-      ` over ${r.workload.statements} statement(s); ${r.stats.candidates} candidates, ${r.stats.whatIfCalls} what-if calls; polish: ${r.stats.polish}${r.stats.timedOut ? '; time limit reached (best so far)' : ''}`,
-  );
-  if (r.indexes.length === 0) lines.push('No index pays for itself on this workload.');
-  for (const i of r.indexes) {
-    lines.push(`+ ${i.ddl}`);
-    lines.push(`    ${formatBytes(i.sizeBytes)}, ${formatCount(i.writeOverhead.entriesPerDay)} writes/day, ${i.shareOfGain === null ? '?' : percent(i.shareOfGain)} of the gain, ${i.verified ? 'verified' : 'unverified'} (${i.method})`);
-    for (const s of i.statements) lines.push(`    ${s.fingerprint}: ${s.costBefore.toFixed(1)} → ${s.costAfter === null ? '?' : s.costAfter.toFixed(1)} × ${formatCount(s.weight)}/day`);
-  }
-  for (const d of r.drops) lines.push(`- DROP INDEX CONCURRENTLY ${d.index.qualifiedName}; (replaced by ${d.replacedBy}; ${d.method}${d.verified ? '' : ', unverified'})`);
-  for (const p of r.proposals) lines.push(`? ${p.ddl}`, `    not recommended: ${p.reason}`);
-  for (const d of r.decisions.filter((x) => x.decision === 'no-index')) lines.push(`· ${d.fingerprint}: no index — ${d.reason}`);
-  for (const s of r.skipped) lines.push(`! skipped ${s.fingerprint ?? '(unparsed)'}: ${s.reason}`);
-  return lines;
-}
-
 export const indexesCommand: Command = {
   name: 'indexes',
   aliases: ['--indexes'],
@@ -108,6 +86,11 @@ export const indexesCommand: Command = {
     calls: { type: 'string', valueName: 'N', description: 'calls per day of the --statement(s); without it their write overhead is shown but not weighed' },
     'budget-mb': { type: 'string', valueName: 'MB', description: 'storage the new indexes may add (default: no limit)' },
     'max-indexes': { type: 'string', valueName: 'N', description: 'at most N new indexes (default 20)' },
+    'min-gain': {
+      type: 'string',
+      valueName: 'FRACTION',
+      description: `the knee: a further index must save at least this fraction of the remaining workload cost (default ${DEFAULT_KNEE_OPTIONS.minMarginalGain})`,
+    },
     'time-limit': { type: 'string', valueName: 'SECONDS', description: 'bound the search; the best configuration so far is returned (default 60)' },
     'migration-out': { type: 'string', valueName: 'FILE', description: 'write a migration (lock_timeout, CONCURRENTLY, rollback section)' },
     create: { type: 'boolean', description: 'create the recommended indexes CONCURRENTLY (asks first; needs a role that may create indexes)' },
@@ -120,6 +103,7 @@ export const indexesCommand: Command = {
   async run(ctx) {
     const budgetMb = numberOption(ctx, 'budget-mb', { min: 0 });
     const maxIndexes = numberOption(ctx, 'max-indexes', { min: 0, integer: true });
+    const minGain = numberOption(ctx, 'min-gain', { min: 0 });
     const timeLimit = numberOption(ctx, 'time-limit', { min: 0.1 }) ?? 60;
     const sandboxMaxMb = numberOption(ctx, 'sandbox-max-mb', { min: 0 });
     const migrationOut = option(ctx, 'migration-out');
@@ -139,6 +123,7 @@ export const indexesCommand: Command = {
         advisor: {
           ...(budgetMb === undefined ? {} : { budgetBytes: budgetMb * 1048576 }),
           ...(maxIndexes === undefined ? {} : { maxIndexes }),
+          ...(minGain === undefined ? {} : { knee: { ...DEFAULT_KNEE_OPTIONS, minMarginalGain: minGain } }),
           ...(unweighted ? { writeCostPerEntry: 0 } : {}),
           writeSource: writes,
         },
@@ -158,7 +143,7 @@ export const indexesCommand: Command = {
         ctx.logger.info(`migration written to ${migrationOut}`);
       }
 
-      const sections: ReportSection[] = [{ id: 'index-advisor', title: 'Index advisor', lines: summaryLines(result) }];
+      const sections: ReportSection[] = [{ id: 'index-advisor', title: 'Index advisor', lines: advisorSummaryLines(result) }];
       const extra: Record<string, unknown> = {};
       const advised = result.statements;
       let validateBefore: Map<string, number | string> | null = null;

@@ -1,5 +1,6 @@
 import { adviseIndexes } from '../../../advisor/advise-indexes.ts';
 import { advisorFindings } from '../../../advisor/advisor-findings.ts';
+import { DEFAULT_KNEE_OPTIONS } from '../../../advisor/knee.ts';
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 
 /**
@@ -20,6 +21,7 @@ export const indexAdvisor = defineAnalyzer({
     maxIndexes: { default: 10, description: 'at most this many new indexes' },
     minImprovement: { default: 0.1, description: 'a new index must cut some statement’s cost by at least this fraction' },
     writeCostPerEntry: { default: 2, description: 'planner cost units charged per index entry written' },
+    minMarginalGain: { default: 0.005, description: 'the knee: a further index must save at least this fraction of the remaining workload cost' },
   },
   async run({ snapshot, workload, whatIf, options }) {
     if (workload === null || whatIf === null) return [];
@@ -32,6 +34,7 @@ export const indexAdvisor = defineAnalyzer({
         maxIndexes: options.maxIndexes,
         minImprovement: options.minImprovement,
         writeCostPerEntry: options.writeCostPerEntry,
+        knee: { ...DEFAULT_KNEE_OPTIONS, minMarginalGain: options.minMarginalGain },
       },
     });
     return advisorFindings(result, 'index-advisor');
