@@ -12,6 +12,8 @@ export interface BuiltStatements {
   readonly skipped: SkippedStatement[];
   readonly updates: Map<string, { columns: Set<string>; perDay: number }[]>;
   readonly writes: Map<string, number>;
+  /** per statement id: the "table.column" whose constants are shown to be fixed across calls (a partial index may use them) */
+  readonly fixedLiterals: Map<string, Set<string>>;
 }
 
 /** calls per day when the window is known, else the raw count */
@@ -103,5 +105,36 @@ export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltSt
       variantNotes: v.notes,
     });
   }
-  return { statements, shapes, skipped, updates, writes };
+  return { statements, shapes, skipped, updates, writes, fixedLiterals: fixedLiterals(statements, shapes, workload) };
+}
+
+/**
+ * A constant is evidence for a partial index only when it is fixed across calls: it survived
+ * pg_stat_statements' normalization, the text parametrizes its other values ($n), or every instance
+ * of the statement in the workload carries the same value. A lone literal may be one instance of a
+ * parameter: indexing it as a predicate serves that value and no other.
+ */
+function fixedLiterals(statements: readonly AdvisorStatement[], shapes: ReadonlyMap<string, StatementShape>, workload: Workload): Map<string, Set<string>> {
+  const values = new Map<string, Map<string, Set<string>>>();
+  const instances = new Map<string, number>();
+  for (const s of statements) {
+    instances.set(s.fingerprint, (instances.get(s.fingerprint) ?? 0) + 1);
+    const byColumn = values.get(s.fingerprint) ?? new Map<string, Set<string>>();
+    for (const a of shapes.get(s.id)?.accesses ?? []) {
+      for (const l of a.literalEq) {
+        const key = `${a.table.qualifiedName}.${l.column}`;
+        byColumn.set(key, (byColumn.get(key) ?? new Set()).add(l.value));
+      }
+    }
+    values.set(s.fingerprint, byColumn);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const s of statements) {
+    const shape = shapes.get(s.id);
+    const fixed = new Set<string>();
+    const parametrized = workload.source === 'pg_stat_statements' || (shape?.paramCount ?? 0) > 0;
+    for (const [key, vals] of values.get(s.fingerprint) ?? []) if (parametrized || ((instances.get(s.fingerprint) ?? 0) > 1 && vals.size === 1)) fixed.add(key);
+    out.set(s.id, fixed);
+  }
+  return out;
 }

@@ -122,9 +122,15 @@ SELECT id FROM sessions WHERE updated_at < '2024-01-01 00:10';`;
       expect(i.definition).not.toMatch(/updated_at|data/);
     }
     const considered = r.proposals.find((p) => /sessions USING btree \(updated_at\)/.test(p.definition));
-    expect(considered?.writeOverhead.breaksHotUpdatesPerDay).toBe(500 * 86_400);
-    expect(considered?.writeOverhead.breaksHotColumns).toEqual(['updated_at']);
-    expect(considered?.reason).toMatch(/index maintenance costs/);
+    if (considered === undefined) {
+      // PostgreSQL 16+: a BRIN keeps updates HOT, so it serves the cleanup query instead of a btree
+      expect(t.serverVersionNum).toBeGreaterThanOrEqual(160000);
+      expect(r.indexes.some((i) => i.method === 'brin' && /\(updated_at\)/.test(i.definition))).toBe(true);
+      return;
+    }
+    expect(considered.writeOverhead.breaksHotUpdatesPerDay).toBe(500 * 86_400);
+    expect(considered.writeOverhead.breaksHotColumns).toEqual(['updated_at']);
+    expect(considered.reason).toMatch(/index maintenance costs/);
   });
 
   it('charges no HOT break when the update already changes an indexed column (negative)', async () => {

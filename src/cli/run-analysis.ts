@@ -15,6 +15,7 @@ export async function runAnalysisCommand(
   phases: readonly Phase[] | undefined,
   defaultDepth: number,
   extras?: ReportExtras,
+  engine: { readonly sandboxWhatIf?: boolean } = {},
 ): Promise<number> {
   // every flag is checked before any work starts
   formatOption(ctx);
@@ -43,6 +44,7 @@ export async function runAnalysisCommand(
       ...(intervalSeconds === undefined ? {} : { intervalSeconds }),
       ...(minCalls === undefined ? {} : { minCalls }),
       ...(minTimeMs === undefined ? {} : { minTimeMs }),
+      ...(engine.sandboxWhatIf === true ? { sandboxWhatIf: true } : {}),
     });
     return await emitReport(ctx, extras === undefined ? result.report : { ...result.report, ...extras(result) });
   } finally {

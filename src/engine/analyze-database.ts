@@ -5,6 +5,7 @@ import type { Report, ReportSection, Snapshot, Workload } from '../model/index.t
 import { buildReport, databaseInfo } from '../render/build-report.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { HypopgEngine } from '../whatif/hypopg-engine.ts';
+import { SandboxWhatIf } from '../whatif/sandbox-what-if.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import { workloadFromPgStatStatements } from '../workload/from-pg-stat-statements.ts';
 import { workloadFromSqlFile } from '../workload/from-sql-file.ts';
@@ -36,6 +37,11 @@ export interface AnalyzeDatabaseOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
   readonly sections?: readonly ReportSection[];
+  /**
+   * without HypoPG, answer what-if questions with real index builds in rolled-back transactions
+   * (each holds a SHARE lock on its table): only for a database that is ours, like the demo's
+   */
+  readonly sandboxWhatIf?: boolean;
 }
 
 export interface AnalysisResult {
@@ -80,6 +86,10 @@ export async function analyzeDatabase(db: Database, options: AnalyzeDatabaseOpti
   let whatIf: WhatIfEngine | null = null;
   if (selected.some((a) => a.requires.whatIf === true && a.depth <= options.depth)) {
     whatIf = await HypopgEngine.open(db).catch(() => null);
+    if (whatIf === null && options.sandboxWhatIf === true) {
+      log.info('HypoPG is not installed: index what-ifs are real builds inside rolled-back transactions');
+      whatIf = new SandboxWhatIf(db, snapshot.server.versionNum);
+    }
   }
   try {
     const result = await runAnalyzers({

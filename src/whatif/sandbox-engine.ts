@@ -10,6 +10,8 @@ export interface SandboxResult {
   readonly names: Readonly<Record<string, string>>;
   /** definitions that failed to build, with the server's message */
   readonly failed: Readonly<Record<string, string>>;
+  /** wall time of each build in milliseconds: the SHARE lock blocked the table's writes this long */
+  readonly buildMs: Readonly<Record<string, number>>;
 }
 
 /**
@@ -38,6 +40,11 @@ export class SandboxEngine {
     return this.builds;
   }
 
+  /** the session's lock_timeout: a build that would queue behind other locks gives up after this */
+  get lockTimeoutMs(): number {
+    return this.db.lockTimeoutMs;
+  }
+
   /**
    * Plans the statements with the given indexes built and the `drop` indexes removed. A drop takes
    * an ACCESS EXCLUSIVE lock until the rollback, so it is tried with a 100 ms lock_timeout only.
@@ -53,6 +60,7 @@ export class SandboxEngine {
         const names: Record<string, string> = {};
         const sizes: Record<string, number> = {};
         const failed: Record<string, string> = {};
+        const buildMs: Record<string, number> = {};
         let n = 0;
         for (const index of drops) {
           await client.query('SAVEPOINT dbo_drop');
@@ -71,7 +79,9 @@ export class SandboxEngine {
           await client.query(`SAVEPOINT dbo_build`);
           try {
             this.builds++;
+            const t0 = performance.now();
             await client.query(def.replace(/^CREATE INDEX ON /i, `CREATE INDEX ${name} ON `));
+            buildMs[def] = performance.now() - t0;
             const size = await client.query<{ s: string }>(`SELECT pg_relation_size(c.oid)::text AS s FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [name]);
             names[def] = name;
             sizes[def] = Number(size.rows[0]?.s ?? 0);
@@ -93,7 +103,7 @@ export class SandboxEngine {
             costs.push(error instanceof Error ? error : new Error(String(error)));
           }
         }
-        return { costs, sizes, names, failed };
+        return { costs, sizes, names, failed, buildMs };
       },
       { allowWrites: defs.length > 0 || drops.length > 0 },
     );

@@ -54,7 +54,8 @@ export const demoCommand: Command = {
         analyzers: { 'unused-indexes': { minStatsAgeDays: 0 }, ...((ctx.config.analyzers as object | undefined) ?? {}) },
       };
       const demoCtx: CommandContext = { ...ctx, values: { ...ctx.values, db: demo.url }, config };
-      const code = await runAnalysisCommand(demoCtx, 'demo', undefined, 5);
+      // the demo database is ours: without HypoPG the index advisor measures with real, rolled-back builds
+      const code = await runAnalysisCommand(demoCtx, 'demo', undefined, 5, undefined, { sandboxWhatIf: true });
       ctx.io.stderr(`· demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       if (flag(ctx, 'keep-running')) {
         ctx.io.stderr(`· the demo database is at ${demo.url} — press Ctrl-C to stop it\n`);
