@@ -22,6 +22,21 @@ export function dailyWeight(s: WorkloadStatement, workload: Workload): number {
   return s.source === 'pg_stat_statements' && w !== null && w !== undefined && w > 0 ? (s.calls * 86_400) / w : s.calls;
 }
 
+/** Bulk statements run a few times (a backfill, a load) say nothing about the steady write rate. */
+const BULK_MAX_CALLS = 10;
+const BULK_MIN_ROWS_PER_CALL = 1000;
+
+/**
+ * Rows a write statement changes per call: index entries are written per row, not per call
+ * (pg_stat_statements counts rows; a SQL file does not, so one per call). A one-off bulk
+ * statement counts one, as its rows are a load, not a rate.
+ */
+export function rowsPerCall(s: WorkloadStatement): number {
+  if (s.calls <= 0 || s.rows <= s.calls) return 1;
+  const per = s.rows / s.calls;
+  return s.calls < BULK_MAX_CALLS && per >= BULK_MIN_ROWS_PER_CALL ? 1 : per;
+}
+
 /**
  * Turns workload statements into what the advisor plans: the runnable text (the sample with its
  * constants when known, else the normalized text), its shape, its variants and weight. Statements
@@ -62,13 +77,14 @@ export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltSt
     const shape = statementShape((stmts[0]?.stmt ?? {}) as Record<string, unknown>, snapshot);
     const fingerprint = ws.fingerprint ?? fingerprintSql(sql) ?? 'unknown';
     const weight = dailyWeight(ws, workload);
+    const rowsPerDay = weight * rowsPerCall(ws);
     if (shape.kind === 'insert' || shape.kind === 'update' || shape.kind === 'delete') {
-      for (const t of shape.tables) writes.set(t, (writes.get(t) ?? 0) + weight);
+      for (const t of shape.tables) writes.set(t, (writes.get(t) ?? 0) + rowsPerDay);
     }
     if (shape.kind === 'update') {
       for (const [t, cols] of shape.updated) {
         const list = updates.get(t) ?? [];
-        list.push({ columns: cols, perDay: weight });
+        list.push({ columns: cols, perDay: rowsPerDay });
         updates.set(t, list);
       }
     }

@@ -37,7 +37,16 @@ export function perDayRate(count: number, snapshot: Snapshot): number {
   return age > 0 ? (count * 86_400) / Math.max(age, YOUNG_STATS_SECONDS) : count;
 }
 
-export function statsWritesPerDay(table: Table | undefined, snapshot: Snapshot): number {
+/**
+ * Index entries per day the counters imply. A partitioned parent has no counters of its own: an
+ * index on it is written through every partition, so theirs are summed (those read as a load skipped).
+ */
+export function statsWritesPerDay(table: Table | undefined, snapshot: Snapshot, sourceFor?: (table: string) => 'stats' | 'workload'): number {
+  if (table?.kind === 'partitioned') {
+    return snapshot.tables
+      .filter((t) => t.parent === table.qualifiedName && sourceFor?.(t.qualifiedName) !== 'workload')
+      .reduce((sum, t) => sum + statsWritesPerDay(t, snapshot, sourceFor), 0);
+  }
   const a = table?.activity;
   if (a === null || a === undefined) return 0;
   return perDayRate(a.nTupIns + (a.nTupUpd - a.nTupHotUpd) + a.nTupDel, snapshot);
@@ -75,6 +84,7 @@ function loadEvidence(t: Table, snapshot: Snapshot): string | null {
 export function chooseWriteModel(snapshot: Snapshot, workloadWrites: ReadonlyMap<string, number>, requested: WriteSourceOption): WriteModelChoice {
   const tables: TableWriteChoice[] = [];
   for (const t of snapshot.tables) {
+    if (t.kind === 'partitioned') continue;
     const statsPerDay = statsWritesPerDay(t, snapshot);
     const workloadPerDay = workloadWrites.get(t.qualifiedName) ?? 0;
     if (statsPerDay === 0 && workloadPerDay === 0) continue;
@@ -94,6 +104,7 @@ export function chooseWriteModel(snapshot: Snapshot, workloadWrites: ReadonlyMap
         workloadPerDay,
       });
   }
+  partitionedParents(snapshot, workloadWrites, tables);
   tables.sort((x, y) => (x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
   const kinds = new Set(tables.map((t) => t.source));
   const source = kinds.size === 2 ? 'mixed' : kinds.has('workload') ? 'workload' : 'stats';
@@ -105,4 +116,20 @@ export function chooseWriteModel(snapshot: Snapshot, workloadWrites: ReadonlyMap
         ? 'write rates from pg_stat_user_tables (or the workload’s writes when larger): the counters look like steady traffic'
         : `${loaded.length} table(s) look bulk-loaded or have statistics too young to extrapolate (${loaded.slice(0, 5).join(', ')}${loaded.length > 5 ? ', …' : ''}): their write rates come from the workload's own writes; --writes stats overrides`;
   return { requested, source, reason, tables };
+}
+
+/** A partitioned parent reads its partitions' counters, each with the model its partition got. */
+function partitionedParents(snapshot: Snapshot, workloadWrites: ReadonlyMap<string, number>, tables: TableWriteChoice[]): void {
+  const parents = snapshot.tables.filter((t) => t.kind === 'partitioned');
+  for (const p of parents) {
+    const children = snapshot.tables.filter((t) => t.parent === p.qualifiedName);
+    const chosen = new Map(tables.map((t) => [t.table, t.source]));
+    const statsPerDay = statsWritesPerDay(p, snapshot, (name) => chosen.get(name) ?? 'stats');
+    const workloadPerDay = workloadWrites.get(p.qualifiedName) ?? 0;
+    const loaded = children.filter((c) => chosen.get(c.qualifiedName) === 'workload').length;
+    if (statsPerDay === 0 && workloadPerDay === 0 && loaded === 0) continue;
+    const source = loaded === children.length ? 'workload' : 'stats';
+    const reason = `partitioned: an index on it is written through its ${children.length} partition(s); the sum of their counters (${formatCount(statsPerDay)}/day${loaded > 0 ? `, ${loaded} read as a load and left out` : ''}) or the workload's own writes (${formatCount(workloadPerDay)}/day), the larger`;
+    tables.push({ table: p.qualifiedName, source, reason, statsPerDay, workloadPerDay });
+  }
 }

@@ -66,7 +66,7 @@ export function writeOverhead(c: Candidate, table: Table | undefined, snapshot: 
     for (const h of hit) breaksHotColumns.add(h);
     breaksHotUpdatesPerDay += u.perDay;
   }
-  const statsWrites = model.sourceFor(c.table) === 'workload' ? 0 : statsWritesPerDay(table, snapshot);
+  const statsWrites = model.sourceFor(c.table) === 'workload' ? 0 : statsWritesPerDay(table, snapshot, model.sourceFor);
   const writes = Math.max(statsWrites, Math.max(0, (model.workloadWrites.get(c.table) ?? 0) - staysHot));
   let fraction = 1;
   const m = c.predicate === null ? null : /^"?(\w+)"? = '(.*)'$/.exec(c.predicate);
