@@ -35,6 +35,11 @@ function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<str
   };
 }
 
+/** DROP INDEX CONCURRENTLY fails on a partitioned index: the plain DROP removes the parent's and its partitions' at once. */
+function rollbackOf(r: IndexRecommendation): string {
+  return / ON ONLY /.test(r.ddl) ? `DROP INDEX IF EXISTS ${r.name};` : `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`;
+}
+
 function hotNote(r: IndexRecommendation): string {
   return r.writeOverhead.breaksHotColumns.length === 0
     ? ''
@@ -70,7 +75,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: r.ddl,
-        rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`,
+        rollback: rollbackOf(r),
         lockLevel: CONCURRENT_LOCK,
         safety: r.writeOverhead.breaksHotColumns.length > 0 ? 'review' : 'safe',
         verified: r.verified,

@@ -6,7 +6,7 @@ import type { AdvisorResult } from './types.ts';
 const WIDTH = 80;
 
 function sql(marker: string, statement: string): string[] {
-  const [first = '', ...rest] = wrapCode(statement, WIDTH - marker.length, '');
+  const [first = '', ...rest] = statement.split('\n').flatMap((line) => wrapCode(line, WIDTH - marker.length, ''));
   return [`${marker}${first}`, ...rest.map((l) => `${' '.repeat(marker.length)}${l}`)];
 }
 

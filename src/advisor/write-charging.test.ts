@@ -4,7 +4,9 @@ import { createTestDatabase } from '../../test/helpers/test-database.ts';
 import type { TestDatabase } from '../../test/helpers/test-database.ts';
 
 interface AdvisorJson {
-  indexes: { definition: string; table: string; writeOverhead: { entriesPerDay: number } }[];
+  indexes: { name: string; definition: string; table: string; writeOverhead: { entriesPerDay: number } }[];
+  created?: { name: string; ok: boolean; error?: string }[];
+  findings: { rule: string; fix?: { rollback?: string } }[];
   proposals: { definition: string; table: string; writeOverhead: { entriesPerDay: number } }[];
   decisions: { statement: string; weight: number }[];
   advisor: { writeModel: { tables: { table: string; source: string; reason: string; statsPerDay: number; workloadPerDay: number }[] } };
@@ -58,5 +60,39 @@ describe('write charging', () => {
     expect(parent?.statsPerDay).toBeCloseTo(partitions.reduce((a, p) => a + p.statsPerDay, 0), -1);
     const onParent = [...json.indexes, ...json.proposals].find((i) => i.table === 'public.events' && /\(user_id\)/.test(i.definition));
     expect(onParent?.writeOverhead.entriesPerDay).toBeGreaterThan(0);
+  });
+
+  it('advises a partitioned table at the parent: ON ONLY, CONCURRENTLY per partition, ATTACH; and it applies under writes', async () => {
+    const args = ['indexes', '--db', t.url, '--format', 'json', '--statement', 'SELECT id FROM events WHERE user_id = $1', '--calls', '1000000'];
+    const json = JSON.parse((await runCli(args)).stdout) as AdvisorJson;
+    const rec = json.indexes.find((i) => i.table === 'public.events');
+    expect(rec).toBeDefined();
+    const ddl = rec?.definition ?? '';
+    expect(ddl).toMatch(new RegExp(`^CREATE INDEX IF NOT EXISTS ${rec?.name} ON ONLY public\\.events USING btree \\(user_id\\);`));
+    expect(ddl).toMatch(/CREATE INDEX CONCURRENTLY IF NOT EXISTS \w+ ON public\.events_2024_01 USING btree \(user_id\);/);
+    expect(ddl).toMatch(/ALTER INDEX public\.\w+ ATTACH PARTITION public\.\w+;\n[^]*ALTER INDEX public\.\w+ ATTACH PARTITION public\.\w+;$/);
+    expect(json.indexes.some((i) => /events_2024/.test(i.table))).toBe(false);
+    expect(json.findings.find((f) => f.rule === 'index-advisor')?.fix?.rollback).toBe(`DROP INDEX IF EXISTS ${rec?.name};`);
+
+    // apply it with --create while another session keeps inserting into the parent
+    const writer = await t.client();
+    let writing = true;
+    let written = 0;
+    const load = (async () => {
+      while (writing) {
+        await writer.query(`INSERT INTO events VALUES ($1, 7, timestamptz '2024-02-10')`, [1_000_000 + written]);
+        written++;
+      }
+    })();
+    const applied = JSON.parse((await runCli([...args, '--create', '--yes'])).stdout) as AdvisorJson;
+    writing = false;
+    await load;
+    await writer.end();
+    expect(applied.created?.[0]).toMatchObject({ name: rec?.name, ok: true });
+    expect(written).toBeGreaterThan(0);
+    const valid = await t.exec(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [rec?.name]);
+    expect(valid.rows[0]?.indisvalid).toBe(true);
+    const again = JSON.parse((await runCli(args)).stdout) as AdvisorJson;
+    expect(again.indexes.some((i) => i.table === 'public.events' && /\(user_id\)/.test(i.definition))).toBe(false);
   });
 });
