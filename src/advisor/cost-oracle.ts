@@ -138,6 +138,7 @@ export class CostOracle {
         this.calls += sandbox.calls - before;
         for (const [def, msg] of Object.entries(r.failed)) this.candidateErrors.set(g.relevant.find((c) => c.definition === def)?.id ?? def, msg);
         for (const [def, name] of Object.entries(r.names)) byName.set(name, def);
+        for (const [name, def] of Object.entries(r.aliases)) byName.set(name, def);
         for (const [def, ms] of Object.entries(r.buildMs)) this.buildMs.set(def, Math.max(ms, this.buildMs.get(def) ?? 0));
         for (const [def, bytes] of Object.entries(r.sizes)) {
           const c = g.relevant.find((x) => x.definition === def);

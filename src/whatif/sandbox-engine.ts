@@ -12,6 +12,8 @@ export interface SandboxResult {
   readonly failed: Readonly<Record<string, string>>;
   /** wall time of each build in milliseconds: the SHARE lock blocked the table's writes this long */
   readonly buildMs: Readonly<Record<string, number>>;
+  /** partition indexes PostgreSQL created under a partitioned one, by name → the definition built on the parent */
+  readonly aliases: Readonly<Record<string, string>>;
 }
 
 /**
@@ -61,6 +63,7 @@ export class SandboxEngine {
         const sizes: Record<string, number> = {};
         const failed: Record<string, string> = {};
         const buildMs: Record<string, number> = {};
+        const aliases: Record<string, string> = {};
         let n = 0;
         for (const index of drops) {
           await client.query('SAVEPOINT dbo_drop');
@@ -85,6 +88,14 @@ export class SandboxEngine {
             const size = await client.query<{ s: string }>(`SELECT pg_relation_size(c.oid)::text AS s FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [name]);
             names[def] = name;
             sizes[def] = Number(size.rows[0]?.s ?? 0);
+            // plans on a partitioned table use the partitions' indexes, which PostgreSQL names itself
+            const children = await client.query<{ n: string }>(
+              `WITH RECURSIVE tree(oid) AS (SELECT c.oid FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)
+                 UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)
+               SELECT c.relname AS n FROM tree JOIN pg_class c ON c.oid = tree.oid WHERE c.relname <> $1`,
+              [name],
+            );
+            for (const r of children.rows) aliases[r.n] = def;
             await client.query(`RELEASE SAVEPOINT dbo_build`);
           } catch (error) {
             await client.query(`ROLLBACK TO SAVEPOINT dbo_build`);
@@ -103,7 +114,7 @@ export class SandboxEngine {
             costs.push(error instanceof Error ? error : new Error(String(error)));
           }
         }
-        return { costs, sizes, names, failed, buildMs };
+        return { costs, sizes, names, failed, buildMs, aliases };
       },
       { allowWrites: defs.length > 0 || drops.length > 0 },
     );
