@@ -10,6 +10,9 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { indexName } from './index-name.ts';
+import { partitionedIndexDdl } from './partitioned-ddl.ts';
+import { DEFAULT_KNEE_OPTIONS, twins } from './knee.ts';
+import type { KneeOptions } from './knee.ts';
 import { isRelevant } from './relevance.ts';
 import { hiddenBy, selectIndexes, weightedCost } from './select-indexes.ts';
 import type {
@@ -25,6 +28,8 @@ import type {
 } from './types.ts';
 import { writeOverhead } from './write-overhead.ts';
 import type { WriteModel } from './write-overhead.ts';
+import { chooseWriteModel } from './write-model.ts';
+import type { WriteSourceOption } from './write-model.ts';
 
 export interface AdvisorOptions {
   readonly budgetBytes: number;
@@ -32,11 +37,13 @@ export interface AdvisorOptions {
   /** a candidate must cut at least one statement's cost by this fraction (Dexter uses 50 %) */
   readonly minImprovement: number;
   readonly writeCostPerEntry: number;
-  /** where write rates come from (see WriteModel.source) */
-  readonly writeSource: 'stats' | 'workload';
+  /** where write rates come from: 'auto' reads counters unless a table looks bulk-loaded (see chooseWriteModel) */
+  readonly writeSource: WriteSourceOption;
   /** exact polish only up to this many candidates in the pool */
   readonly polishMaxCandidates: number;
   readonly candidates: CandidateOptions;
+  /** where selection stops: see KneeOptions */
+  readonly knee: KneeOptions;
 }
 
 export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
@@ -44,9 +51,10 @@ export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
   maxIndexes: 20,
   minImprovement: 0.1,
   writeCostPerEntry: 2,
-  writeSource: 'stats',
+  writeSource: 'auto',
   polishMaxCandidates: 60,
   candidates: DEFAULT_CANDIDATE_OPTIONS,
+  knee: DEFAULT_KNEE_OPTIONS,
 };
 
 export interface AdviseInput {
@@ -71,7 +79,7 @@ const HYPOPG_HINT =
  * small instances, redundant existing indexes to drop, and a decision for every statement.
  */
 export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> {
-  const options: AdvisorOptions = { ...DEFAULT_ADVISOR_OPTIONS, ...input.options, candidates: { ...DEFAULT_CANDIDATE_OPTIONS, ...input.options?.candidates } };
+  const options: AdvisorOptions = { ...DEFAULT_ADVISOR_OPTIONS, ...input.options, candidates: { ...DEFAULT_CANDIDATE_OPTIONS, ...input.options?.candidates }, knee: { ...DEFAULT_KNEE_OPTIONS, ...input.options?.knee } };
   const { snapshot, workload, whatIf } = input;
   const sandbox = input.sandbox ?? null;
   const sandboxAllowed = input.sandboxAllowed ?? (() => false);
@@ -87,7 +95,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     whatIf !== null
       ? `HypoPG ${whatIf.hypopgVersion} planner estimates for btree${sandbox !== null ? '; GIN/BRIN measured by real builds in rolled-back transactions on small tables' : '; GIN/BRIN not measured'}`
       : sandbox !== null
-        ? `${HYPOPG_HINT}. Costs come from real index builds inside rolled-back transactions on small tables and are reported as unverified`
+        ? `${HYPOPG_HINT}. Costs come from real index builds inside rolled-back transactions on small tables: verified with real statistics, each build holding a SHARE lock on its table (writes wait) until the rollback`
         : `${HYPOPG_HINT}. Nothing could be measured: every recommendation is unverified`;
   if (whatIf === null) notes.push(HYPOPG_HINT);
 
@@ -113,11 +121,23 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   for (const i of snapshot.indexes) indexesByTable.set(i.table, [...(indexesByTable.get(i.table) ?? []), i]);
   const raw: Candidate[] = [];
   for (const s of statements) {
-    for (const a of built.shapes.get(s.id)?.accesses ?? []) raw.push(...candidatesFor(a, s.id, snapshot, indexesByTable.get(a.table.qualifiedName) ?? [], options.candidates));
+    const fixed = built.fixedLiterals.get(s.id);
+    for (const a0 of built.shapes.get(s.id)?.accesses ?? []) {
+      // a constant that may vary between calls is a column to index, not a partial-index predicate
+      const a = { ...a0, literalEq: a0.literalEq.filter((l) => l.literal !== true || fixed?.has(`${a0.table.qualifiedName}.${l.column}`) === true) };
+      raw.push(...candidatesFor(a, s.id, snapshot, indexesByTable.get(a.table.qualifiedName) ?? [], options.candidates));
+    }
   }
   const candidates = mergeCandidates(raw);
   const tableOf = new Map(snapshot.tables.map((t) => [t.qualifiedName, t]));
-  const writeModel: WriteModel = { costPerEntry: options.writeCostPerEntry, workloadUpdates: built.updates, workloadWrites: built.writes, source: options.writeSource };
+  const writeChoice = chooseWriteModel(snapshot, built.writes, options.writeSource);
+  const writeSources = new Map(writeChoice.tables.map((t) => [t.table, t.source]));
+  const writeModel: WriteModel = {
+    costPerEntry: options.writeCostPerEntry,
+    workloadUpdates: built.updates,
+    workloadWrites: built.writes,
+    sourceFor: (table) => writeSources.get(table) ?? (options.writeSource === 'workload' ? 'workload' : 'stats'),
+  };
   const overhead = new Map(candidates.map((c) => [c.id, writeOverhead(c, tableOf.get(c.table), snapshot, writeModel)]));
   const sizes = new Map<string, { bytes: number; method: 'hypopg' | 'sandbox' | 'estimate' }>();
   for (const c of candidates) sizes.set(c.id, await oracle.size(c));
@@ -152,6 +172,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     maxIndexes: options.maxIndexes,
     minImprovement: options.minImprovement,
     expired,
+    knee: options.knee,
   });
   let chosen = selection.chosen;
   let polish = 'not run';
@@ -177,10 +198,13 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
         (await weightedCost(oracle, statements, cfg, baseline, hideFor, prefer)).total + cfg.reduce((a, c) => a + writeCostOf(c), 0);
       const greedyScore = await score(chosen);
       const exactScore = await score(exact.chosen);
-      if (exactScore < greedyScore * (1 - 1e-9)) {
+      // the exact model has no knee and no notion of twins: it must beat the greedy set by more than the knee
+      const exactSet = exact.chosen;
+      const hasTwins = exactSet.some((a) => exactSet.some((b) => twins(a, b)));
+      if (!hasTwins && exactScore < greedyScore * (1 - options.knee.minMarginalGain)) {
         polish = `HiGHS ${exact.status}: improved the greedy configuration by ${((1 - exactScore / greedyScore) * 100).toFixed(2)} %`;
-        chosen = exact.chosen;
-      } else polish = `HiGHS ${exact.status}: greedy configuration kept (exact model found nothing better)`;
+        chosen = exactSet;
+      } else polish = `HiGHS ${exact.status}: greedy configuration kept (exact model found nothing better beyond the knee)`;
     }
   } else if (pool.length > options.polishMaxCandidates) polish = `skipped: ${pool.length} candidates (limit ${options.polishMaxCandidates})`;
 
@@ -205,21 +229,18 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       helped.set(c.id, [...(helped.get(c.id) ?? []), { fingerprint: s.fingerprint, costBefore: b, costAfter: e.cost, weight: s.weight }]);
     }
   }
-  const verifiedFor = (m: CostMethod): { verified: boolean; verification: string } => {
+  const verifiedFor = (m: CostMethod, c: Candidate): { verified: boolean; verification: string } => {
     if (m === 'hypopg') return { verified: true, verification: `HypoPG ${whatIf?.hypopgVersion ?? ''} what-if: planner cost with the hypothetical index, generic plan and pg_stats constants` };
-    if (m === 'sandbox')
-      return whatIf === null
-        ? { verified: false, verification: `measured by building the index for real inside a rolled-back transaction; unverified because ${HYPOPG_HINT.replace(/^HypoPG is not installed: /, 'HypoPG is missing (')})` }
-        : { verified: true, verification: 'measured on a sandbox: the index was built for real inside a transaction that was rolled back' };
+    if (m === 'sandbox') return { verified: true, verification: sandboxVerification(c, oracle.buildMs.get(c.definition), sandbox?.lockTimeoutMs) };
     return { verified: false, verification: 'not measured' };
   };
   const recommendation = (c: Candidate, m: CostMethod, stmts: StatementCost[], benefit: number | null): IndexRecommendation => {
     const name = indexName(c, taken);
-    const v = verifiedFor(m);
+    const v = verifiedFor(m, c);
     return {
       candidate: c,
       name,
-      ddl: `${c.definition.replace(/^CREATE INDEX ON /, `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON `)};`,
+      ddl: partitionedIndexDdl(c, name, snapshot, taken) ?? `${c.definition.replace(/^CREATE INDEX ON /, `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON `)};`,
       sizeBytes: sizeOf(c),
       sizeMethod: sizes.get(c.id)?.method ?? 'estimate',
       statements: stmts,
@@ -268,7 +289,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
           evidence: `${how}: cost of the ${on.length} workload statement(s) on ${c.table} is ${round(withIt)} with ${e.name} kept and ${round(withCost)} without it (${recName} in place)`,
           costWith: withIt,
           costWithout: withCost,
-          verified: whatIf !== null,
+          verified: true,
         });
         continue;
       }
@@ -282,7 +303,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
           evidence: `${whatIf === null ? 'sandbox' : `HypoPG ${whatIf.hypopgVersion} (no hypopg_hide_index)`}: with ${recName} in place no plan of the ${on.length} workload statement(s) on ${c.table} uses ${e.name}, so removing it leaves every plan and cost unchanged`,
           costWith: withCost,
           costWithout: withCost,
-          verified: whatIf !== null,
+          verified: true,
         });
       } else {
         drops.push({
@@ -327,7 +348,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
           ? `saves ${formatCount(benefit)} cost units/day at ${formatCount(s.weight)} calls/day but its index maintenance costs ${formatCount(w)}/day (${formatCount(overhead.get(c.id)?.entriesPerDay ?? 0)} entries written/day)`
           : selection.timedOut
             ? 'the time limit ended the search before it was considered'
-            : `left out under --budget-mb/--max-indexes (${formatBytes(sizeOf(c))}) or by better-value indexes`;
+            : (selection.rejected.get(c.id) ?? `left out under --budget-mb/--max-indexes (${formatBytes(sizeOf(c))}) or by better-value indexes`);
       addProposal(proposals, recommendation(c, oracle.methodFor([c], []), [{ fingerprint: s.fingerprint, costBefore: b, costAfter: best.cost, weight: s.weight }], benefit), reason);
       decisions.push({ fingerprint: s.fingerprint, text: s.text, weight: s.weight, costBefore: b, costAfter: best.cost, decision: 'proposal', reason: `${c.definition}: ${reason}` });
       continue;
@@ -361,9 +382,17 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     candidatePool: pool,
     statements,
     workload: { costBefore, costAfter: baseline.size === 0 ? null : (dropsAfter ?? final.total), statements: statements.length },
+    writeModel: writeChoice,
     stats: { candidates: candidates.length, whatIfCalls: oracle.whatIfCalls, greedyRounds: selection.rounds, polish, timedOut: selection.timedOut || expired() },
     notes,
   };
+}
+
+/** A real build is a measurement: say how it was made and what it cost the table's writers. */
+function sandboxVerification(c: Candidate, ms: number | undefined, lockTimeoutMs: number | undefined): string {
+  const took = ms === undefined ? '' : ` in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  const timeout = lockTimeoutMs === undefined ? '' : `, lock_timeout ${Math.round(lockTimeoutMs)} ms`;
+  return `verified (real build in a rolled-back transaction): built${took} with real statistics under a SHARE lock on ${c.table} that blocked its writes while it built${timeout}; rolled back, nothing left behind`;
 }
 
 function round(n: number): number {

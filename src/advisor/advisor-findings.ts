@@ -9,7 +9,8 @@ const MS_PER_COST_UNIT = 0.01;
 const BENIGN_SKIP = /^(not a SELECT|INSERT:|reads no table)/;
 const CONCURRENT_LOCK = 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)';
 
-function costEvidence(r: IndexRecommendation): Record<string, number | string | boolean | null> {
+function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<string, number | string | boolean | null> {
+  const writes = result.writeModel.tables.find((t) => t.table === r.candidate.table);
   const before = r.statements.reduce((a, s) => a + s.weight * s.costBefore, 0);
   const measured = r.statements.every((s) => s.costAfter !== null);
   const after = measured ? r.statements.reduce((a, s) => a + s.weight * (s.costAfter ?? 0), 0) : null;
@@ -29,7 +30,14 @@ function costEvidence(r: IndexRecommendation): Record<string, number | string | 
     breaksHotUpdatesPerDay: Math.round(r.writeOverhead.breaksHotUpdatesPerDay),
     breaksHotColumns: r.writeOverhead.breaksHotColumns.join(', '),
     method: r.method,
+    writeModel: writes?.source ?? result.writeModel.requested,
+    writeModelReason: writes?.reason ?? result.writeModel.reason,
   };
+}
+
+/** DROP INDEX CONCURRENTLY fails on a partitioned index: the plain DROP removes the parent's and its partitions' at once. */
+function rollbackOf(r: IndexRecommendation): string {
+  return / ON ONLY /.test(r.ddl) ? `DROP INDEX IF EXISTS ${r.name};` : `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`;
 }
 
 function hotNote(r: IndexRecommendation): string {
@@ -51,7 +59,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       severity,
       title: `Create ${r.name} on ${r.candidate.table} (${formatBytes(r.sizeBytes)}): ${r.statements.length} statement(s), ${percent(share)} of workload cost`,
       target: { kind: 'index', relation: r.candidate.table, index: r.name },
-      evidence: costEvidence(r),
+      evidence: costEvidence(r, result),
       impact: {
         score: benefit * MS_PER_COST_UNIT,
         summary: `saves ${formatCount(benefit)} planner cost units/day (${percent(share)} of the workload), ${r.shareOfGain === null ? '' : `${percent(r.shareOfGain)} of the total gain, `}for ${formatBytes(r.sizeBytes)} and ${formatCount(r.writeOverhead.entriesPerDay)} index writes/day`,
@@ -67,7 +75,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: r.ddl,
-        rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`,
+        rollback: rollbackOf(r),
         lockLevel: CONCURRENT_LOCK,
         safety: r.writeOverhead.breaksHotColumns.length > 0 ? 'review' : 'safe',
         verified: r.verified,
@@ -115,7 +123,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       severity: 'info',
       title: `Considered ${p.name} on ${p.candidate.table}: not recommended (${p.reason.split(':')[0] ?? p.reason})`,
       target: { kind: 'index', relation: p.candidate.table, index: p.name },
-      evidence: { ...costEvidence(p), reason: p.reason },
+      evidence: { ...costEvidence(p, result), reason: p.reason },
       impact: {
         score: (benefit ?? 0) * MS_PER_COST_UNIT * 0.1,
         summary: measured

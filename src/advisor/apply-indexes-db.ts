@@ -31,7 +31,8 @@ export async function createIndexesConcurrently(
       options.onProgress?.(`creating ${r.name} on ${r.candidate.table}…`);
       const t0 = clock();
       try {
-        await client.query(r.ddl);
+        // a partitioned parent's index is several statements (ON ONLY, CONCURRENTLY per partition, ATTACH): one at a time
+        for (const statement of r.ddl.split(/;\n/)) await client.query(statement.replace(/;$/, ''));
         const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [r.name]);
         if (valid.rows[0]?.ok !== true) throw new Error('the build finished INVALID');
         out.push({ name: r.name, ddl: r.ddl, ok: true, ms: clock() - t0 });

@@ -12,12 +12,29 @@ export interface BuiltStatements {
   readonly skipped: SkippedStatement[];
   readonly updates: Map<string, { columns: Set<string>; perDay: number }[]>;
   readonly writes: Map<string, number>;
+  /** per statement id: the "table.column" whose constants are shown to be fixed across calls (a partial index may use them) */
+  readonly fixedLiterals: Map<string, Set<string>>;
 }
 
 /** calls per day when the window is known, else the raw count */
 export function dailyWeight(s: WorkloadStatement, workload: Workload): number {
   const w = workload.windowSeconds;
   return s.source === 'pg_stat_statements' && w !== null && w !== undefined && w > 0 ? (s.calls * 86_400) / w : s.calls;
+}
+
+/** Bulk statements run a few times (a backfill, a load) say nothing about the steady write rate. */
+const BULK_MAX_CALLS = 10;
+const BULK_MIN_ROWS_PER_CALL = 1000;
+
+/**
+ * Rows a write statement changes per call: index entries are written per row, not per call
+ * (pg_stat_statements counts rows; a SQL file does not, so one per call). A one-off bulk
+ * statement counts one, as its rows are a load, not a rate.
+ */
+export function rowsPerCall(s: WorkloadStatement): number {
+  if (s.calls <= 0 || s.rows <= s.calls) return 1;
+  const per = s.rows / s.calls;
+  return s.calls < BULK_MAX_CALLS && per >= BULK_MIN_ROWS_PER_CALL ? 1 : per;
 }
 
 /**
@@ -60,13 +77,14 @@ export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltSt
     const shape = statementShape((stmts[0]?.stmt ?? {}) as Record<string, unknown>, snapshot);
     const fingerprint = ws.fingerprint ?? fingerprintSql(sql) ?? 'unknown';
     const weight = dailyWeight(ws, workload);
+    const rowsPerDay = weight * rowsPerCall(ws);
     if (shape.kind === 'insert' || shape.kind === 'update' || shape.kind === 'delete') {
-      for (const t of shape.tables) writes.set(t, (writes.get(t) ?? 0) + weight);
+      for (const t of shape.tables) writes.set(t, (writes.get(t) ?? 0) + rowsPerDay);
     }
     if (shape.kind === 'update') {
       for (const [t, cols] of shape.updated) {
         const list = updates.get(t) ?? [];
-        list.push({ columns: cols, perDay: weight });
+        list.push({ columns: cols, perDay: rowsPerDay });
         updates.set(t, list);
       }
     }
@@ -103,5 +121,36 @@ export function buildStatements(workload: Workload, snapshot: Snapshot): BuiltSt
       variantNotes: v.notes,
     });
   }
-  return { statements, shapes, skipped, updates, writes };
+  return { statements, shapes, skipped, updates, writes, fixedLiterals: fixedLiterals(statements, shapes, workload) };
+}
+
+/**
+ * A constant is evidence for a partial index only when it is fixed across calls: it survived
+ * pg_stat_statements' normalization, the text parametrizes its other values ($n), or every instance
+ * of the statement in the workload carries the same value. A lone literal may be one instance of a
+ * parameter: indexing it as a predicate serves that value and no other.
+ */
+function fixedLiterals(statements: readonly AdvisorStatement[], shapes: ReadonlyMap<string, StatementShape>, workload: Workload): Map<string, Set<string>> {
+  const values = new Map<string, Map<string, Set<string>>>();
+  const instances = new Map<string, number>();
+  for (const s of statements) {
+    instances.set(s.fingerprint, (instances.get(s.fingerprint) ?? 0) + 1);
+    const byColumn = values.get(s.fingerprint) ?? new Map<string, Set<string>>();
+    for (const a of shapes.get(s.id)?.accesses ?? []) {
+      for (const l of a.literalEq) {
+        const key = `${a.table.qualifiedName}.${l.column}`;
+        byColumn.set(key, (byColumn.get(key) ?? new Set()).add(l.value));
+      }
+    }
+    values.set(s.fingerprint, byColumn);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const s of statements) {
+    const shape = shapes.get(s.id);
+    const fixed = new Set<string>();
+    const parametrized = workload.source === 'pg_stat_statements' || (shape?.paramCount ?? 0) > 0;
+    for (const [key, vals] of values.get(s.fingerprint) ?? []) if (parametrized || ((instances.get(s.fingerprint) ?? 0) > 1 && vals.size === 1)) fixed.add(key);
+    out.set(s.id, fixed);
+  }
+  return out;
 }

@@ -44,6 +44,8 @@ export class CostOracle {
   private readonly deps: OracleDeps;
   private readonly cache = new Map<string, CacheEntry[]>();
   private readonly failures = new Map<string, string>();
+  /** longest sandbox build seen per definition, in ms: what the SHARE lock cost */
+  readonly buildMs = new Map<string, number>();
   private readonly sizes = new Map<string, { bytes: number; method: 'hypopg' | 'sandbox' | 'estimate' }>();
   readonly candidateErrors = new Map<string, string>();
   private calls = 0;
@@ -136,6 +138,8 @@ export class CostOracle {
         this.calls += sandbox.calls - before;
         for (const [def, msg] of Object.entries(r.failed)) this.candidateErrors.set(g.relevant.find((c) => c.definition === def)?.id ?? def, msg);
         for (const [def, name] of Object.entries(r.names)) byName.set(name, def);
+        for (const [name, def] of Object.entries(r.aliases)) byName.set(name, def);
+        for (const [def, ms] of Object.entries(r.buildMs)) this.buildMs.set(def, Math.max(ms, this.buildMs.get(def) ?? 0));
         for (const [def, bytes] of Object.entries(r.sizes)) {
           const c = g.relevant.find((x) => x.definition === def);
           if (c !== undefined && !this.sizes.has(c.id)) this.sizes.set(c.id, { bytes, method: 'sandbox' });
@@ -191,6 +195,8 @@ export class CostOracle {
       const r = await sandbox.costMany([], [c.definition]);
       const bytes = r.sizes[c.definition];
       if (bytes !== undefined) result = { bytes, method: 'sandbox' };
+      const ms = r.buildMs[c.definition];
+      if (ms !== undefined) this.buildMs.set(c.definition, Math.max(ms, this.buildMs.get(c.definition) ?? 0));
       const failed = r.failed[c.definition];
       if (failed !== undefined) this.candidateErrors.set(c.id, failed);
     }

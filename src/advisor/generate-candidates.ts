@@ -137,8 +137,10 @@ export function candidatesFor(
   if (orderKeys.length > 0) add('btree', 'btree', [...eqKeys, ...orderKeys]);
   if (group.length > 0) add('btree', 'btree', [...eqKeys, ...group.map(asc)]);
 
-  // covering: the widest useful key set plus what the statement reads
-  if (access.referenced !== null) {
+  // covering: the widest useful key set plus what the statement reads; never on a unique key (the
+  // lookup fetches one heap row: INCLUDE would copy the row into a second index for one page read)
+  const uniqueLookup = existing.some((e) => (e.isUnique || e.isPrimary) && e.predicate === null && e.columns.every((col) => !col.isExpression && eq.includes(col.name)));
+  if (access.referenced !== null && !uniqueLookup) {
     const best = orderKeys.length > 0 ? [...eqKeys, ...orderKeys] : (ranged[0] ?? (eqKeys.length > 0 ? eqKeys : group.map(asc)));
     const rest = [...access.referenced].filter((c) => !best.some((k) => k.expr === c)).sort();
     if (best.length > 0 && rest.length > 0 && rest.length <= options.maxIncludeColumns) add('covering', 'btree', best, rest);

@@ -29,6 +29,7 @@ export function migrationScript(result: AdvisorResult, meta: { database: string;
   }
   lines.push('-- ROLLBACK: run these statements to undo the migration, in this order.');
   for (const d of result.drops) lines.push(`-- ${concurrentCreate(d.index)}`);
-  for (const r of [...result.indexes].reverse()) lines.push(`-- DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`);
+  // a partitioned index (ON ONLY …) cannot be dropped CONCURRENTLY
+  for (const r of [...result.indexes].reverse()) lines.push(`-- DROP INDEX ${/ ON ONLY /.test(r.ddl) ? '' : 'CONCURRENTLY '}IF EXISTS ${r.name};`);
   return `${lines.join('\n')}\n`;
 }

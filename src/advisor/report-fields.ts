@@ -65,6 +65,12 @@ export function advisorReportFields(result: AdvisorResult): Record<string, unkno
       polish: result.stats.polish,
       timedOut: result.stats.timedOut,
       notes: [...result.notes],
+      writeModel: {
+        requested: result.writeModel.requested,
+        source: result.writeModel.source,
+        reason: result.writeModel.reason,
+        tables: result.writeModel.tables.map((t) => ({ ...t, statsPerDay: Math.round(t.statsPerDay), workloadPerDay: Math.round(t.workloadPerDay) })),
+      },
     },
   };
 }

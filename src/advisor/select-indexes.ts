@@ -1,6 +1,8 @@
 import type { Evaluation } from './cost-oracle.ts';
 import type { CostOracle } from './cost-oracle.ts';
 import type { Index } from '../model/index.ts';
+import { belowKnee, narrowerThan, twins } from './knee.ts';
+import type { KneeOptions } from './knee.ts';
 import { isRelevant as affects } from './relevance.ts';
 import type { AdvisorStatement, Candidate, CostMethod } from './types.ts';
 
@@ -19,6 +21,7 @@ export interface SelectionInput {
   readonly minImprovement: number;
   /** true once the time limit is reached: the best configuration so far is returned */
   readonly expired: () => boolean;
+  readonly knee: KneeOptions;
 }
 
 export interface SelectionResult {
@@ -134,7 +137,8 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
 
   // lazy greedy (CELF): a move's last ratio bounds its ratio later, since benefits only shrink as the
   // configuration grows; only the move on top is re-costed, so a round costs a few plans, not the pool
-  const bounds = new Map<string, { ratio: number; round: number }>();
+  const bounds = new Map<string, { ratio: number; round: number; saved: number; write: number; bytes: number }>();
+  const writesOf = (cs: readonly Candidate[]): number => cs.reduce((a, c) => a + input.writeCostOf(c), 0);
   const aloneCache = new Map<string, number>();
   const aloneRatio = (c: Candidate): number => {
     const known = aloneCache.get(c.id);
@@ -157,6 +161,12 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
     const moves: { add: Candidate; replace?: Candidate; key: string }[] = [];
     for (const c of pool) {
       if (chosen.some((x) => x.id === c.id)) continue;
+      // one of two twins (ASC/DESC, with/without INCLUDE, BRIN/btree): only as a replacement of the other
+      const twin = chosen.find((x) => twins(x, c));
+      if (twin !== undefined) {
+        moves.push({ add: c, replace: twin, key: `${twin.id} => ${c.id}` });
+        continue;
+      }
       moves.push({ add: c, key: c.id });
       for (const s of chosen) {
         if (s.table === c.table && s.method === c.method && s.predicate === c.predicate && s.keys.length < c.keys.length && s.keys.every((k, i) => c.keys[i]?.expr === k.expr && c.keys[i]?.desc === k.desc)) {
@@ -165,6 +175,9 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
       }
     }
     const bound = (m: { add: Candidate; key: string }): number => bounds.get(m.key)?.ratio ?? (m.key === m.add.id ? aloneRatio(m.add) : Number.POSITIVE_INFINITY);
+    // ties go to the smaller index, then the definition: the same input always gives the same answer
+    const order = (a: { m: { add: Candidate; key: string } }, b: { m: { add: Candidate; key: string } }): number =>
+      bound(b.m) - bound(a.m) || input.sizeOf(a.m.add) - input.sizeOf(b.m.add) || descKeys(a.m.add) - descKeys(b.m.add) || (a.m.key < b.m.key ? -1 : a.m.key > b.m.key ? 1 : 0);
     let accepted: { config: Candidate[] } | null = null;
     for (;;) {
       if (input.expired()) {
@@ -174,12 +187,20 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
       const open = moves
         .map((m) => ({ m, config: [...chosen.filter((x) => x.id !== m.replace?.id), m.add] }))
         .filter(({ config }) => config.length <= input.maxIndexes && sizeTotal(config) <= input.budgetBytes)
-        .sort((a, b) => bound(b.m) - bound(a.m));
+        .sort(order);
       const top = open[0];
       if (top === undefined || bound(top.m) <= 0) break;
-      if (bounds.get(top.m.key)?.round === rounds) {
-        accepted = { config: top.config };
-        break;
+      const known = bounds.get(top.m.key);
+      if (known?.round === rounds) {
+        const why = belowKnee(known, current.total + writesOf(chosen), input.knee);
+        if (why === null) {
+          accepted = { config: top.config };
+          rejected.delete(top.m.add.id);
+          break;
+        }
+        bounds.set(top.m.key, { ...known, ratio: Number.NEGATIVE_INFINITY });
+        if (!chosen.some((x) => x.id === top.m.add.id)) rejected.set(top.m.add.id, `below the knee: ${why}`);
+        continue;
       }
       const m = top.m;
       const helps = (c: Candidate | undefined, s: AdvisorStatement): boolean => c !== undefined && helped.get(c.id)?.has(s.id) === true;
@@ -194,26 +215,89 @@ export async function selectIndexes(input: SelectionInput): Promise<SelectionRes
       const writeDelta = input.writeCostOf(m.add) - (m.replace === undefined ? 0 : input.writeCostOf(m.replace));
       const net = before - after.total - writeDelta;
       const bytes = Math.max(8192, input.sizeOf(m.add) - (m.replace === undefined ? 0 : input.sizeOf(m.replace)));
-      bounds.set(m.key, { ratio: net / bytes, round: rounds });
+      bounds.set(m.key, { ratio: net / bytes, round: rounds, saved: before - after.total, write: writeDelta, bytes });
     }
     if (accepted === null) break;
     chosen = accepted.config;
     current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
   }
 
-  // consolidation: a choice whose marginal benefit no longer pays its write cost goes
-  for (const c of [...chosen]) {
-    if (chosen.length <= 1) break;
-    const without = chosen.filter((x) => x.id !== c.id);
-    const affected = statements.filter((s) => helped.get(c.id)?.has(s.id) === true);
-    const m = oracle.methodFor(chosen, hiddenBy(chosen, input.hideFor));
-    const withCost = (await weightedCost(oracle, affected, chosen, baseline, input.hideFor, m)).total;
-    const withoutCost = (await weightedCost(oracle, affected, without, baseline, input.hideFor, m)).total;
-    if (withoutCost - withCost <= input.writeCostOf(c)) {
+  ({ chosen, current } = await consolidate(input, chosen, current, helped, rejected));
+  ({ chosen, current } = await preferNarrower(input, chosen, current, pool, rejected));
+  return { chosen, cost: current.total, singles, rounds, timedOut, rejected };
+}
+
+function descKeys(c: Candidate): number {
+  return c.keys.filter((k) => k.desc).length;
+}
+
+type Costed = Awaited<ReturnType<typeof weightedCost>>;
+
+function byId(a: Candidate, b: Candidate): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Drop-one check: each chosen index is removed and the statements it serves re-costed; it goes
+ * when the rest of the configuration serves them nearly as well (what it still adds is below the knee).
+ */
+async function consolidate(
+  input: SelectionInput,
+  start: Candidate[],
+  startCost: Costed,
+  helped: ReadonlyMap<string, ReadonlySet<string>>,
+  rejected: Map<string, string>,
+): Promise<{ chosen: Candidate[]; current: Costed }> {
+  let chosen = start;
+  let current = startCost;
+  const writesOf = (cs: readonly Candidate[]): number => cs.reduce((a, c) => a + input.writeCostOf(c), 0);
+  for (let changed = true; changed && chosen.length > 1; ) {
+    changed = false;
+    for (const c of [...chosen].sort(byId)) {
+      if (chosen.length <= 1) break;
+      const without = chosen.filter((x) => x.id !== c.id);
+      const affected = input.statements.filter((s) => helped.get(c.id)?.has(s.id) === true || current.per.get(s.id)?.used.has(c.id) === true);
+      const m = input.oracle.methodFor(chosen, hiddenBy(chosen, input.hideFor));
+      const withCost = (await weightedCost(input.oracle, affected, chosen, input.baseline, input.hideFor, m)).total;
+      const withoutCost = (await weightedCost(input.oracle, affected, without, input.baseline, input.hideFor, m)).total;
+      const why = belowKnee({ saved: withoutCost - withCost, write: input.writeCostOf(c), bytes: input.sizeOf(c) }, current.total + writesOf(chosen), input.knee);
+      if (why === null) continue;
       chosen = without;
-      rejected.set(c.id, 'made redundant by other chosen indexes (consolidation)');
-      current = await weightedCost(oracle, statements, chosen, baseline, input.hideFor);
+      rejected.set(c.id, `dropped after re-costing the workload without it: the other chosen indexes serve its statements (${why})`);
+      current = await weightedCost(input.oracle, input.statements, chosen, input.baseline, input.hideFor);
+      changed = true;
     }
   }
-  return { chosen, cost: current.total, singles, rounds, timedOut, rejected };
+  return { chosen, current };
+}
+
+/** When a narrower candidate (fewer keys or INCLUDE columns) costs the same within the tie tolerance, it replaces the wider one. */
+async function preferNarrower(
+  input: SelectionInput,
+  start: Candidate[],
+  startCost: Costed,
+  pool: readonly Candidate[],
+  rejected: Map<string, string>,
+): Promise<{ chosen: Candidate[]; current: Costed }> {
+  let chosen = start;
+  let changed = false;
+  for (const c of [...start].sort(byId)) {
+    const narrower = pool
+      .filter((n) => narrowerThan(n, c) && input.sizeOf(n) < input.sizeOf(c) && !chosen.some((x) => x.id !== c.id && (x.id === n.id || twins(x, n))))
+      .sort((a, b) => input.sizeOf(a) - input.sizeOf(b) || byId(a, b));
+    if (narrower.length === 0) continue;
+    const affected = input.statements.filter((s) => affects(c, s));
+    const score = async (cfg: readonly Candidate[], x: Candidate): Promise<number> =>
+      (await weightedCost(input.oracle, affected, cfg, input.baseline, input.hideFor)).total + input.writeCostOf(x);
+    const base = await score(chosen, c);
+    for (const n of narrower) {
+      const cfg = chosen.map((x) => (x.id === c.id ? n : x));
+      if ((await score(cfg, n)) > base * (1 + input.knee.tieTolerance)) continue;
+      chosen = cfg;
+      changed = true;
+      rejected.set(c.id, `${n.id} serves its statements as well (within ${Math.round(input.knee.tieTolerance * 100)} %) and is narrower`);
+      break;
+    }
+  }
+  return { chosen, current: changed ? await weightedCost(input.oracle, input.statements, chosen, input.baseline, input.hideFor) : startCost };
 }

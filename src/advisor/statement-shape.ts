@@ -21,7 +21,8 @@ export interface TableAccess {
   readonly range: string[];
   readonly orderBy: { column: string; desc: boolean }[];
   readonly groupBy: string[];
-  readonly literalEq: { column: string; value: string }[];
+  /** column = constant; `literal`: written as a constant in the text (not a bare boolean column) */
+  readonly literalEq: { column: string; value: string; literal?: true }[];
   readonly nullTests: { column: string; isNull: boolean }[];
   readonly exprEq: ExprUse[];
   readonly prefixLike: string[];
@@ -277,7 +278,7 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
         if (isValue(r, scope) || other?.outer === true) {
           access.eq.push(column);
           const v = constText(r);
-          if (v !== undefined) access.literalEq.push({ column, value: v });
+          if (v !== undefined) access.literalEq.push({ column, value: v, literal: true });
           noteParam(r, use, 'eq');
         }
         return;

@@ -1,4 +1,5 @@
 import type { Index, Table } from '../model/index.ts';
+import type { WriteModelChoice } from './write-model.ts';
 
 /** Index kinds the advisor proposes; the kind decides how a candidate can be evaluated. */
 export type CandidateKind = 'btree' | 'covering' | 'partial' | 'expression' | 'gin-jsonb' | 'gin-array' | 'gin-trigram' | 'gin-fts' | 'brin' | 'widening';
@@ -130,6 +131,8 @@ export interface AdvisorResult {
   /** the statements that were planned */
   readonly statements: readonly AdvisorStatement[];
   readonly workload: { readonly costBefore: number; readonly costAfter: number | null; readonly statements: number };
+  /** where write rates came from, per table, and why */
+  readonly writeModel: WriteModelChoice;
   readonly stats: {
     readonly candidates: number;
     readonly whatIfCalls: number;

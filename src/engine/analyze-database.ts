@@ -7,6 +7,7 @@ import { createRewriteVerifier } from '../rewrite/rewrite-verifier.ts';
 import { schemaFactsFromSnapshot } from '../rewrite/schema-facts.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { HypopgEngine } from '../whatif/hypopg-engine.ts';
+import { SandboxWhatIf } from '../whatif/sandbox-what-if.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import { workloadFromPgStatStatements } from '../workload/from-pg-stat-statements.ts';
 import { workloadFromSqlFile } from '../workload/from-sql-file.ts';
@@ -38,6 +39,11 @@ export interface AnalyzeDatabaseOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
   readonly sections?: readonly ReportSection[];
+  /**
+   * without HypoPG, answer what-if questions with real index builds in rolled-back transactions
+   * (each holds a SHARE lock on its table): only for a database that is ours, like the demo's
+   */
+  readonly sandboxWhatIf?: boolean;
 }
 
 export interface AnalysisResult {
@@ -82,6 +88,10 @@ export async function analyzeDatabase(db: Database, options: AnalyzeDatabaseOpti
   let whatIf: WhatIfEngine | null = null;
   if (selected.some((a) => a.requires.whatIf === true && a.depth <= options.depth)) {
     whatIf = await HypopgEngine.open(db).catch(() => null);
+    if (whatIf === null && options.sandboxWhatIf === true) {
+      log.info('HypoPG is not installed: index what-ifs are real builds inside rolled-back transactions');
+      whatIf = new SandboxWhatIf(db, snapshot.server.versionNum);
+    }
   }
   try {
     const result = await runAnalyzers({

@@ -24,5 +24,8 @@ export const demoFlow = defineFlow({
       'demo',
       undefined,
       5,
+      undefined,
+      // the demo database is ours: without HypoPG the index advisor measures with real, rolled-back builds
+      { sandboxWhatIf: true },
     ),
 });

@@ -5,7 +5,8 @@ import type { CreatedIndex } from '../advisor/apply-indexes-db.ts';
 import { migrationScript } from '../advisor/migration-script.ts';
 import { advisorReportFields } from '../advisor/report-fields.ts';
 import { DEFAULT_SANDBOX_MAX_BYTES, runIndexAdvisor } from '../advisor/run-index-advisor.ts';
-import { summaryLines } from '../advisor/summary-lines.ts';
+import { advisorSummaryLines } from '../advisor/summary-lines.ts';
+import { DEFAULT_KNEE_OPTIONS } from '../advisor/knee.ts';
 import { measureStatements } from '../advisor/validate-workload-db.ts';
 import type { Database } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
@@ -20,10 +21,19 @@ import { connect, flag, listOption, numberOption, option } from './flow-input.ts
 
 export const INDEXES_OPTIONS = {
     statement: { type: 'string', multiple: true, valueName: 'SQL', description: 'analyze this statement (repeatable) instead of a workload' },
-    writes: { type: 'string', valueName: 'stats|workload', description: 'write rates from pg_stat_user_tables and the workload (default), or the workload only (after a bulk load)' },
+    writes: {
+      type: 'string',
+      valueName: 'auto|stats|workload',
+      description: 'write rates: auto (default) reads pg_stat_user_tables unless a table looks bulk-loaded or its statistics are too young; stats or workload force one source',
+    },
     calls: { type: 'string', valueName: 'N', description: 'calls per day of the --statement(s); without it their write overhead is shown but not weighed' },
     'budget-mb': { type: 'string', valueName: 'MB', description: 'storage the new indexes may add (default: no limit)' },
     'max-indexes': { type: 'string', valueName: 'N', description: 'at most N new indexes (default 20)' },
+    'min-gain': {
+      type: 'string',
+      valueName: 'FRACTION',
+      description: `the knee: a further index must save at least this fraction of the remaining workload cost (default ${DEFAULT_KNEE_OPTIONS.minMarginalGain})`,
+    },
     'time-limit': { type: 'string', valueName: 'SECONDS', description: 'bound the search; the best configuration so far is returned (default 60)' },
     'migration-out': { type: 'string', valueName: 'FILE', description: 'write a migration (lock_timeout, CONCURRENTLY, rollback section)' },
     create: { type: 'boolean', description: 'create the recommended indexes CONCURRENTLY (asks first; needs a role that may create indexes)' },
@@ -67,8 +77,9 @@ async function runIndexes(input: FlowInput): Promise<Report> {
     const timeLimit = numberOption(input, 'time-limit', { min: 0.1 }) ?? 60;
     const sandboxMaxMb = numberOption(input, 'sandbox-max-mb', { min: 0 });
     const migrationOut = option(input, 'migration-out');
-    const writes = option(input, 'writes') ?? 'stats';
-    if (writes !== 'stats' && writes !== 'workload') throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--writes must be stats or workload, got "${writes}"`);
+    const minGain = numberOption(input, 'min-gain', { min: 0 });
+    const writes = option(input, 'writes') ?? 'auto';
+    if (writes !== 'auto' && writes !== 'stats' && writes !== 'workload') throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--writes must be auto, stats or workload, got "${writes}"`);
     if (flag(input, 'sandbox') && flag(input, 'no-sandbox')) throw new DbOptimizeError('E_USAGE', 'usage', '--sandbox and --no-sandbox contradict each other');
     const statementCalls = numberOption(input, 'calls', { min: 0 });
     if (statementCalls !== undefined && listOption(input, 'statement').length === 0) throw new DbOptimizeError('E_USAGE', 'usage', '--calls only applies to --statement');
@@ -84,6 +95,7 @@ async function runIndexes(input: FlowInput): Promise<Report> {
           ...(budgetMb === undefined ? {} : { budgetBytes: budgetMb * 1048576 }),
           ...(maxIndexes === undefined ? {} : { maxIndexes }),
           ...(unweighted ? { writeCostPerEntry: 0 } : {}),
+          ...(minGain === undefined ? {} : { knee: { ...DEFAULT_KNEE_OPTIONS, minMarginalGain: minGain } }),
           writeSource: writes,
         },
         sandbox: flag(input, 'no-sandbox') ? 'never' : flag(input, 'sandbox') ? 'always' : 'auto',
@@ -102,7 +114,7 @@ async function runIndexes(input: FlowInput): Promise<Report> {
         input.logger.info(`migration written to ${migrationOut}`);
       }
 
-      const sections: ReportSection[] = [{ id: 'index-advisor', title: 'Index advisor', lines: summaryLines(result) }];
+      const sections: ReportSection[] = [{ id: 'index-advisor', title: 'Index advisor', lines: advisorSummaryLines(result) }];
       const extra: Record<string, unknown> = {};
       const advised = result.statements;
       let validateBefore: Map<string, number | string> | null = null;

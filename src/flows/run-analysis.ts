@@ -14,7 +14,14 @@ export const BASELINE_OPTION = {
 } as const;
 
 /** profile / full / demo share this: connect, analyze the chosen phases, report. */
-export async function runAnalysis(input: FlowInput, command: string, phases: readonly Phase[] | undefined, defaultDepth: number, extras?: ReportExtras): Promise<Report> {
+export async function runAnalysis(
+  input: FlowInput,
+  command: string,
+  phases: readonly Phase[] | undefined,
+  defaultDepth: number,
+  extras?: ReportExtras,
+  engine: { readonly sandboxWhatIf?: boolean } = {},
+): Promise<Report> {
   // every option is checked before any work starts
   const depth = depthOption(input, defaultDepth);
   const overrides = analyzerOverrides(input);
@@ -39,6 +46,7 @@ export async function runAnalysis(input: FlowInput, command: string, phases: rea
       ...(intervalSeconds === undefined ? {} : { intervalSeconds }),
       ...(minCalls === undefined ? {} : { minCalls }),
       ...(minTimeMs === undefined ? {} : { minTimeMs }),
+      ...(engine.sandboxWhatIf === true ? { sandboxWhatIf: true } : {}),
     });
     return extras === undefined ? result.report : { ...result.report, ...extras(result) };
   } finally {

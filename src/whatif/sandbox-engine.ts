@@ -10,6 +10,10 @@ export interface SandboxResult {
   readonly names: Readonly<Record<string, string>>;
   /** definitions that failed to build, with the server's message */
   readonly failed: Readonly<Record<string, string>>;
+  /** wall time of each build in milliseconds: the SHARE lock blocked the table's writes this long */
+  readonly buildMs: Readonly<Record<string, number>>;
+  /** partition indexes PostgreSQL created under a partitioned one, by name → the definition built on the parent */
+  readonly aliases: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,6 +42,11 @@ export class SandboxEngine {
     return this.builds;
   }
 
+  /** the session's lock_timeout: a build that would queue behind other locks gives up after this */
+  get lockTimeoutMs(): number {
+    return this.db.lockTimeoutMs;
+  }
+
   /**
    * Plans the statements with the given indexes built and the `drop` indexes removed. A drop takes
    * an ACCESS EXCLUSIVE lock until the rollback, so it is tried with a 100 ms lock_timeout only.
@@ -53,6 +62,8 @@ export class SandboxEngine {
         const names: Record<string, string> = {};
         const sizes: Record<string, number> = {};
         const failed: Record<string, string> = {};
+        const buildMs: Record<string, number> = {};
+        const aliases: Record<string, string> = {};
         let n = 0;
         for (const index of drops) {
           await client.query('SAVEPOINT dbo_drop');
@@ -71,10 +82,20 @@ export class SandboxEngine {
           await client.query(`SAVEPOINT dbo_build`);
           try {
             this.builds++;
+            const t0 = performance.now();
             await client.query(def.replace(/^CREATE INDEX ON /i, `CREATE INDEX ${name} ON `));
+            buildMs[def] = performance.now() - t0;
             const size = await client.query<{ s: string }>(`SELECT pg_relation_size(c.oid)::text AS s FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [name]);
             names[def] = name;
             sizes[def] = Number(size.rows[0]?.s ?? 0);
+            // plans on a partitioned table use the partitions' indexes, which PostgreSQL names itself
+            const children = await client.query<{ n: string }>(
+              `WITH RECURSIVE tree(oid) AS (SELECT c.oid FROM pg_class c WHERE c.relname = $1 AND pg_table_is_visible(c.oid)
+                 UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)
+               SELECT c.relname AS n FROM tree JOIN pg_class c ON c.oid = tree.oid WHERE c.relname <> $1`,
+              [name],
+            );
+            for (const r of children.rows) aliases[r.n] = def;
             await client.query(`RELEASE SAVEPOINT dbo_build`);
           } catch (error) {
             await client.query(`ROLLBACK TO SAVEPOINT dbo_build`);
@@ -93,7 +114,7 @@ export class SandboxEngine {
             costs.push(error instanceof Error ? error : new Error(String(error)));
           }
         }
-        return { costs, sizes, names, failed };
+        return { costs, sizes, names, failed, buildMs, aliases };
       },
       { allowWrites: defs.length > 0 || drops.length > 0 },
     );

@@ -23,7 +23,8 @@ export interface WhatIfCostOptions {
 }
 
 export interface WhatIfEngine {
-  readonly backend: 'hypopg';
+  /** 'sandbox': real builds in rolled-back transactions (SandboxWhatIf), only on a database that is ours */
+  readonly backend: 'hypopg' | 'sandbox';
   readonly hypopgVersion: string;
   /** hypopg_hide_index exists (HypoPG 1.4+) */
   readonly canHide: boolean;

@@ -14,7 +14,13 @@ afterAll(() => {
 
 interface DemoReport {
   command: string;
-  findings: { rule: string; title: string; target: { index?: string; relation?: string }; evidence: Record<string, unknown> }[];
+  findings: {
+    rule: string;
+    title: string;
+    target: { index?: string; relation?: string };
+    evidence: Record<string, unknown>;
+    fix?: { verified?: boolean; verification?: string };
+  }[];
   workload: { statements: number };
 }
 
@@ -35,6 +41,8 @@ describe('db-optimize demo', () => {
     expect(has('top-statements', (f) => /UPDATE sessions/.test(String(f.evidence.query)))).toBe(true);
     expect(has('top-statements', (f) => /LEFT JOIN orders o/.test(String(f.evidence.query)))).toBe(true);
     expect(report.workload.statements).toBeGreaterThanOrEqual(10);
+    // the embedded server has no HypoPG: the advisor measures with real builds in rolled-back transactions
+    expect(has('index-advisor', (f) => f.fix?.verified === true && /^verified \(real build in a rolled-back transaction\)/.test(f.fix.verification ?? ''))).toBe(true);
     // the server is stopped and its data kept for the next run
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
