@@ -1,6 +1,7 @@
 import { formatBytes, formatCount, percent, round } from '../analyzers/format.ts';
 import { concurrentCreate, concurrentDrop } from '../analyzers/index-definitions.ts';
 import type { Finding, Severity } from '../model/index.ts';
+import { dropIndexDdl } from './index-name.ts';
 import type { AdvisorResult, IndexRecommendation } from './types.ts';
 
 /** Planner cost units are not time; without measured times a unit is ranked as ~10 µs (a cached page read). */
@@ -67,7 +68,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: r.ddl,
-        rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`,
+        rollback: dropIndexDdl(r.candidate.table, r.name),
         lockLevel: CONCURRENT_LOCK,
         safety: r.writeOverhead.breaksHotColumns.length > 0 ? 'review' : 'safe',
         verified: r.verified,
@@ -127,7 +128,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: p.ddl,
-        rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${p.name};`,
+        rollback: dropIndexDdl(p.candidate.table, p.name),
         lockLevel: CONCURRENT_LOCK,
         safety: 'review',
         verified: p.verified && measured,

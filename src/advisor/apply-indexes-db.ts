@@ -1,4 +1,5 @@
 import type { Database } from '../collect/connection.ts';
+import { dropIndexDdl, qualifiedIndexName } from './index-name.ts';
 import type { IndexRecommendation } from './types.ts';
 
 export interface CreatedIndex {
@@ -32,11 +33,12 @@ export async function createIndexesConcurrently(
       const t0 = clock();
       try {
         await client.query(r.ddl);
-        const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [r.name]);
+        // by schema-qualified name: an index outside the search_path is not "visible" yet valid
+        const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [qualifiedIndexName(r.candidate.table, r.name)]);
         if (valid.rows[0]?.ok !== true) throw new Error('the build finished INVALID');
         out.push({ name: r.name, ddl: r.ddl, ok: true, ms: clock() - t0 });
       } catch (error) {
-        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${r.candidate.table.includes('.') ? `${r.candidate.table.split('.')[0]}.` : ''}${r.name}`).catch(() => undefined);
+        await client.query(dropIndexDdl(r.candidate.table, r.name)).catch(() => undefined);
         out.push({ name: r.name, ddl: r.ddl, ok: false, ms: clock() - t0, error: (error as Error).message });
       }
     }

@@ -1,4 +1,5 @@
 import { quoteIdent } from '../../analyzers/format.ts';
+import { bareNameOf, requoteQualified } from '../../sql/quote.ts';
 import type { Change } from './parse-change.ts';
 import type { BackfillSpec, MigrationPlan, PlanStep, StepDuration } from './plan-types.ts';
 
@@ -42,7 +43,8 @@ interface StepDraft {
   longRunning?: boolean;
 }
 
-const q = (name: string): string => name.split('.').map(quoteIdent).join('.');
+// names may arrive quoted ("My Schema"."Order Items"): split them the way the server does
+const q = (name: string): string => (name.includes('"') ? requoteQualified(name) : name.split('.').map(quoteIdent).join('.'));
 
 /** Builds the step-by-step zero-downtime plan for one change on the given server version. */
 export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
@@ -58,7 +60,7 @@ export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
   let naiveSql: string;
   let description: string;
   const table = 'table' in change ? q(change.table) : '';
-  const bare = 'table' in change ? (change.table.split('.').pop() ?? change.table) : '';
+  const bare = 'table' in change ? bareNameOf(change.table) : '';
   const backfill = (set: string, pending: string): BackfillSpec => ({
     table: change.table,
     set,
