@@ -3,6 +3,7 @@ import { parsePgArray } from '../collect/pg-array.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { StatementShape } from './statement-shape.ts';
 import type { PlanCatalog } from './tips/plan-tip.ts';
+import { assertNoSideEffects } from './side-effect-guard.ts';
 
 /**
  * The db-facing side of the slow query doctor: EXPLAIN ANALYZE of one statement, parameter
@@ -130,6 +131,7 @@ export async function explainLive(
       hint: 'EXPLAIN ANALYZE executes the statement; with --allow-writes its changes are rolled back, but it still takes row locks and fires triggers while it runs',
     });
   }
+  if (options.allowWrites !== true) await assertNoSideEffects(db, sql);
   const server = await serverInfo(db);
   let parameters: ParameterInfo = { mode: 'none', values: [], notes: [] };
   if (shape.paramCount > 0) {
