@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
+import { NO_CLIENT_TIMEOUT_MS } from '../collect/connection.ts';
 import { dropIndexDdl, qualifiedIndexName } from './index-name.ts';
 import type { IndexRecommendation } from './types.ts';
 
@@ -32,7 +34,8 @@ export async function createIndexesConcurrently(
       options.onProgress?.(`creating ${r.name} on ${r.candidate.table}…`);
       const t0 = clock();
       try {
-        await client.query(r.ddl);
+        // statement_timeout is 0 for the build: lift the client-side limit too
+        await client.query({ text: r.ddl, query_timeout: NO_CLIENT_TIMEOUT_MS } as pg.QueryConfig);
         // by schema-qualified name: an index outside the search_path is not "visible" yet valid
         const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [qualifiedIndexName(r.candidate.table, r.name)]);
         if (valid.rows[0]?.ok !== true) throw new Error('the build finished INVALID');

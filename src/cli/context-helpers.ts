@@ -94,8 +94,9 @@ export function loadConfig(path: string | undefined): Record<string, unknown> {
 }
 
 export async function connect(ctx: CommandContext): Promise<Database> {
-  const statementTimeoutMs = numberOption(ctx, 'statement-timeout', { min: 1 });
-  const lockTimeoutMs = numberOption(ctx, 'lock-timeout', { min: 1 });
+  // PostgreSQL's timeouts are int milliseconds: a larger value is a usage error, not a connection failure
+  const statementTimeoutMs = numberOption(ctx, 'statement-timeout', { min: 1, max: 2_147_483_647, integer: true });
+  const lockTimeoutMs = numberOption(ctx, 'lock-timeout', { min: 1, max: 2_147_483_647, integer: true });
   return Database.connect({
     url: option(ctx, 'db'),
     env: ctx.io.env,

@@ -1,4 +1,5 @@
 import type { Database } from '../collect/connection.ts';
+import { connectionLost } from '../collect/connection.ts';
 import { parsePgArray } from '../collect/pg-array.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { StatementShape } from './statement-shape.ts';
@@ -30,6 +31,8 @@ export interface LiveExplain {
 
 /** prefixLength: characters of "EXPLAIN (...) " before the user's text, which the server's position counts */
 function explainError(error: unknown, sql: string, prefixLength: number): DbOptimizeError {
+  const lost = connectionLost(error);
+  if (lost !== null) return lost;
   const e = error as { message?: string; code?: string; position?: string };
   if (e.code === '57014') {
     return new DbOptimizeError('E_STATEMENT_TIMEOUT', 'input', `the statement ran longer than the statement timeout and was cancelled: ${e.message ?? ''}`, {

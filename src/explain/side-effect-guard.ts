@@ -42,20 +42,25 @@ export function sideEffectsOf(refs: readonly RoutineRef[], facts: readonly Routi
   return out;
 }
 
+/** The side effects a statement would have if executed (catalog lookup included). */
+export async function findSideEffects(db: Queryable, sql: string): Promise<SideEffect[]> {
+  const refs = routineCalls(sql);
+  if (refs.length === 0) return [];
+  const facts = await routineVolatility(
+    db,
+    refs.filter((r) => r.kind === 'function').map((r) => r.name),
+    refs.filter((r) => r.kind === 'operator').map((r) => r.name),
+  );
+  return sideEffectsOf(refs, facts);
+}
+
 /**
  * Refuses (exit 2) to execute a statement that calls something with side effects: EXPLAIN ANALYZE
  * runs it for real, and a rolled-back read-only transaction does not undo a signal to another
  * backend, an advisory lock, a sequence step or a configuration reload.
  */
 export async function assertNoSideEffects(db: Queryable, sql: string): Promise<void> {
-  const refs = routineCalls(sql);
-  if (refs.length === 0) return;
-  const facts = await routineVolatility(
-    db,
-    refs.filter((r) => r.kind === 'function').map((r) => r.name),
-    refs.filter((r) => r.kind === 'operator').map((r) => r.name),
-  );
-  const effects = sideEffectsOf(refs, facts);
+  const effects = await findSideEffects(db, sql);
   if (effects.length === 0) return;
   const list = effects.map((e) => `${e.routine}: ${e.reason}`).join('; ');
   throw new DbOptimizeError('E_SIDE_EFFECT', 'usage', `not run: the statement calls ${list}. EXPLAIN ANALYZE would execute it`, {

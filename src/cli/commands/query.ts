@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { ReportSection } from '../../model/index.ts';
 import { diagnoseQuery, statementShape } from '../../explain/index.ts';
-import { initSqlParser, redactSql } from '../../sql/index.ts';
+import { redactDeep, redactParameterNote } from '../../explain/redact-literals.ts';
+import { displaySql, initSqlParser } from '../../sql/index.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { connect, emitReport, flag, numberOption, option } from '../context-helpers.ts';
 import { planReport } from '../plan-report.ts';
@@ -102,13 +103,15 @@ export const queryCommand: Command = {
       const { shape, parameters } = d;
       const showLiterals = flag(ctx, 'show-literals');
       // the values are stated: the plan shows them in its conditions anyway
-      const paramLines = [...parameters.notes];
+      // values sampled from pg_stats are customer data; values given with --param are the user's own
+      const keepValues = showLiterals || parameters.mode !== 'sampled';
+      const paramLines = keepValues ? [...parameters.notes] : parameters.notes.map(redactParameterNote);
       const head: ReportSection[] = [
         {
           id: 'statement',
           title: 'Statement',
           lines: [
-            ...(showLiterals ? sql : redactSql(sql)).split('\n'),
+            ...displaySql(sql, showLiterals).split('\n'),
             ...(shape.writes ? ['(writes: run inside BEGIN … ROLLBACK with --allow-writes; nothing was kept)'] : []),
             ...(paramLines.length > 0 ? ['', `parameters (${parameters.mode}):`, ...paramLines.map((l) => `  ${l}`)] : []),
           ],
@@ -124,14 +127,15 @@ export const queryCommand: Command = {
         after: d.sections,
         extra: {
           skipped: d.skipped,
-          statement: { text: showLiterals ? sql : redactSql(sql), kind: shape.kind, writes: shape.writes, analyzed: d.analyzed },
-          parameters: { mode: parameters.mode, notes: paramLines, values: [...parameters.values] },
+          statement: { text: displaySql(sql, showLiterals), kind: shape.kind, writes: shape.writes, analyzed: d.analyzed },
+          parameters: { mode: parameters.mode, notes: paramLines, values: keepValues ? [...parameters.values] : parameters.values.map((v) => (v === null ? null : '?')) },
           ...(d.whatIf === null ? {} : { whatIf: d.whatIf }),
           ...(d.sandbox.length === 0 ? {} : { sandbox: d.sandbox }),
           ...(d.rewrite === null ? {} : { rewrite: d.rewrite }),
         },
       });
-      return await emitReport(ctx, report);
+      // plan conditions and tips quote the data (emails, tokens); fixes stay whole so they run
+      return await emitReport(ctx, showLiterals ? report : redactDeep(report, new Set(['fix', 'database'])));
     } finally {
       await db.close();
     }
