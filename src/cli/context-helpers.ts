@@ -8,6 +8,7 @@ import { SEVERITY_RANK } from '../model/index.ts';
 import { FORMATS, render } from '../render/index.ts';
 import type { Format } from '../render/index.ts';
 import type { CommandContext } from './command.ts';
+import { incompleteCollection } from '../engine/collection-skips.ts';
 
 /** A flag value, else the config file's value under the same (camelCase) key. */
 export function option(ctx: CommandContext, name: string): string | undefined {
@@ -130,6 +131,12 @@ export async function emitReport(ctx: CommandContext, report: Report): Promise<n
       throw new DbOptimizeError('E_WRITE', 'usage', `cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     ctx.logger.info(`report written to ${out}`);
+  }
+  // a report built without the tables or indexes is not a clean result
+  const incomplete = incompleteCollection(report.skipped ?? []);
+  if (incomplete.length > 0) {
+    for (const s of incomplete) ctx.logger.warn(`${s.reason}: the report is incomplete`);
+    return EXIT.connection;
   }
   if (failOn === undefined) return EXIT.ok;
   const threshold = SEVERITY_RANK[failOn];

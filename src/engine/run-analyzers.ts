@@ -5,6 +5,7 @@ import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import type { Analyzer, OptionValue, Phase } from './analyzer.ts';
 import { PHASES } from './analyzer.ts';
 import { unmetRequirement } from './requirements.ts';
+import { collectionSkips } from './collection-skips.ts';
 
 export type AnalyzerOptionOverrides = Readonly<Record<string, Readonly<Record<string, OptionValue>>>>;
 
@@ -130,6 +131,7 @@ export async function runAnalyzers(input: RunAnalyzersInput): Promise<RunAnalyze
       }),
     );
   }
+  skipped.push(...collectionSkips(input.snapshot));
   skipped.sort((a, b) => a.analyzer.localeCompare(b.analyzer));
   timings.sort((a, b) => PHASES.indexOf(a.phase as Phase) - PHASES.indexOf(b.phase as Phase) || a.id.localeCompare(b.id));
   return { findings: findings.sort(compareFindings), skipped, analyzers: timings };

@@ -9,7 +9,7 @@ import type { AdvisorResult } from '../../advisor/types.ts';
 import { measureStatements } from '../../advisor/validate-workload-db.ts';
 import { formatBytes, formatCount, percent } from '../../analyzers/format.ts';
 import type { Database } from '../../collect/connection.ts';
-import { DbOptimizeError } from '../../errors/index.ts';
+import { DbOptimizeError, EXIT } from '../../errors/index.ts';
 import type { ReportSection, Workload } from '../../model/index.ts';
 import { buildReport, databaseInfo } from '../../render/build-report.ts';
 import { initSqlParser } from '../../sql/index.ts';
@@ -214,7 +214,7 @@ export const indexesCommand: Command = {
         sections,
       });
       const base = (report.workload ?? {}) as Record<string, unknown>;
-      return await emitReport(ctx, {
+      const code = await emitReport(ctx, {
         ...report,
         ...fields,
         ...extra,
@@ -225,6 +225,10 @@ export const indexesCommand: Command = {
         },
         workload: { ...base, costBefore: Math.round(result.workload.costBefore * 100) / 100, costAfter: result.workload.costAfter === null ? null : Math.round(result.workload.costAfter * 100) / 100, analyzedStatements: result.workload.statements } as never,
       });
+      // --create that could not build an index did not do its job: never exit 0
+      const failed = (created ?? []).filter((c) => !c.ok);
+      for (const c of failed) ctx.logger.warn(`--create: ${c.name} was not created: ${c.error ?? 'unknown error'}`);
+      return failed.length > 0 ? Math.max(code, EXIT.connection) : code;
     } finally {
       await db.close();
     }
