@@ -56,4 +56,22 @@ describe('no silent false-clean results', () => {
     const idx = await t.exec(`SELECT indexrelid::regclass::text AS name, indisvalid FROM pg_index WHERE indrelid = '"My Schema"."Order Items"'::regclass AND NOT indisprimary`);
     expect(idx.rows).toEqual(created.map((c) => ({ name: `"My Schema".${c.name}`, indisvalid: true })));
   });
+
+  it('indexes as a CONNECT-only role warns that it could not plan, and does not exit 0', async () => {
+    const role = `dbo_connect_only_${process.pid}`;
+    await t.exec(`CREATE ROLE ${role} LOGIN PASSWORD 'connect-only-pw'; GRANT CONNECT ON DATABASE ${t.name} TO ${role}`);
+    try {
+      const u = new URL(t.url);
+      u.username = role;
+      u.password = 'connect-only-pw';
+      const workload = join(dir, 'connect-only.sql');
+      writeFileSync(workload, '-- calls: 1000\nSELECT * FROM "My Schema"."Order Items" WHERE "Item ID" = 42;\n');
+      const r = await runCli(['indexes', '--db', u.toString(), '--workload', workload, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/could not be planned \(.*permission denied/);
+      expect(r.stderr).not.toContain('connect-only-pw');
+    } finally {
+      await t.exec(`REVOKE CONNECT ON DATABASE ${t.name} FROM ${role}; DROP ROLE ${role}`);
+    }
+  });
 });

@@ -143,6 +143,12 @@ export const indexesCommand: Command = {
         logger: ctx.logger,
       });
       const { result, snapshot, workload } = run;
+      // a role that may not read the tables (CONNECT only) gets no plans: "no index pays for itself" would be false
+      const denied = result.skipped.filter((x) => /permission denied/i.test(x.reason));
+      if (denied.length > 0) {
+        ctx.logger.warn(`${denied.length} statement(s) could not be planned (${denied[0]?.reason ?? ''}): grant this role SELECT on the tables; the advice covers only the rest`);
+      }
+      const unplanned = denied.length > 0 && result.statements.length === 0;
       const generatedAt = new Date().toISOString();
       if (migrationOut !== undefined) {
         try {
@@ -228,7 +234,7 @@ export const indexesCommand: Command = {
       // --create that could not build an index did not do its job: never exit 0
       const failed = (created ?? []).filter((c) => !c.ok);
       for (const c of failed) ctx.logger.warn(`--create: ${c.name} was not created: ${c.error ?? 'unknown error'}`);
-      return failed.length > 0 ? Math.max(code, EXIT.connection) : code;
+      return failed.length > 0 || unplanned ? Math.max(code, EXIT.connection) : code;
     } finally {
       await db.close();
     }
