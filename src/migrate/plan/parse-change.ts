@@ -85,7 +85,7 @@ export function parseChange(flag: string, value: string, extra: string | undefin
     case 'add-column': {
       const [table, column] = tableColumn(flag, head ?? '', `users.tier "text NOT NULL DEFAULT 'free'"`);
       if (rest === '') bad(flag, 'missing the column definition', `example: --add-column ${table}.${column} "text NOT NULL DEFAULT 'free'"`);
-      const prefix = `ALTER TABLE ${table} ADD COLUMN ${column} `;
+      const prefix = `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} `;
       const stmt = parseWithOffset(flag, prefix + rest, prefix.length, rest);
       const cmd = child(list(child(stmt, 'AlterTableStmt')?.cmds)[0], 'AlterTableCmd');
       const col = child(cmd?.def, 'ColumnDef');
@@ -135,7 +135,7 @@ export function parseChange(flag: string, value: string, extra: string | undefin
       if (rest === '') bad(flag, 'missing the new type', `example: --change-type ${table}.${column} bigint`);
       const usingMatch = /\s+USING\s+(.+)$/is.exec(rest);
       const typeText = usingMatch === null ? rest : rest.slice(0, usingMatch.index);
-      const prefix = `ALTER TABLE ${table} ALTER COLUMN ${column} TYPE `;
+      const prefix = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE `;
       const stmt = parseWithOffset(flag, prefix + rest, prefix.length, rest);
       const cmd = child(list(child(stmt, 'AlterTableStmt')?.cmds)[0], 'AlterTableCmd');
       const col = child(cmd?.def, 'ColumnDef');
