@@ -72,11 +72,13 @@ describe('secrets in reports', () => {
 
   it('sslmode=require in a keyword DSN is honoured: no silent plaintext fallback', async () => {
     const u = new URL(t.url);
-    const base = `host=${u.hostname} port=${u.port || '5432'} user=${decodeURIComponent(u.username)} dbname=${t.name}`;
+    const password = u.password === '' ? '' : ` password=${decodeURIComponent(u.password)}`;
+    const base = `host=${u.hostname} port=${u.port || '5432'} user=${decodeURIComponent(u.username)} dbname=${t.name}${password}`;
     const ssl = (await t.exec('SHOW ssl')).rows[0] as { ssl: string };
     const plain = await runCli(['profile', '--db', base, '--format', 'json']);
     expect(plain.code, plain.stderr).toBeLessThan(2);
     const required = await runCli(['profile', '--db', `${base} sslmode=require`, '--format', 'json']);
+    expect(plain.stderr + required.stderr).not.toMatch(/password\s*=\s*[^*\s]/);
     if (ssl.ssl === 'off') {
       expect(required.code).toBe(3);
       expect(required.stderr).toMatch(/SSL/i);
