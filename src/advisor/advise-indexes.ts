@@ -9,7 +9,7 @@ import type { Evaluation } from './cost-oracle.ts';
 import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
-import { indexName } from './index-name.ts';
+import { createIndexDdl, indexName } from './index-name.ts';
 import { partitionedIndexDdl } from './partitioned-ddl.ts';
 import { DEFAULT_KNEE_OPTIONS, twins } from './knee.ts';
 import type { KneeOptions } from './knee.ts';
@@ -240,7 +240,7 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
     return {
       candidate: c,
       name,
-      ddl: partitionedIndexDdl(c, name, snapshot, taken) ?? `${c.definition.replace(/^CREATE INDEX ON /, `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON `)};`,
+      ddl: partitionedIndexDdl(c, name, snapshot, taken) ?? createIndexDdl(c, name),
       sizeBytes: sizeOf(c),
       sizeMethod: sizes.get(c.id)?.method ?? 'estimate',
       statements: stmts,

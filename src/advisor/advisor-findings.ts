@@ -1,6 +1,7 @@
 import { formatBytes, formatCount, percent, round } from '../format/format.ts';
 import { concurrentCreate, concurrentDrop } from '../format/index-definitions.ts';
 import type { Finding, Severity } from '../model/index.ts';
+import { dropIndexDdl } from './index-name.ts';
 import type { AdvisorResult, IndexRecommendation } from './types.ts';
 
 /** Planner cost units are not time; without measured times a unit is ranked as ~10 µs (a cached page read). */
@@ -36,10 +37,6 @@ function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<str
 }
 
 /** DROP INDEX CONCURRENTLY fails on a partitioned index: the plain DROP removes the parent's and its partitions' at once. */
-function rollbackOf(r: IndexRecommendation): string {
-  return / ON ONLY /.test(r.ddl) ? `DROP INDEX IF EXISTS ${r.name};` : `DROP INDEX CONCURRENTLY IF EXISTS ${r.name};`;
-}
-
 function hotNote(r: IndexRecommendation): string {
   return r.writeOverhead.breaksHotColumns.length === 0
     ? ''
@@ -75,7 +72,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: r.ddl,
-        rollback: rollbackOf(r),
+        rollback: dropIndexDdl(r.candidate.table, r.name, !/ ON ONLY /.test(r.ddl)),
         lockLevel: CONCURRENT_LOCK,
         safety: r.writeOverhead.breaksHotColumns.length > 0 ? 'review' : 'safe',
         verified: r.verified,
@@ -135,7 +132,7 @@ export function advisorFindings(result: AdvisorResult, rule = 'index-advisor'): 
       fix: {
         kind: 'sql',
         content: p.ddl,
-        rollback: `DROP INDEX CONCURRENTLY IF EXISTS ${p.name};`,
+        rollback: dropIndexDdl(p.candidate.table, p.name),
         lockLevel: CONCURRENT_LOCK,
         safety: 'review',
         verified: p.verified && measured,

@@ -1,4 +1,7 @@
+import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
+import { NO_CLIENT_TIMEOUT_MS } from '../collect/connection.ts';
+import { dropIndexDdl, qualifiedIndexName } from './index-name.ts';
 import type { IndexRecommendation } from './types.ts';
 
 export interface CreatedIndex {
@@ -31,13 +34,15 @@ export async function createIndexesConcurrently(
       options.onProgress?.(`creating ${r.name} on ${r.candidate.table}…`);
       const t0 = clock();
       try {
-        // a partitioned parent's index is several statements (ON ONLY, CONCURRENTLY per partition, ATTACH): one at a time
-        for (const statement of r.ddl.split(/;\n/)) await client.query(statement.replace(/;$/, ''));
-        const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND pg_table_is_visible(c.oid)`, [r.name]);
+        // a partitioned parent's index is several statements (ON ONLY, CONCURRENTLY per partition, ATTACH): one at a time;
+        // statement_timeout is 0 for the build: lift the client-side limit too
+        for (const statement of r.ddl.split(/;\n/)) await client.query({ text: statement.replace(/;$/, ''), query_timeout: NO_CLIENT_TIMEOUT_MS } as pg.QueryConfig);
+        // by schema-qualified name: an index outside the search_path is not "visible" yet valid
+        const valid = await client.query<{ ok: boolean }>(`SELECT i.indisvalid AS ok FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [qualifiedIndexName(r.candidate.table, r.name)]);
         if (valid.rows[0]?.ok !== true) throw new Error('the build finished INVALID');
         out.push({ name: r.name, ddl: r.ddl, ok: true, ms: clock() - t0 });
       } catch (error) {
-        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${r.candidate.table.includes('.') ? `${r.candidate.table.split('.')[0]}.` : ''}${r.name}`).catch(() => undefined);
+        await client.query(dropIndexDdl(r.candidate.table, r.name)).catch(() => undefined);
         out.push({ name: r.name, ddl: r.ddl, ok: false, ms: clock() - t0, error: (error as Error).message });
       }
     }

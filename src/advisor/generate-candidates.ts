@@ -1,4 +1,4 @@
-import { quoteIdent } from '../format/format.ts';
+import { bareNameOf, quoteIdent, quoteLiteral } from '../sql/quote.ts';
 import type { Index, Snapshot, Table } from '../model/index.ts';
 import { distinctValues, equalitySelectivity, nullSelectivity, tableRows } from './column-stats.ts';
 import type { TableAccess } from './statement-shape.ts';
@@ -32,7 +32,7 @@ export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
 };
 
 function keyText(k: IndexKey): string {
-  const base = /^[a-z_][a-z0-9_$]*$/i.test(k.expr) && !k.expr.includes('(') ? quoteIdent(k.expr) : `(${k.expr})`;
+  const base = k.isExpression === true ? `(${k.expr})` : quoteIdent(k.expr);
   return `${base}${k.opclass === undefined ? '' : ` ${k.opclass}`}${k.desc ? ' DESC' : ''}`;
 }
 
@@ -44,8 +44,10 @@ export function candidateDefinition(table: string, method: string, keys: readonl
   );
 }
 
-function quoteLiteral(v: string): string {
-  return `'${v.replace(/'/g, "''")}'`;
+/** whether an expression text names the column; the name is escaped (it may hold regex syntax) */
+function mentionsColumn(text: string, column: string): boolean {
+  if (text.includes(quoteIdent(column)) && quoteIdent(column) !== column) return true;
+  return new RegExp(`(?<![\\w$])${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(text);
 }
 
 /** existing index serves the candidate: same method, candidate keys are a leading prefix, same predicate */
@@ -105,8 +107,8 @@ export function candidatesFor(
     if (new Set(exprs).size !== exprs.length) return;
     const definition = candidateDefinition(name, method, keys, include, predicate);
     const columns = new Set<string>(include);
-    for (const k of keys) for (const c of table.columns) if (k.expr === c.name || new RegExp(`\\b${c.name}\\b`).test(k.expr)) columns.add(c.name);
-    if (predicate !== null) for (const c of table.columns) if (new RegExp(`\\b${c.name}\\b`).test(predicate)) columns.add(c.name);
+    for (const k of keys) for (const c of table.columns) if (k.expr === c.name || mentionsColumn(k.expr, c.name)) columns.add(c.name);
+    if (predicate !== null) for (const c of table.columns) if (mentionsColumn(predicate, c.name)) columns.add(c.name);
     out.push({
       id: definition.replace(/^CREATE INDEX ON /, ''),
       kind,
@@ -169,14 +171,16 @@ export function candidatesFor(
       }
     }
     if (!any) {
-      const pk = existing.find((e) => e.isPrimary)?.columns[0]?.name;
+      const pkCol = existing.find((e) => e.isPrimary)?.columns[0];
+      // catalog index columns arrive quote_ident()ed; keys hold raw names
+      const pk = pkCol === undefined || pkCol.isExpression ? undefined : bareNameOf(pkCol.name);
       add('partial', 'btree', [asc(keyEq[0]?.expr ?? pk ?? p.column)], [], p.predicate);
     }
   }
 
   for (const e of access.exprEq) {
-    add('expression', 'btree', [{ expr: e.expr, desc: false }]);
-    if (eqKeys.length > 0) add('expression', 'btree', [...eqKeys, { expr: e.expr, desc: false }]);
+    add('expression', 'btree', [{ expr: e.expr, desc: false, isExpression: true }]);
+    if (eqKeys.length > 0) add('expression', 'btree', [...eqKeys, { expr: e.expr, desc: false, isExpression: true }]);
   }
   for (const c of access.prefixLike) add('btree', 'btree', [{ expr: c, desc: false, opclass: 'text_pattern_ops' }]);
   for (const g of access.gin) add(g.kind === 'array' ? 'gin-array' : 'gin-jsonb', 'gin', [asc(g.column)]);
@@ -184,7 +188,7 @@ export function candidatesFor(
     add('gin-trigram', 'gin', [{ expr: c, desc: false, opclass: 'gin_trgm_ops' }], [], null, trgmInstalled ? {} : { needsExtension: 'pg_trgm' });
   }
   for (const f of access.fts) {
-    add('gin-fts', 'gin', [{ expr: f.expr, desc: false }], [], null, f.rewrite ? { note: `the statement calls to_tsvector without a configuration, which cannot be indexed; write it as ${f.expr} @@ … so it uses this index` } : {});
+    add('gin-fts', 'gin', [{ expr: f.expr, desc: false, isExpression: true }], [], null, f.rewrite ? { note: `the statement calls to_tsvector without a configuration, which cannot be indexed; write it as ${f.expr} @@ … so it uses this index` } : {});
   }
   for (const r of range) {
     const corr = table.columns.find((c) => c.name === r)?.stats?.correlation ?? 0;

@@ -9,6 +9,8 @@ export interface IndexKey {
   readonly expr: string;
   readonly desc: boolean;
   readonly opclass?: string;
+  /** expr is a deparsed expression, printed in parentheses; otherwise a raw column name, quoted */
+  readonly isExpression?: boolean;
 }
 
 export interface Candidate {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import type { AdvisorStatement } from './types.ts';
+import { findSideEffects } from '../explain/side-effect-guard.ts';
 
 export interface MeasuredStatement {
   readonly fingerprint: string;
@@ -44,6 +45,12 @@ export async function measureStatements(db: Database, statements: readonly Advis
       const sqls = runnable(s);
       if (sqls.length === 0) {
         out.set(s.id, 'no constants to run it with');
+        continue;
+      }
+      // EXPLAIN ANALYZE executes: a workload statement that signals, locks or steps a sequence is not run
+      const effects = await findSideEffects({ query: async (q, p) => (await client.query(q, p === undefined ? undefined : [...p])).rows }, sqls[0] ?? '').catch(() => []);
+      if (effects.length > 0) {
+        out.set(s.id, `not executed: calls ${effects.map((e) => `${e.routine} (${e.reason})`).join(', ')}`);
         continue;
       }
       await client.query('SAVEPOINT dbo_measure');

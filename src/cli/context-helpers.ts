@@ -10,6 +10,7 @@ import { SEVERITY_RANK } from '../model/index.ts';
 import { FORMATS, render } from '../render/index.ts';
 import type { Format } from '../render/index.ts';
 import type { CommandContext } from './command.ts';
+import { incompleteCollection } from '../engine/collection-skips.ts';
 
 /** The flow's view of the command line: flags, arguments, the --config file (checked against the flow's keys). */
 export function flowInput(ctx: CommandContext, flow: Flow): FlowInput {
@@ -82,6 +83,12 @@ export async function emitReport(ctx: CommandContext, report: Report, input: Flo
   const width = widthOption(input);
   const color = inputOption(input, 'out') === undefined && format === 'terminal' && ctx.io.isTTY && !inputFlag(input, 'no-color') && ctx.io.env.NO_COLOR === undefined;
   await writeOutput(ctx, input, render(report, format, { color, width }));
+  // a report built without the tables or indexes (or a --create that failed) is not a clean result
+  const incomplete = incompleteCollection(report.skipped ?? []);
+  if (incomplete.length > 0) {
+    for (const s of incomplete) ctx.logger.warn(`${s.reason}: the report is incomplete`);
+    return EXIT.connection;
+  }
   if (failOn === undefined) return EXIT.ok;
   const threshold = SEVERITY_RANK[failOn];
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT.findings : EXIT.ok;

@@ -7,6 +7,8 @@ import type { CliOption, Command, CommandContext, CommandIO } from './command.ts
 import { COMMANDS } from './commands/index.ts';
 import { ANALYSIS_OPTIONS, CONNECTION_OPTIONS, GLOBAL_OPTIONS, REPORT_OPTIONS } from './common-options.ts';
 import { loadConfig } from './context-helpers.ts';
+import { connectionLost } from '../errors/index.ts';
+import { refuseOutputOverInput } from './output-guard.ts';
 
 function defaultIO(): CommandIO {
   return {
@@ -92,6 +94,8 @@ function makeLogger(io: CommandIO, quiet: boolean, debug: boolean): Logger {
 }
 
 function printError(io: CommandIO, error: unknown, debug: boolean): number {
+  // a server that died or froze mid-run is a connection failure (exit 3), not an internal error
+  error = connectionLost(error) ?? error;
   if (isDbOptimizeError(error)) {
     io.stderr(`db-optimize: ${error.message}\n`);
     if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
@@ -146,6 +150,7 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
       io.stdout(commandHelp(command));
       return EXIT.ok;
     }
+    refuseOutputOverInput(parsed.values, parsed.positionals);
     const config = loadConfig(typeof parsed.values.config === 'string' ? parsed.values.config : undefined);
     const logger = makeLogger(io, parsed.values.quiet === true, debug);
     return await command.run({ values: parsed.values as CommandContext["values"], positionals: parsed.positionals, io, logger, config });

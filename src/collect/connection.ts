@@ -23,6 +23,15 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 1_000;
 export const MAX_CONNECTIONS = 3;
 /**
+ * Client-side limit beyond the server's statement_timeout: a server that is frozen (SIGSTOP, a
+ * hung VM) never sends the cancel, so the client gives up on its own this long after it.
+ */
+import { CLIENT_TIMEOUT_MARGIN_MS, connectionLost } from '../errors/connection-lost.ts';
+
+export { CLIENT_TIMEOUT_MARGIN_MS, connectionLost } from '../errors/connection-lost.ts';
+/** Statements that may legitimately run for hours (CREATE INDEX CONCURRENTLY) pass this as query_timeout. */
+export const NO_CLIENT_TIMEOUT_MS = 2_147_483_647;
+/**
  * Appended to our own queries so the workload reader can leave them out of pg_stat_statements
  * (a leading comment would not survive: pg_stat_statements keeps the text from the first token).
  */
@@ -62,12 +71,12 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   const url = options.url ?? env.DATABASE_URL;
   let config: pg.PoolConfig;
   if (url !== undefined && url !== '') {
-    if (!/^postgres(ql)?:\/\//.test(url) && !url.includes('=')) {
+    if (!/^postgres(ql)?:\/\//.test(url) && !/^\s*[A-Za-z_]+\s*=/.test(url)) {
       throw new DbOptimizeError('E_BAD_URL', 'usage', `not a PostgreSQL connection URL: ${redactUrl(url)}`, {
         hint: 'use postgresql://user@host:5432/dbname (or a libpq keyword string such as "host=... dbname=...")',
       });
     }
-    const parsed = url.includes('://') ? parseConnectionString(url) : parseKeywordString(url);
+    const parsed = /^postgres(ql)?:\/\//.test(url) ? parseUrl(url) : withSslMode(parseKeywordString(url));
     config = { ...(parsed as pg.PoolConfig) };
     if (parsed.database === undefined || parsed.database === null || parsed.database === '') delete config.database;
   } else {
@@ -93,6 +102,29 @@ export function resolveConnection(options: ConnectionOptions): ResolvedConnectio
   };
 }
 
+function parseUrl(url: string): ReturnType<typeof parseConnectionString> {
+  try {
+    return parseConnectionString(url);
+  } catch (error) {
+    throw new DbOptimizeError('E_BAD_URL', 'usage', `not a valid PostgreSQL connection URL: ${redactUrl(url)}`, {
+      hint: 'use postgresql://user@host:5432/dbname; percent-encode special characters in the password',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * libpq's sslmode in a keyword string (`host=… sslmode=require`): pg only reads it from URLs, so
+ * without this the connection silently fell back to plaintext.
+ */
+function withSslMode(config: Record<string, string>): Record<string, unknown> {
+  const { sslmode, ...rest } = config;
+  if (sslmode === undefined || sslmode === 'disable' || sslmode === 'allow' || sslmode === 'prefer') return rest;
+  if (sslmode === 'require') return { ...rest, ssl: { rejectUnauthorized: false } };
+  if (sslmode === 'verify-ca' || sslmode === 'verify-full') return { ...rest, ssl: true };
+  throw new DbOptimizeError('E_BAD_URL', 'usage', `unknown sslmode "${sslmode}"`, { hint: 'use disable, allow, prefer, require, verify-ca or verify-full' });
+}
+
 function parseKeywordString(s: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g;
@@ -105,8 +137,11 @@ function parseKeywordString(s: string): Record<string, string> {
   return out;
 }
 
+/** Hides the password of a URL, a scheme-less `user:pw@host/db` and a keyword string. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@').replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+  return url
+    .replace(/^((?:[a-z][\w+.-]*:\/\/)?[^:/@\s]*:)[^@\s]*@/i, '$1***@')
+    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&]+)/gi, '$1***');
 }
 
 export interface Queryable {
@@ -151,6 +186,10 @@ export class Database implements Queryable {
       application_name: options.applicationName ?? 'db-optimize',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       idleTimeoutMillis: 5_000,
+      // a dead peer is noticed by TCP keepalive, a frozen one by the client-side query timeout
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...(statementTimeoutMs > 0 ? { query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS } : {}),
     });
     pool.on('error', () => undefined);
     const readWrite = options.readWrite === true;
@@ -179,6 +218,9 @@ export class Database implements Queryable {
         throw error;
       }
       markAllQueries(client);
+      // a checked-out client whose server dies emits 'error': without a listener Node crashes
+      // with "Unhandled 'error' event"; the pending query rejects anyway
+      client.on('error', () => undefined);
       this.prepared.add(client);
     }
     return client;
@@ -186,21 +228,29 @@ export class Database implements Queryable {
 
   async query<R extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     const client = await this.acquire();
+    let broken = false;
     try {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as R[];
+    } catch (error) {
+      broken = connectionLost(error) !== null;
+      throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   /** Runs fn on one pooled session. */
   async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.acquire();
+    let broken = false;
     try {
       return await fn(client);
+    } catch (error) {
+      broken = connectionLost(error) !== null;
+      throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -211,16 +261,29 @@ export class Database implements Queryable {
   async inRolledBackTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, options: { allowWrites?: boolean } = {}): Promise<T> {
     return this.withClient(async (client) => {
       await client.query(options.allowWrites === true ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY');
+      let failure: unknown = null;
       try {
         return await fn(client);
+      } catch (error) {
+        failure = error;
+        throw error;
       } finally {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // on a lost or frozen connection ROLLBACK would only queue behind the stuck statement;
+        // the session is destroyed instead, which rolls back on the server
+        if (failure === null || connectionLost(failure) === null) await client.query('ROLLBACK').catch(() => undefined);
       }
     });
   }
 
+  /** Ends the pool; a frozen server never answers the goodbye, so this waits at most a few seconds. */
   async close(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 3_000);
+      timer.unref();
+    });
+    await Promise.race([this.pool.end().catch(() => undefined), limit]);
+    clearTimeout(timer);
   }
 }
 

@@ -23,6 +23,8 @@ export interface RunningPostgres {
   readonly fresh: boolean;
   url(database?: string): string;
   stop(): Promise<void>;
+  /** the postmaster's process id (tests stop, kill and freeze it) */
+  readonly pid: number | undefined;
 }
 
 interface Binaries {
@@ -145,6 +147,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
     dataDir: options.dataDir,
     port: options.port,
     fresh,
+    pid: child.pid,
     url: (database = 'postgres') => `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${database}`,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {

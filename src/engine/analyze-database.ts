@@ -75,6 +75,7 @@ export async function analyzeDatabase(db: Database, options: AnalyzeDatabaseOpti
         ...(options.minCalls === undefined ? {} : { minCalls: options.minCalls }),
         ...(options.minTimeMs === undefined ? {} : { minTimeMs: options.minTimeMs }),
         onProgress: (m) => log.info(m),
+        showLiterals: options.showLiterals === true,
       });
     }
     for (const issue of workload.issues) log.warn(issue);

@@ -6,6 +6,7 @@ import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
 import type { Analyzer, OptionValue, Phase } from './analyzer.ts';
 import { PHASES } from './analyzer.ts';
 import { unmetRequirement } from './requirements.ts';
+import { collectionSkips } from './collection-skips.ts';
 
 export type { AnalyzerTiming };
 export { compareFindings };
@@ -122,6 +123,7 @@ export async function runAnalyzers(input: RunAnalyzersInput): Promise<RunAnalyze
       }),
     );
   }
+  skipped.push(...collectionSkips(input.snapshot));
   skipped.sort((a, b) => a.analyzer.localeCompare(b.analyzer));
   timings.sort((a, b) => PHASES.indexOf(a.phase as Phase) - PHASES.indexOf(b.phase as Phase) || a.id.localeCompare(b.id));
   return { findings: findings.sort(compareFindings), skipped, analyzers: timings };

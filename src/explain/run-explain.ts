@@ -1,8 +1,10 @@
 import type { Database } from '../collect/connection.ts';
+import { connectionLost } from '../collect/connection.ts';
 import { parsePgArray } from '../collect/pg-array.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { StatementShape } from './statement-shape.ts';
 import type { PlanCatalog } from './tips/plan-tip.ts';
+import { assertNoSideEffects } from './side-effect-guard.ts';
 
 /**
  * The db-facing side of the slow query doctor: EXPLAIN ANALYZE of one statement, parameter
@@ -29,6 +31,8 @@ export interface LiveExplain {
 
 /** prefixLength: characters of "EXPLAIN (...) " before the user's text, which the server's position counts */
 function explainError(error: unknown, sql: string, prefixLength: number): DbOptimizeError {
+  const lost = connectionLost(error);
+  if (lost !== null) return lost;
   const e = error as { message?: string; code?: string; position?: string };
   if (e.code === '57014') {
     return new DbOptimizeError('E_STATEMENT_TIMEOUT', 'input', `the statement ran longer than the statement timeout and was cancelled: ${e.message ?? ''}`, {
@@ -130,6 +134,7 @@ export async function explainLive(
       hint: 'EXPLAIN ANALYZE executes the statement; with --allow-writes its changes are rolled back, but it still takes row locks and fires triggers while it runs',
     });
   }
+  if (options.allowWrites !== true) await assertNoSideEffects(db, sql);
   const server = await serverInfo(db);
   let parameters: ParameterInfo = { mode: 'none', values: [], notes: [] };
   if (shape.paramCount > 0) {

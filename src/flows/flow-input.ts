@@ -97,8 +97,9 @@ export function wantsLiveServer(input: FlowInput): boolean {
 }
 
 export async function connect(input: FlowInput): Promise<Database> {
-  const statementTimeoutMs = numberOption(input, 'statement-timeout', { min: 1 });
-  const lockTimeoutMs = numberOption(input, 'lock-timeout', { min: 1 });
+  // PostgreSQL's timeouts are int milliseconds: a larger value is a usage error, not a connection failure
+  const statementTimeoutMs = numberOption(input, 'statement-timeout', { min: 1, max: 2_147_483_647, integer: true });
+  const lockTimeoutMs = numberOption(input, 'lock-timeout', { min: 1, max: 2_147_483_647, integer: true });
   return Database.connect({
     url: option(input, 'db'),
     env: input.env,

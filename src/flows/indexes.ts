@@ -10,7 +10,7 @@ import { DEFAULT_KNEE_OPTIONS } from '../advisor/knee.ts';
 import { measureStatements } from '../advisor/validate-workload-db.ts';
 import type { Database } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
-import type { Report, ReportSection, Workload } from '../model/index.ts';
+import type { Report, ReportSection, SkippedAnalyzer, Workload } from '../model/index.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { workloadFromPgStatStatements } from '../workload/from-pg-stat-statements.ts';
@@ -18,6 +18,7 @@ import { workloadFromSql, workloadFromSqlFile } from '../workload/from-sql-file.
 import { defineFlow, runLibraryFlow } from './flow.ts';
 import type { FlowInput, LibraryContext, LibraryOptions } from './flow.ts';
 import { connect, flag, listOption, numberOption, option } from './flow-input.ts';
+import { FAILED_PREFIX } from '../engine/collection-skips.ts';
 
 export const INDEXES_OPTIONS = {
     statement: { type: 'string', multiple: true, valueName: 'SQL', description: 'analyze this statement (repeatable) instead of a workload' },
@@ -104,6 +105,13 @@ async function runIndexes(input: FlowInput): Promise<Report> {
         logger: input.logger,
       });
       const { result, snapshot, workload } = run;
+      const failures: SkippedAnalyzer[] = [];
+      // a role that may not read the tables (CONNECT only) gets no plans: "no index pays for itself" would be false
+      const denied = result.skipped.filter((x) => /permission denied/i.test(x.reason));
+      if (denied.length > 0) {
+        input.logger.warn(`${denied.length} statement(s) could not be planned (${denied[0]?.reason ?? ''}): grant this role SELECT on the tables; the advice covers only the rest`);
+        if (result.statements.length === 0) failures.push({ analyzer: `${FAILED_PREFIX}index-advisor`, reason: `no statement could be planned (${denied[0]?.reason ?? 'permission denied'})` });
+      }
       const generatedAt = new Date().toISOString();
       if (migrationOut !== undefined) {
         try {
@@ -127,6 +135,8 @@ async function runIndexes(input: FlowInput): Promise<Report> {
         const ok = flag(input, 'yes') || (await (input.confirm ?? notConfirmed)(`Create ${result.indexes.length} index(es) CONCURRENTLY on ${db.display}?`));
         if (ok) created = await createIndexesConcurrently(db, result.indexes, { onProgress: (m) => input.logger.info(m) });
         else input.logger.warn('--create: not confirmed, nothing was created');
+        // --create that could not build an index did not do its job: never exit 0
+        for (const c of (created ?? []).filter((x) => !x.ok)) failures.push({ analyzer: `${FAILED_PREFIX}create-index`, reason: `--create: ${c.name} was not created: ${c.error ?? 'unknown error'}` });
         extra.created = (created ?? []).map((c) => ({ name: c.name, definition: c.ddl, ok: c.ok, ms: Math.round(c.ms), ...(c.error === undefined ? {} : { error: c.error }) }));
       }
       if (validateBefore !== null) {
@@ -173,6 +183,7 @@ async function runIndexes(input: FlowInput): Promise<Report> {
         findings: advisorFindings(result),
         workload,
         sections,
+        skipped: failures,
       });
       const base = (report.workload ?? {}) as Record<string, unknown>;
       return {

@@ -3,7 +3,8 @@ import { DbOptimizeError, isDbOptimizeError } from '../errors/index.ts';
 import type { ReportSection } from '../model/index.ts';
 import { diagnoseQuery, statementShape } from '../explain/index.ts';
 import { slowOriginalRewriteReport } from '../rewrite/slow-original-rewrite.ts';
-import { initSqlParser, redactSql } from '../sql/index.ts';
+import { redactDeep, redactParameterNote } from '../explain/redact-literals.ts';
+import { displaySql, initSqlParser } from '../sql/index.ts';
 import { planReport } from './plan-report.ts';
 import type { Report } from '../model/index.ts';
 import { connect, flag, listOption, numberOption, option, positionalsOr, widthOption } from './flow-input.ts';
@@ -14,7 +15,7 @@ export const QUERY_OPTIONS = {
     file: { type: 'string', valueName: 'FILE', description: 'read the statement from FILE' },
     param: { type: 'string', multiple: true, valueName: 'VALUE', description: 'value for $1, $2, … (repeat in order)' },
     'sample-params': { type: 'boolean', description: 'sample $n values from pg_stats even on PostgreSQL 16+ (runs the statement)' },
-    'allow-writes': { type: 'boolean', description: 'allow INSERT/UPDATE/DELETE/MERGE: run inside BEGIN … ROLLBACK' },
+    'allow-writes': { type: 'boolean', description: 'allow INSERT/UPDATE/DELETE/MERGE and side-effect functions: run inside BEGIN … ROLLBACK' },
     'apply-in-sandbox': { type: 'boolean', description: 'build proposed indexes in a rolled-back transaction and measure before/after' },
     'sandbox-max-mb': { type: 'string', valueName: 'MB', description: 'largest table (with indexes) to build a sandbox index on (default 1024)' },
     'no-verify': { type: 'boolean', description: 'do not check proposed indexes with HypoPG' },
@@ -87,18 +88,21 @@ async function runQuery(input: FlowInput): Promise<Report> {
         // the original is the slow one: prove the given rewrite on subsets of its outer table instead
         if (rewrite === null || !isDbOptimizeError(error) || error.code !== 'E_STATEMENT_TIMEOUT') throw error;
         input.logger.warn(`${error.message}; verifying the rewrite on subsets of the outer table instead`);
-        return await slowOriginalRewriteReport(db, sql, rewrite, { width, reason: error.message, generatedAt: new Date().toISOString() });
+        const slow = await slowOriginalRewriteReport(db, sql, rewrite, { width, reason: error.message, generatedAt: new Date().toISOString() });
+        return flag(input, 'show-literals') ? slow : redactDeep(slow, new Set(['fix', 'database']));
       }
       const { shape, parameters } = d;
       const showLiterals = flag(input, 'show-literals');
       // the values are stated: the plan shows them in its conditions anyway
-      const paramLines = [...parameters.notes];
+      // values sampled from pg_stats are customer data; values given with --param are the user's own
+      const keepValues = showLiterals || parameters.mode !== 'sampled';
+      const paramLines = keepValues ? [...parameters.notes] : parameters.notes.map(redactParameterNote);
       const head: ReportSection[] = [
         {
           id: 'statement',
           title: 'Statement',
           lines: [
-            ...(showLiterals ? sql : redactSql(sql)).split('\n'),
+            ...displaySql(sql, showLiterals).split('\n'),
             ...(shape.writes ? ['(writes: run inside BEGIN … ROLLBACK with --allow-writes; nothing was kept)'] : []),
             ...(paramLines.length > 0 ? ['', `parameters (${parameters.mode}):`, ...paramLines.map((l) => `  ${l}`)] : []),
           ],
@@ -114,14 +118,15 @@ async function runQuery(input: FlowInput): Promise<Report> {
         after: d.sections,
         extra: {
           skipped: d.skipped,
-          statement: { text: showLiterals ? sql : redactSql(sql), kind: shape.kind, writes: shape.writes, analyzed: d.analyzed },
-          parameters: { mode: parameters.mode, notes: paramLines, values: [...parameters.values] },
+          statement: { text: displaySql(sql, showLiterals), kind: shape.kind, writes: shape.writes, analyzed: d.analyzed },
+          parameters: { mode: parameters.mode, notes: paramLines, values: keepValues ? [...parameters.values] : parameters.values.map((v) => (v === null ? null : '?')) },
           ...(d.whatIf === null ? {} : { whatIf: d.whatIf }),
           ...(d.sandbox.length === 0 ? {} : { sandbox: d.sandbox }),
           ...(d.rewrite === null ? {} : { rewrite: d.rewrite }),
         },
       });
-      return report;
+      // plan conditions and tips quote the data (emails, tokens); fixes stay whole so they run
+      return showLiterals ? report : redactDeep(report, new Set(['fix', 'database']));
     } finally {
       await db.close();
     }

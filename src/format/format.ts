@@ -49,7 +49,5 @@ export function bytesScore(bytes: number): number {
   return bytes / (1024 * 1024);
 }
 
-/** Quotes an identifier when PostgreSQL needs it. */
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
+/** Quoting lives in one place (sql/quote.ts); re-exported for the analyzers that import it here. */
+export { quoteIdent } from '../sql/quote.ts';

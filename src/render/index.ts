@@ -1,4 +1,5 @@
 import type { Report } from '../model/index.ts';
+import { escapeReportText } from './escape-report.ts';
 import { renderJson } from './render-json.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { renderTerminal } from './render-terminal.ts';
@@ -8,9 +9,9 @@ export const FORMATS: readonly Format[] = ['terminal', 'json', 'markdown'];
 
 export function render(report: Report, format: Format, options: { color: boolean; width?: number }): string {
   const renderers: Record<Format, () => string> = {
-    terminal: () => renderTerminal(report, options),
+    terminal: () => renderTerminal(escapeReportText(report), options),
     json: () => renderJson(report),
-    markdown: () => renderMarkdown(report),
+    markdown: () => renderMarkdown(escapeReportText(report)),
   };
   return renderers[format]();
 }

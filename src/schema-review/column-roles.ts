@@ -1,3 +1,4 @@
+import { quoteIdent, requoteQualified, shellCommand } from '../sql/quote.ts';
 import type { Column, Snapshot, Table } from '../model/index.ts';
 
 /** Shared, pure helpers for the schema analyzers: what a column name and type say about it. */
@@ -57,6 +58,8 @@ export function sampleValues(c: Column): string[] {
   return [...(c.stats?.mostCommonVals ?? []), ...(c.stats?.histogramBounds ?? [])].filter((v): v is string => v !== null);
 }
 
+/** A runnable command: the target re-quoted as SQL, then every word quoted for the shell. */
 export function changeTypeCommand(table: string, column: string, type: string, using?: string): string {
-  return `db-optimize migrate plan --change-type ${table}.${column} "${type}${using === undefined ? '' : ` USING ${using}`}" --db $DATABASE_URL`;
+  const target = `${requoteQualified(table)}.${quoteIdent(column)}`;
+  return `${shellCommand(['db-optimize', 'migrate', 'plan', '--change-type', target, `${type}${using === undefined ? '' : ` USING ${using}`}`])} --db "$DATABASE_URL"`;
 }

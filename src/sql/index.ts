@@ -1,4 +1,4 @@
-export { describeParseError, fingerprintSql, initSqlParser, normalizeSql, parseSql, redactSql, tryParseSql } from './parser.ts';
+export { describeParseError, displaySql, fingerprintSql, initSqlParser, normalizeSql, parseSql, redactSecrets, redactSql, tryParseSql } from './parser.ts';
 export type { SqlParseErrorDetails } from './parser.ts';
 export { splitStatements } from './split-statements.ts';
 export type { SqlChunk } from './split-statements.ts';

@@ -78,6 +78,9 @@ export function fingerprintSql(sql: string): string | null {
 export function normalizeSql(sql: string): string | null {
   ensureLoaded();
   try {
+    // normalizeSync answers some parse errors with the error text instead of throwing, and that
+    // text quotes the input (an unterminated PASSWORD 'abc…): only normalize what parses
+    parseSync(sql);
     return normalizeSync(sql);
   } catch {
     return null;
@@ -91,10 +94,25 @@ export function normalizeSql(sql: string): string | null {
 export function redactSql(sql: string): string {
   if (loaded) {
     const normalized = normalizeSql(sql);
-    if (normalized !== null) return normalized;
+    if (normalized !== null) return redactSecrets(normalized);
   }
   return sql
     .replace(/'(?:[^']|'')*'?/g, "'?'")
     .replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?(\$\1\$|$)/g, "'?'")
     .replace(/(?<![\w$.])-?\d+(\.\d+)?(e[+-]?\d+)?\b/gi, '?');
+}
+
+/**
+ * Removes passwords from DDL (CREATE/ALTER ROLE/USER … [ENCRYPTED] PASSWORD '…', user mapping
+ * options): applied even when literals are shown on request.
+ */
+export function redactSecrets(sql: string): string {
+  return sql
+    .replace(/(\bPASSWORD\s+)('(?:[^']|'')*'?|E'(?:[^'\\]|\\.|'')*'?|\$([A-Za-z_]\w*)?\$[\s\S]*?(?:\$\3\$|$))/gi, "$1'***'")
+    .replace(/(\bpassword\s+)('(?:[^']|'')*'?)(?=\s*[,)])/gi, "$1'***'");
+}
+
+/** Statement text for display: literals redacted unless asked for, secrets always. */
+export function displaySql(sql: string, showLiterals: boolean): string {
+  return showLiterals ? redactSecrets(sql) : redactSql(sql);
 }

@@ -3,7 +3,7 @@ export interface SqlChunk {
   readonly text: string;
   /** 1-based line where the statement starts */
   readonly line: number;
-  /** weight from a `-- calls: N` comment right before the statement (default 1) */
+  /** weight from a `-- calls: N` comment right before the statement (default 1; NaN when the comment is not a positive number) */
   readonly calls: number;
   /** the comment lines right before the statement */
   readonly comments: readonly string[];
@@ -117,13 +117,15 @@ export function splitStatements(script: string): SqlChunk[] {
 
 function callsFrom(comments: readonly string[]): number {
   for (let k = comments.length - 1; k >= 0; k--) {
-    const m = /^calls\s*:\s*([\d_.,eE+]+)\s*(?:\/\s*(s|sec|second|min|minute|h|hour|day|d))?/i.exec(comments[k] ?? '');
-    if (m !== null) {
-      const value = Number((m[1] ?? '1').replace(/[_,]/g, ''));
-      const per = (m[2] ?? '').toLowerCase();
-      const perDay = per.startsWith('s') ? 86_400 : per.startsWith('m') ? 1_440 : per.startsWith('h') ? 24 : 1;
-      return Number.isFinite(value) && value > 0 ? value * perDay : 1;
-    }
+    const comment = comments[k] ?? '';
+    if (!/^calls\s*:/i.test(comment)) continue;
+    const m = /^calls\s*:\s*([\d_.,eE+]+)\s*(?:\/\s*(s|sec|second|min|minute|h|hour|day|d)\b)?\s*(?:$|[(#;-]|\s)/i.exec(comment);
+    // a weight that is not a positive number (abc, -5) is an input error, not a silent 1
+    if (m === null) return Number.NaN;
+    const value = Number((m[1] ?? '1').replace(/[_,]/g, ''));
+    const per = (m[2] ?? '').toLowerCase();
+    const perDay = per.startsWith('s') ? 86_400 : per.startsWith('m') ? 1_440 : per.startsWith('h') ? 24 : 1;
+    return Number.isFinite(value) && value > 0 ? value * perDay : Number.NaN;
   }
   return 1;
 }

@@ -2,7 +2,8 @@ import type { Database } from '../collect/connection.ts';
 import { OWN_QUERY_MARKER } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { Workload, WorkloadStatement } from '../model/index.ts';
-import { fingerprintSql, initSqlParser } from '../sql/index.ts';
+import { displaySql, fingerprintSql, initSqlParser } from '../sql/index.ts';
+import { quoteIdent } from '../sql/quote.ts';
 
 type Row = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ export interface PgStatStatementsOptions {
   readonly onProgress?: (message: string) => void;
   /** injectable for tests */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** keep literals in statement texts (utility statements, DO blocks); passwords are removed regardless */
+  readonly showLiterals?: boolean;
 }
 
 interface Reading {
@@ -80,7 +83,10 @@ async function read(db: Database, all: boolean): Promise<Map<string, Reading>> {
     const mean = Number(s.mean_exec_time ?? s.mean_time ?? 0);
     const stddev = Number(s.stddev_exec_time ?? s.stddev_time ?? 0);
     const queryId = String(s.queryid ?? '');
-    const key = `${String(s.userid)}:${String(s.dbid)}:${queryId}`;
+    // hidden rows have no queryid: without a key of their own they collapse into one and the
+    // "N statements are hidden" count is wrong
+    const hidden = s.query === '<insufficient privilege>' || s.queryid === null || s.queryid === undefined;
+    const key = hidden ? `hidden:${out.size}` : `${String(s.userid)}:${String(s.dbid)}:${queryId}`;
     const plan = s.total_plan_time === undefined || s.total_plan_time === null ? null : Number(s.total_plan_time);
     const prev = out.get(key);
     const reading: Reading = {
@@ -197,14 +203,15 @@ export async function workloadFromPgStatStatements(db: Database, options: PgStat
   const hidden = readings.filter((r) => r.text === '<insufficient privilege>').length;
   if (hidden > 0) {
     issues.push(
-      `${hidden} statements of other roles are hidden: grant pg_read_all_stats to this role (GRANT pg_read_all_stats TO ${await currentUser(db)})`,
+      `${hidden} statements of other roles are hidden: grant pg_read_all_stats to this role (GRANT pg_read_all_stats TO ${quoteIdent(await currentUser(db))})`,
     );
   }
   const minCalls = options.minCalls ?? 0;
   const minTime = options.minTimeMs ?? 0;
   const statements = readings
     .filter((r) => r.text !== '<insufficient privilege>' && r.calls >= minCalls && r.total >= minTime)
-    .map(toStatement)
+    // utility statements (CREATE ROLE … PASSWORD, DO blocks) keep their literals in pg_stat_statements
+    .map((r) => toStatement({ ...r, text: displaySql(r.text, options.showLiterals === true) }))
     .sort((a, b) => b.totalTimeMs - a.totalTimeMs);
   return {
     source: 'pg_stat_statements',

@@ -11,8 +11,14 @@ import { fingerprintSql, initSqlParser, normalizeSql, splitStatements, tryParseS
 export function workloadFromSql(script: string, origin = 'SQL'): Workload {
   const issues: string[] = [];
   const statements: WorkloadStatement[] = splitStatements(script).map((chunk) => {
-    const parsed = tryParseSql(chunk.text);
     const where = `${origin}:${chunk.line}`;
+    if (Number.isNaN(chunk.calls)) {
+      const comment = [...chunk.comments].reverse().find((c) => /^calls\s*:/i.test(c)) ?? '';
+      throw new DbOptimizeError('E_BAD_CALLS', 'input', `${where}: "-- ${comment}" is not a call count`, {
+        hint: 'write a positive number, optionally per unit: -- calls: 1000, -- calls: 50/s, -- calls: 3/min',
+      });
+    }
+    const parsed = tryParseSql(chunk.text);
     if (!parsed.ok) {
       const line = parsed.error.line === null ? chunk.line : chunk.line + parsed.error.line - 1;
       issues.push(`${origin}:${line}: statement does not parse: ${parsed.error.message}`);

@@ -8,7 +8,10 @@ export const queryCommand: Command = {
   usage: 'query --db URL "SQL" | --file FILE [--param V]... [--allow-writes] [--apply-in-sandbox] [--rewrite "SQL"] [--format ...]',
   help: [
     'Runs EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) in a read-only transaction that is rolled back, under the',
-    'statement timeout. Statements that write run only with --allow-writes, inside BEGIN … ROLLBACK.',
+    'statement timeout. Statements that write run only with --allow-writes, inside BEGIN … ROLLBACK; so do statements',
+    'that call functions with side effects (pg_terminate_backend, advisory locks, nextval, pg_reload_conf, VOLATILE',
+    'user functions), which a rollback does not undo. Literals in plan conditions and sampled values are masked unless',
+    '--show-literals.',
     'Parameters ($1…): --param values, else EXPLAIN (GENERIC_PLAN) on PostgreSQL 16+ (estimates only), else values',
     'sampled from pg_stats (most common value / median histogram bound); the report says which.',
     'Proposed indexes are checked with HypoPG when it is installed (cost before/after). --apply-in-sandbox builds each',

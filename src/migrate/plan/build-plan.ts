@@ -1,4 +1,5 @@
 import { quoteIdent } from '../../format/format.ts';
+import { bareNameOf } from '../../sql/quote.ts';
 import { addColumnSteps } from './add-column-steps.ts';
 import { changeTypeSteps } from './change-type-steps.ts';
 import { addFkSteps, addIndexSteps, setNotNullSteps } from './index-fk-steps.ts';
@@ -63,7 +64,7 @@ export function buildPlan(change: Change, options: PlanOptions): MigrationPlan {
     facts,
     options,
     table: q(change.table),
-    bare: change.table.split('.').pop() ?? change.table,
+    bare: bareNameOf(change.table),
     assumptions,
     backfill: (set: string, pending: string): BackfillSpec => ({ table: change.table, set, pending, key, batchSize: options.batchSize, sleepMs: options.sleepMs }),
   };

@@ -2,6 +2,7 @@ import { parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
 import { DbOptimizeError } from '../../errors/index.ts';
 import { describeParseError } from '../../sql/parser.ts';
+import { quoteIdent, splitQualifiedName } from '../../sql/quote.ts';
 import type { AstNode } from '../pg-ast.ts';
 import { child, classifyDefault, list, text, typeInfo } from '../pg-ast.ts';
 import type { DefaultKind } from '../pg-ast.ts';
@@ -19,14 +20,32 @@ function bad(flag: string, message: string, hint: string): never {
   throw new DbOptimizeError('E_BAD_CHANGE', 'usage', `--${flag}: ${message}`, { hint });
 }
 
-/** "schema.table.column" or "table.column" → [table, column]. */
+/**
+ * "schema.table.column" or "table.column" → [table, column]; parts may be double-quoted
+ * ("My Schema"."Order Items"."Item ID"), as our own suggestions print them. The table comes back
+ * quoted for SQL, the column unquoted.
+ */
 function tableColumn(flag: string, spec: string, example: string): [string, string] {
-  const parts = spec.trim().split('.');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z_][\w$]*$/.test(p))) {
+  const trimmed = spec.trim();
+  const parts = splitQualifiedName(trimmed);
+  const part = '(?:"(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
+  const simple = trimmed.split('.').every((p) => /^[A-Za-z_][\w$]*$/.test(p));
+  if (parts.length < 2 || parts.length > 3 || !new RegExp(`^${part}(?:\\.${part}){1,2}$`).test(trimmed)) {
     bad(flag, `expected TABLE.COLUMN, got "${spec}"`, `example: --${flag} ${example}`);
   }
   const column = parts.pop() as string;
-  return [parts.join('.'), column];
+  return [simple ? trimmed.split('.').slice(0, -1).join('.') : parts.map(quoteIdent).join('.'), column];
+}
+
+/** The first word (a possibly quoted name, which may hold spaces) and the rest of the value. */
+function splitHead(value: string): [string, string] {
+  const v = value.trim();
+  let inQuotes = false;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && /\s/.test(v[i] ?? '')) return [v.slice(0, i), v.slice(i).trim()];
+  }
+  return [v, ''];
 }
 
 function parseWithOffset(flag: string, sql: string, prefixLength: number, shown: string): AstNode {
@@ -60,14 +79,13 @@ function typeSql(typeName: unknown): string {
 
 /** Parses one change request from the plan flags. `extra` is the definition given as the next argument. */
 export function parseChange(flag: string, value: string, extra: string | undefined): Change {
-  const [head, ...restWords] = value.trim().split(/\s+/);
-  const inline = restWords.join(' ');
+  const [head, inline] = splitHead(value);
   const rest = (inline !== '' ? inline : (extra ?? '')).trim();
   switch (flag) {
     case 'add-column': {
       const [table, column] = tableColumn(flag, head ?? '', `users.tier "text NOT NULL DEFAULT 'free'"`);
       if (rest === '') bad(flag, 'missing the column definition', `example: --add-column ${table}.${column} "text NOT NULL DEFAULT 'free'"`);
-      const prefix = `ALTER TABLE ${table} ADD COLUMN ${column} `;
+      const prefix = `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} `;
       const stmt = parseWithOffset(flag, prefix + rest, prefix.length, rest);
       const cmd = child(list(child(stmt, 'AlterTableStmt')?.cmds)[0], 'AlterTableCmd');
       const col = child(cmd?.def, 'ColumnDef');
@@ -117,7 +135,7 @@ export function parseChange(flag: string, value: string, extra: string | undefin
       if (rest === '') bad(flag, 'missing the new type', `example: --change-type ${table}.${column} bigint`);
       const usingMatch = /\s+USING\s+(.+)$/is.exec(rest);
       const typeText = usingMatch === null ? rest : rest.slice(0, usingMatch.index);
-      const prefix = `ALTER TABLE ${table} ALTER COLUMN ${column} TYPE `;
+      const prefix = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE `;
       const stmt = parseWithOffset(flag, prefix + rest, prefix.length, rest);
       const cmd = child(list(child(stmt, 'AlterTableStmt')?.cmds)[0], 'AlterTableCmd');
       const col = child(cmd?.def, 'ColumnDef');

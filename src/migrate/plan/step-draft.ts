@@ -1,6 +1,7 @@
 import { quoteIdent } from '../../format/format.ts';
 import type { BackfillSpec, MigrationPlan, StepDuration } from './plan-types.ts';
 import type { TableFacts } from './table-facts.ts';
+import { requoteQualified } from '../../sql/quote.ts';
 
 export interface PlanOptions {
   readonly pgVersion: number;
@@ -50,7 +51,8 @@ export interface KindPlan {
 }
 
 /** Quotes a possibly schema-qualified name. */
-export const q = (name: string): string => name.split('.').map(quoteIdent).join('.');
+// names may arrive quoted ("My Schema"."Order Items"): split them the way the server does
+export const q = (name: string): string => (name.includes('"') ? requoteQualified(name) : name.split('.').map(quoteIdent).join('.'));
 
 /** A generated object name, cut to PostgreSQL's 63-byte identifier limit. */
 export const objectName = (name: string): string => name.slice(0, 63);

@@ -1,6 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
-import { distinctValues, isAmountColumn, isIdColumn, isTextType, isTimestampColumn, tableRows } from '../../../schema-review/column-roles.ts';
+import { changeTypeCommand, distinctValues, isAmountColumn, isIdColumn, isTextType, isTimestampColumn, tableRows } from '../../../schema-review/column-roles.ts';
+import { commentText, quoteLiteral, truncateIdentifier, withSuffix } from '../../../sql/quote.ts';
 import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../../format/format.ts';
 
 export const schemaEnumLikeText = defineAnalyzer({
@@ -28,7 +29,9 @@ export const schemaEnumLikeText = defineAnalyzer({
         if (n === null || n < 2 || n > options.maxDistinct || values.length < n || covered < 0.99) continue;
         const saved = Math.max(0, c.stats.avgWidth + 1 - 4) * rows * (1 - c.stats.nullFrac);
         const col = quoteIdent(c.name);
-        const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+        const list = values.map(quoteLiteral).join(', ');
+        const check = quoteIdent(withSuffix(`${t.name}_${c.name}`, '_check'));
+        const enumType = quoteIdent(truncateIdentifier(`${t.name}_${c.name}`));
         findings.push({
           rule: 'schema-enum-like-text',
           severity: 'info',
@@ -39,7 +42,7 @@ export const schemaEnumLikeText = defineAnalyzer({
           description: 'The cheapest fix is a CHECK constraint (added NOT VALID, validated without blocking). An enum type also shrinks the column to 4 bytes but adding values needs ALTER TYPE; a lookup table with a foreign key suits values that carry attributes.',
           fix: {
             kind: 'migration',
-            content: `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(`${t.name}_${c.name}_check`)} CHECK (${col} IN (${list})) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${quoteIdent(`${t.name}_${c.name}_check`)};\n-- or: CREATE TYPE ${t.name}_${c.name} AS ENUM (${list}); then db-optimize migrate plan --change-type ${t.qualifiedName}.${c.name} "${t.name}_${c.name} USING ${c.name}::${t.name}_${c.name}"`,
+            content: `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${check} CHECK (${col} IN (${list})) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${check};\n-- ${commentText(`or: CREATE TYPE ${enumType} AS ENUM (${list}); then ${changeTypeCommand(t.qualifiedName, c.name, enumType, `${col}::${enumType}`)}`)}`,
             safety: 'safe',
             verified: false,
             verification: `pg_stats: ${n} distinct values cover ${Math.round(covered * 1000) / 10} % of rows (sampled by ANALYZE)`,

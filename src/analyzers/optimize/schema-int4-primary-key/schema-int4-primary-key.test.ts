@@ -23,7 +23,7 @@ describe('schema-int4-primary-key', () => {
     expect(f.map((x) => x.target.relation)).toEqual(['public.events']);
     expect(f[0]?.severity).toBe('critical');
     expect(f[0]?.evidence.rangeUsed).toBeGreaterThan(0.69);
-    expect(f[0]?.fix?.content).toMatch(/migrate plan --change-type public\.events\.id "bigint"/);
+    expect(f[0]?.fix?.content).toMatch(/migrate plan --change-type public\.events\.id bigint/);
   });
 
   it('is gone once the key is bigint', async () => {

@@ -1,4 +1,5 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 import type { Finding } from '../../../model/index.ts';
 import { tableRows } from '../../../schema-review/column-roles.ts';
 import { formatCount, quoteIdent } from '../../../format/format.ts';
@@ -22,8 +23,8 @@ export const schemaMissingPrimaryKey = defineAnalyzer({
       const rows = tableRows(t);
       const content =
         uniqueNotNull !== undefined
-          ? `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(`${t.name}_pkey`)} PRIMARY KEY USING INDEX ${quoteIdent(uniqueNotNull.name)}; -- instant: reuses the unique index`
-          : `-- no unique NOT NULL column: add a surrogate key (fills every row: rewrite under ACCESS EXCLUSIVE)\nALTER TABLE ${t.qualifiedName} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;\nCREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(`${t.name}_pkey`)} ON ${t.qualifiedName} (id);\nALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(`${t.name}_pkey`)} PRIMARY KEY USING INDEX ${quoteIdent(`${t.name}_pkey`)};`;
+          ? `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(withSuffix(t.name, '_pkey'))} PRIMARY KEY USING INDEX ${quoteIdent(uniqueNotNull.name)}; -- instant: reuses the unique index`
+          : `-- no unique NOT NULL column: add a surrogate key (fills every row: rewrite under ACCESS EXCLUSIVE)\nALTER TABLE ${t.qualifiedName} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;\nCREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(withSuffix(t.name, '_pkey'))} ON ${t.qualifiedName} (id);\nALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(withSuffix(t.name, '_pkey'))} PRIMARY KEY USING INDEX ${quoteIdent(withSuffix(t.name, '_pkey'))};`;
       findings.push({
         rule: 'schema-missing-primary-key',
         severity: rows > 10_000 || snapshot.server.database === 'ddl' ? 'warning' : 'info',

@@ -1,6 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Constraint, Finding, Index } from '../../../model/index.ts';
 import { formatCount, quoteIdent, round } from '../../../format/format.ts';
+import { bareNameOf, deriveIdentifier } from '../../../sql/quote.ts';
 import { indexesOf, tableByName } from '../../snapshot-lookup.ts';
 
 /** An index supports a foreign key when the FK columns are its leading key columns, in any order. */
@@ -12,9 +13,9 @@ export function supportsForeignKey(index: Index, columns: readonly string[]): bo
   return columns.every((c) => names.has(quoteIdent(c)) || names.has(c));
 }
 
+/** Sanitised (names may hold quotes, semicolons, unicode) and within 63 bytes; quoted where printed. */
 function indexName(fk: Constraint): string {
-  const table = fk.table.split('.').pop()?.replace(/"/g, '') ?? 'table';
-  return `${table}_${fk.columns.join('_')}_idx`.slice(0, 63);
+  return deriveIdentifier([bareNameOf(fk.table), ...fk.columns], 'idx');
 }
 
 export const fkWithoutIndex = defineAnalyzer({

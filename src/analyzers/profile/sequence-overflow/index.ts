@@ -1,5 +1,6 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Sequence, Snapshot } from '../../../model/index.ts';
+import { bareNameOf, commentText, deriveIdentifier, withSuffix } from '../../../sql/quote.ts';
 import { formatCount, percent, quoteIdent, round } from '../../../format/format.ts';
 
 const TYPE_MAX: Readonly<Record<string, number>> = { smallint: 32_767, integer: 2_147_483_647, bigint: 2 ** 63 - 1 };
@@ -18,16 +19,19 @@ function bigintMigration(snapshot: Snapshot, seq: Sequence, table: string, colum
   const lines = [
     `-- small table or a maintenance window: one rewrite under ACCESS EXCLUSIVE (blocks reads and writes for its duration)`,
     `ALTER TABLE ${table} ALTER COLUMN ${col} TYPE bigint;`,
-    ...refs.map((r) => `ALTER TABLE ${r.table} ALTER COLUMN ${r.columns.map(quoteIdent).join(', ')} TYPE bigint;  -- references it (${r.name})`),
+    ...refs.map((r) => `ALTER TABLE ${r.table} ALTER COLUMN ${r.columns.map(quoteIdent).join(', ')} TYPE bigint;  -- ${commentText(`references it (${r.name})`)}`),
     `ALTER SEQUENCE ${seq.qualifiedName} AS bigint;`,
     '',
     '-- large table, online:',
-    `-- 1. ALTER TABLE ${table} ADD COLUMN ${column}_new bigint;`,
-    `-- 2. a trigger sets NEW.${column}_new := NEW.${column} on INSERT/UPDATE`,
-    `-- 3. backfill in batches: UPDATE ${table} SET ${column}_new = ${col} WHERE ${col} BETWEEN … AND … ;`,
-    `-- 4. CREATE UNIQUE INDEX CONCURRENTLY ${table.split('.').pop()?.replace(/"/g, '')}_${column}_new_idx ON ${table} (${column}_new);`,
-    `-- 5. in one short transaction: drop the old primary key, ADD PRIMARY KEY USING INDEX on the new column, rename the columns, ALTER SEQUENCE ${seq.qualifiedName} AS bigint OWNED BY the new column`,
-    ...(refs.length > 0 ? [`-- 6. repeat for the referencing columns: ${refs.map((r) => `${r.table}(${r.columns.join(', ')})`).join(', ')}`] : []),
+    // names may hold newlines: the recipe lines are comments, so they go through commentText
+    ...[
+      `1. ALTER TABLE ${table} ADD COLUMN ${quoteIdent(withSuffix(column, '_new'))} bigint;`,
+      `2. a trigger sets NEW.${quoteIdent(withSuffix(column, '_new'))} := NEW.${col} on INSERT/UPDATE`,
+      `3. backfill in batches: UPDATE ${table} SET ${quoteIdent(withSuffix(column, '_new'))} = ${col} WHERE ${col} BETWEEN … AND … ;`,
+      `4. CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(deriveIdentifier([bareNameOf(table), column, 'new'], 'idx'))} ON ${table} (${quoteIdent(withSuffix(column, '_new'))});`,
+      `5. in one short transaction: drop the old primary key, ADD PRIMARY KEY USING INDEX on the new column, rename the columns, ALTER SEQUENCE ${seq.qualifiedName} AS bigint OWNED BY the new column`,
+      ...(refs.length > 0 ? [`6. repeat for the referencing columns: ${refs.map((r) => `${r.table}(${r.columns.map(quoteIdent).join(', ')})`).join(', ')}`] : []),
+    ].map((l) => `-- ${commentText(l)}`),
   ];
   return lines.join('\n');
 }

@@ -1,0 +1,33 @@
+import { DbOptimizeError } from './db-optimize-error.ts';
+
+/** How long past statement_timeout the client waits for a reply before it calls the server frozen. */
+export const CLIENT_TIMEOUT_MARGIN_MS = 10_000;
+
+interface PgErrorLike {
+  code?: string;
+  message?: string;
+}
+
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/**
+ * The server went away or stopped answering during a run (shut down, killed, frozen): one clear
+ * error with exit 3 instead of a stack trace or an "internal error". Null for other errors.
+ */
+export function connectionLost(error: unknown): DbOptimizeError | null {
+  if (error instanceof DbOptimizeError) return error.kind === 'connection' ? error : null;
+  const e = (error ?? {}) as PgErrorLike;
+  const message = e.message ?? String(error);
+  const lost =
+    (e.code !== undefined && LOST_CODES.has(e.code)) ||
+    /Connection terminated|connection ended|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up/i.test(message);
+  if (!lost) return null;
+  const frozen = /Query read timeout|timeout exceeded/i.test(message);
+  return new DbOptimizeError(
+    'E_CONNECTION_LOST',
+    'connection',
+    frozen ? `the server stopped answering (no reply within statement_timeout + ${CLIENT_TIMEOUT_MARGIN_MS / 1000} s): ${message}` : `lost the connection to the server: ${message}`,
+    { hint: 'check that PostgreSQL is running and reachable, then run again', cause: error },
+  );
+}
+

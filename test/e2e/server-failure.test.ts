@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/demo/embedded-server.ts';
+import { startPostgres } from '../../src/demo/postgres-server.ts';
+import type { RunningPostgres } from '../../src/demo/postgres-server.ts';
+
+/**
+ * A server of the test's own that dies or freezes while the CLI waits on it: one message, exit 3,
+ * no stack trace, no hang. Frozen backends are always resumed (SIGCONT) before the test ends.
+ */
+const cli = resolve('bin/db-optimize.js');
+const dataDir = join(tmpdir(), `dbo-server-failure-${process.pid}`);
+const SLOW = 'SELECT count(*) FROM generate_series(1, 100000000000) g WHERE g % 7 = 3';
+let server: RunningPostgres;
+let port: number;
+
+async function start(): Promise<void> {
+  server = await startPostgres({ dataDir, port, password: 'pw' });
+}
+
+beforeAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  port = await freePort();
+  await start();
+}, 120_000);
+afterAll(async () => {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function runCliProcess(args: readonly string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { done: new Promise((ok) => child.on('close', (code) => ok({ code, stdout, stderr }))) };
+}
+
+/** Connects as soon as the server accepts connections again (it recovers after a killed backend). */
+async function adminClient(): Promise<pg.Client> {
+  for (;;) {
+    const admin = new pg.Client({ connectionString: server.url() });
+    try {
+      await admin.connect();
+      return admin;
+    } catch (error) {
+      await admin.end().catch(() => undefined);
+      if (!/recovery mode|starting up|shutting down|not yet accepting|ECONNREFUSED/.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Waits (polling, no fixed sleep) until our slow statement is running and returns its backend pid. */
+async function runningBackend(): Promise<number> {
+  const admin = await adminClient();
+  try {
+    for (;;) {
+      const r = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'db-optimize' AND state = 'active' AND query LIKE '%generate_series(1, 100000000000)%'`);
+      if (r.rows[0] !== undefined) return r.rows[0].pid;
+      await new Promise((r2) => setImmediate(r2));
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+function expectOneCleanConnectionError(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(3);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/Unhandled|internal error|\n\s+at /);
+  expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('db-optimize:'))).toHaveLength(1);
+  expect(r.stderr).not.toContain(':pw@');
+}
+
+describe('server death and freezes', () => {
+  it('the backend killed mid-statement: exit 3 with one message', async () => {
+    const run = runCliProcess(['query', '--db', server.url(), SLOW]);
+    const pid = await runningBackend();
+    process.kill(pid, 'SIGKILL');
+    expectOneCleanConnectionError(await run.done, /lost the connection to the server/);
+    await (await adminClient()).end();
+  });
+
+  it('the server stopped mid-run: exit 3 with one message', async () => {
+    const run = runCliProcess(['query', '--db', server.url(), SLOW]);
+    await runningBackend();
+    await server.stop();
+    try {
+      expectOneCleanConnectionError(await run.done, /lost the connection|terminating connection|shut/i);
+    } finally {
+      await start();
+    }
+  });
+
+  it('a frozen backend (SIGSTOP): the client gives up after statement_timeout + margin, exit 3', async () => {
+    const run = runCliProcess(['query', '--db', server.url(), '--statement-timeout', '1000', SLOW]);
+    const pid = await runningBackend();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      expectOneCleanConnectionError(await run.done, /stopped answering/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  });
+});
