@@ -5,7 +5,7 @@ import type { Plan } from './plan-model.ts';
 import { lineColumnAt, planParseError } from './plan-parse-error.ts';
 import { parseTextPlan } from './parse-text-plan.ts';
 import type { SourceLine, TextPlanStats } from './parse-text-plan.ts';
-import { dropLinesBeforePlan, expandIndentTabs, hasIndentTabs, joinWrappedLines, stripTrailingPipes, TAB_WIDTHS, unquoteCsv } from './pasted-plan-text.ts';
+import { dropLinesBeforePlan, expandIndentTabs, hasIndentTabs, joinWrappedLines, stripLineQuotes, stripTrailingPipes, TAB_WIDTHS, unquoteCsv } from './pasted-plan-text.ts';
 import { unframePlanText } from './unframe-plan-text.ts';
 
 export interface ParsePlanOptions {
@@ -113,9 +113,10 @@ function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined,
 
 /** CSV/pgAdmin quoting, DBeaver pipes, psql framing and auto_explain log lines removed. */
 function unpaste(text: string): { lines: SourceLine[]; logged: ReturnType<typeof fromAutoExplain> } {
-  const raw = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const split = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const raw = stripLineQuotes(split) ?? split;
   const csv = unquoteCsv(raw);
-  const joinedCsv = csv === null ? text : csv.map((l) => l.text).join('\n');
+  const joinedCsv = csv === null ? raw.join('\n') : csv.map((l) => l.text).join('\n');
   const unframed = unframePlanText(joinedCsv).lines.map((l) => (csv === null ? l : { text: l.text, line: csv[l.line - 1]?.line ?? l.line }));
   const lines = stripTrailingPipes(unframed) ?? unframed;
   return { lines, logged: fromAutoExplain(lines) };

@@ -55,6 +55,29 @@ export function unquoteCsv(raw: readonly string[]): SourceLine[] | null {
   return out;
 }
 
+/**
+ * pgAdmin III copies each row as 'Sort  (cost=…)' (inner quotes not doubled, so not CSV), and some
+ * exports leave a quote only at the end of every row. When nearly every line is wrapped so, the
+ * quotes are removed line by line.
+ */
+export function stripLineQuotes(raw: readonly string[]): string[] | null {
+  const content = raw.filter((l) => l.trim() !== '');
+  if (content.length === 0) return null;
+  for (const q of ["'", '"']) {
+    const closed = content.filter((l) => l.trimEnd().endsWith(q));
+    if (closed.length < content.length * 0.8) continue;
+    const opened = content.filter((l) => l.startsWith(q)).length;
+    // either every row opens with the quote too, or none does; rows opening with '"' are CSV's to read
+    if (opened !== 0 && (q === '"' || opened < closed.length)) continue;
+    return raw.map((l) => {
+      let t = l.trimEnd();
+      if (opened > 0 && t.startsWith(q)) t = t.slice(1);
+      return t.endsWith(q) ? t.slice(0, -1) : t;
+    });
+  }
+  return null;
+}
+
 /** DBeaver copies a result column with a "|" after every value; psql borders have one on both sides. */
 export function stripTrailingPipes(lines: readonly SourceLine[]): SourceLine[] | null {
   const content = lines.filter((l) => l.text.trim() !== '');
