@@ -163,7 +163,8 @@ function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlan
   const joined = wrapped.joined.filter((l) => l > planStart);
   if (joined.length > 0) warnings.push(`${joined.length} line(s) looked wrapped (from line ${joined[0]}) and were joined to the line before`);
   const skipped = wrapped.lines.slice(0, wrapped.lines.length - located.lines.length);
-  if (skipped.some((l) => /^\s*->\s|\(cost=/.test(l.text))) {
+  // a root line cut before its "(cost=" still shows pieces of it
+  if (skipped.some((l) => /^\s*->\s|\(cos|\brows=\d|\bloops=\d/.test(l.text))) {
     const from = skipped[0]?.line ?? 1;
     warnings.push(`lines ${from}–${skipped.at(-1)?.line ?? from} look like part of a plan but come before its first readable node: they were not read`);
   }
