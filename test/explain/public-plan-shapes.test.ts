@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePlan } from '../../src/explain/index.ts';
+import { analyzePlan, parsePlan } from '../../src/explain/index.ts';
 import type { PlanNode } from '../../src/explain/index.ts';
 import { initSqlParser } from '../../src/sql/index.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
@@ -69,5 +69,17 @@ describe('plans with newlines inside values (seen in public plans)', () => {
     // the root read back, or a warning that it was not: never a tree without its root, silently
     const rootRead = tree(plan.root)[0]?.startsWith('Nested Loop') === true;
     expect(rootRead || /not read/.test(plan.parseWarnings.join(' ')), plan.parseWarnings.join('\n')).toBe(true);
+  });
+});
+
+describe('plans without estimates (EXPLAIN (ANALYZE, COSTS OFF), seen in public plans)', () => {
+  it('reports no row misestimate: there is no estimate to compare with', async () => {
+    const sql = 'SELECT t1.c1, t2.note FROM t1 JOIN t2 ON t1.c1 = t2.c2';
+    for (const options of ['ANALYZE, COSTS OFF', 'ANALYZE, COSTS OFF, FORMAT JSON']) {
+      const a = analyzePlan(await explain(options, sql));
+      expect(a.plan.nodes.length, options).toBeGreaterThanOrEqual(3);
+      expect(a.plan.nodes.every((n) => n.misestimateFactor === null), options).toBe(true);
+      expect(a.findings.filter((f) => f.rule === 'plan-row-misestimate'), options).toEqual([]);
+    }
   });
 });
