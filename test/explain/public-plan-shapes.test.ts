@@ -83,3 +83,33 @@ describe('plans without estimates (EXPLAIN (ANALYZE, COSTS OFF), seen in public 
     }
   });
 });
+
+describe('a hash join whose batches grew on skewed keys (seen in public plans)', () => {
+  it('sizes work_mem from the rows hashed, not from memory × batches', async () => {
+    await db.exec(`
+      CREATE TABLE r AS SELECT generate_series(1, 200000)::int AS i;
+      CREATE TABLE s AS SELECT generate_series(1, 1000)::int AS i;
+      ANALYZE r, s;
+      INSERT INTO s SELECT 42 FROM generate_series(1, 200000);`);
+    const client = await db.client();
+    let text: string;
+    try {
+      // a tiny work_mem in this session only, so that the 42s cannot be split and the batches keep doubling
+      await client.query(`SET work_mem = '64kB'`);
+      await client.query('SET max_parallel_workers_per_gather = 0');
+      const res = await client.query('EXPLAIN (ANALYZE, BUFFERS, SETTINGS) SELECT count(*) FROM r JOIN s USING (i)');
+      text = res.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await client.end();
+    }
+    const a = analyzePlan(text);
+    const hash = a.plan.nodes.find((n) => n.node.nodeType === 'Hash');
+    expect((hash?.node.hashBatches ?? 0) > (hash?.node.originalHashBatches ?? 0), text).toBe(true);
+    const spill = a.findings.find((f) => f.rule === 'plan-disk-spill' && f.target.nodePath === hash?.path);
+    expect(spill, text).toBeDefined();
+    // 201k rows of 4 bytes hash into ~12 MB; memory × batches would claim tens of GB
+    const suggested = Number(/^(\d+)MB$/.exec(String(spill?.evidence['suggestedWorkMem']))?.[1]);
+    expect(suggested).toBeGreaterThanOrEqual(8);
+    expect(suggested).toBeLessThanOrEqual(64);
+  });
+});
