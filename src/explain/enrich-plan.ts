@@ -108,6 +108,8 @@ export function enrichPlan(plan: Plan): EnrichedPlan {
       });
     }
   }
+  // EXPLAIN (ANALYZE, COSTS OFF) prints no estimate at all: there is nothing to compare the actual rows with
+  const estimated = walks.some((w) => w.node.totalCost > 0 || w.node.planRows > 0);
   const inclusive = new Map<string, number | null>();
   const divisorByPath = new Map<string, number>();
   for (const w of walks) {
@@ -152,7 +154,7 @@ export function enrichPlan(plan: Plan): EnrichedPlan {
       }
       exclBuffers = subtractBuffers(n.buffers, minus);
     }
-    const executed = n.actualRows !== null && !n.neverExecuted;
+    const executed = n.actualRows !== null && !n.neverExecuted && estimated;
     let factor: number | null = null;
     let direction: MisestimateDirection | null = null;
     if (executed) {

@@ -5,7 +5,7 @@ import type { Plan } from './plan-model.ts';
 import { lineColumnAt, planParseError } from './plan-parse-error.ts';
 import { parseTextPlan } from './parse-text-plan.ts';
 import type { SourceLine, TextPlanStats } from './parse-text-plan.ts';
-import { dropLinesBeforePlan, expandIndentTabs, hasIndentTabs, joinWrappedLines, stripTrailingPipes, TAB_WIDTHS, unquoteCsv } from './pasted-plan-text.ts';
+import { dropLinesBeforePlan, expandIndentTabs, hasIndentTabs, joinWrappedLines, stripLineQuotes, stripTrailingPipes, TAB_WIDTHS, unquoteCsv } from './pasted-plan-text.ts';
 import { unframePlanText } from './unframe-plan-text.ts';
 
 export interface ParsePlanOptions {
@@ -113,9 +113,10 @@ function parseJsonPlan(lines: readonly SourceLine[], source: string | undefined,
 
 /** CSV/pgAdmin quoting, DBeaver pipes, psql framing and auto_explain log lines removed. */
 function unpaste(text: string): { lines: SourceLine[]; logged: ReturnType<typeof fromAutoExplain> } {
-  const raw = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const split = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const raw = stripLineQuotes(split) ?? split;
   const csv = unquoteCsv(raw);
-  const joinedCsv = csv === null ? text : csv.map((l) => l.text).join('\n');
+  const joinedCsv = csv === null ? raw.join('\n') : csv.map((l) => l.text).join('\n');
   const unframed = unframePlanText(joinedCsv).lines.map((l) => (csv === null ? l : { text: l.text, line: csv[l.line - 1]?.line ?? l.line }));
   const lines = stripTrailingPipes(unframed) ?? unframed;
   return { lines, logged: fromAutoExplain(lines) };
@@ -162,7 +163,8 @@ function readTextPlan(input: readonly SourceLine[], warnings: string[]): RawPlan
   const joined = wrapped.joined.filter((l) => l > planStart);
   if (joined.length > 0) warnings.push(`${joined.length} line(s) looked wrapped (from line ${joined[0]}) and were joined to the line before`);
   const skipped = wrapped.lines.slice(0, wrapped.lines.length - located.lines.length);
-  if (skipped.some((l) => /^\s*->\s|\(cost=/.test(l.text))) {
+  // a root line cut before its "(cost=" still shows pieces of it
+  if (skipped.some((l) => /^\s*->\s|\(cos|\brows=\d|\bloops=\d/.test(l.text))) {
     const from = skipped[0]?.line ?? 1;
     warnings.push(`lines ${from}–${skipped.at(-1)?.line ?? from} look like part of a plan but come before its first readable node: they were not read`);
   }

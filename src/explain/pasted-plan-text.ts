@@ -55,6 +55,29 @@ export function unquoteCsv(raw: readonly string[]): SourceLine[] | null {
   return out;
 }
 
+/**
+ * pgAdmin III copies each row as 'Sort  (cost=…)' (inner quotes not doubled, so not CSV), and some
+ * exports leave a quote only at the end of every row. When nearly every line is wrapped so, the
+ * quotes are removed line by line.
+ */
+export function stripLineQuotes(raw: readonly string[]): string[] | null {
+  const content = raw.filter((l) => l.trim() !== '');
+  if (content.length === 0) return null;
+  for (const q of ["'", '"']) {
+    const closed = content.filter((l) => l.trimEnd().endsWith(q));
+    if (closed.length < content.length * 0.8) continue;
+    const opened = content.filter((l) => l.startsWith(q)).length;
+    // either every row opens with the quote too, or none does; rows opening with '"' are CSV's to read
+    if (opened !== 0 && (q === '"' || opened < closed.length)) continue;
+    return raw.map((l) => {
+      let t = l.trimEnd();
+      if (opened > 0 && t.startsWith(q)) t = t.slice(1);
+      return t.endsWith(q) ? t.slice(0, -1) : t;
+    });
+  }
+  return null;
+}
+
 /** DBeaver copies a result column with a "|" after every value; psql borders have one on both sides. */
 export function stripTrailingPipes(lines: readonly SourceLine[]): SourceLine[] | null {
   const content = lines.filter((l) => l.text.trim() !== '');
@@ -151,7 +174,8 @@ export function joinWrappedLines(lines: readonly SourceLine[]): { lines: SourceL
   let seenNode = false;
   let margin = 0;
   let afterTree = false;
-  for (const l of lines) {
+  const lastArrow = lines.findLastIndex((l) => /^\s*->\s/.test(l.text));
+  for (const [index, l] of lines.entries()) {
     const prev = out.at(-1);
     const t = l.text.trim();
     if (seenNode && isStatementLine(t) && !/^Query Text:/.test(t)) afterTree = true;
@@ -168,7 +192,9 @@ export function joinWrappedLines(lines: readonly SourceLine[]): { lines: SourceL
     const canJoin =
       prev !== undefined && prev.text.trim() !== '' && prev.text.length >= 40 && atEdge && (!afterTree || inStatementBlock) && !piece && !AFTER_PLAN.test(t);
     // a line cut after "Join" or "->  Seq" is incomplete: what follows is its tail even when it looks like a start
-    if (canJoin && (!startsPlanLine(l.text) || (seenNode && !isCompleteLine(prev.text)))) {
+    const wrappedLong = canJoin && (!startsPlanLine(l.text) || (seenNode && !isCompleteLine(prev.text)));
+    const valueTail = !piece && valueGoesOn(prev, l, { margin, inTree: seenNode && !afterTree, treeGoesOn: index < lastArrow, group: pieces.at(-1) });
+    if (prev !== undefined && (wrappedLong || valueTail)) {
       const group = pieces.at(-1) as string[];
       group.push(l.text);
       out[out.length - 1] = { text: joinPieces(group, hardWrapped ? width : -1), line: prev.line };
@@ -179,6 +205,25 @@ export function joinWrappedLines(lines: readonly SourceLine[]): { lines: SourceL
     pieces.push([l.text]);
   }
   return { lines: out, joined };
+}
+
+/**
+ * A short property line whose value goes on at the left edge: EXPLAIN prints a newline inside an
+ * expression or a string literal as it is ("Join Filter: (a >" / "b)"), and a mail client wraps
+ * short lines too. Taken as the tail only inside the tree: while a parenthesis is open, or when
+ * more nodes follow (a tail at the edge cannot end the tree there).
+ */
+function valueGoesOn(
+  prev: SourceLine | undefined,
+  l: SourceLine,
+  at: { margin: number; inTree: boolean; treeGoesOn: boolean; group: readonly string[] | undefined },
+): boolean {
+  const t = l.text.trim();
+  if (prev === undefined || !at.inTree || t === '' || prev.text.trim() === '' || /^\s*->\s/.test(prev.text)) return false;
+  if (l.text.length - l.text.trimStart().length > at.margin || startsPlanLine(l.text) || AFTER_PLAN.test(t)) return false;
+  const sofar = (at.group ?? [prev.text]).join('\n');
+  const open = (sofar.match(/\(/g)?.length ?? 0) > (sofar.match(/\)/g)?.length ?? 0);
+  return open || at.treeGoesOn;
 }
 
 /** A hard wrap that cut at spaces: the right-trimmed line before and the tail's indentation hold at most EXPLAIN's two spaces. */

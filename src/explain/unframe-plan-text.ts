@@ -1,7 +1,7 @@
 import type { SourceLine } from './parse-text-plan.ts';
 
-const FRAME_ONLY = /^[\s\-+=─━┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬═|│]+$/;
-const HEADER = /^[\s|│]*QUERY PLAN[\s|│]*$/;
+const FRAME_ONLY = /^[\s\-+=─━┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬═╟╢╤╧╪╫|│║]+$/;
+const HEADER = /^[\s|│║]*QUERY PLAN[\s|│║]*$/;
 // psql prints the row count in the client's language: "(23 lignes)", "(1 Zeile)", "(5 filas)"
 const FOOTER = /^\(\d+ [^\s\d()]+\)$/;
 const RULE = /^[\s\-+=─━═┼]{3,}$/;
@@ -21,9 +21,10 @@ export function unframePlanText(text: string): { lines: SourceLine[]; framed: bo
     if (next !== undefined && RULE.test(next) && /-|─|═/.test(next) && /^[\s|│]*[A-Za-z_][\w ]{0,40}[\s|│]*$/.test(l)) customHeader.add(i);
   });
   const framed = customHeader.size > 0 || raw.some((l) => HEADER.test(l) || FOOTER.test(l.trim()) || RECORD.test(l.trim()));
-  const bordered = framed && raw.some((l) => /^\s*[|│].*[|│]\s*$/.test(l) && !FRAME_ONLY.test(l));
+  // psql's unicode_border_linestyle=double draws "║"
+  const bordered = framed && raw.some((l) => /^\s*[|│║].*[|│║]\s*$/.test(l) && !FRAME_ONLY.test(l));
   const firstContent = raw.find((l) => l.trim() !== '' && !FRAME_ONLY.test(l) && !HEADER.test(l))?.trim() ?? '';
-  const jsonish = /^[|│]?\s*[[{]/.test(firstContent);
+  const jsonish = /^[|│║]?\s*[[{]/.test(firstContent);
   const lines: SourceLine[] = [];
   raw.forEach((original, index) => {
     let l = original.trimEnd();
@@ -34,7 +35,7 @@ export function unframePlanText(text: string): { lines: SourceLine[]; framed: bo
       const expanded = /^QUERY PLAN\s*[|│] ?(.*)$/.exec(l);
       if (expanded !== null) l = expanded[1] ?? '';
       if (bordered) {
-        const m = /^\s*[|│] ?(.*?) ?[|│]$/.exec(l);
+        const m = /^\s*[|│║] ?(.*?) ?[|│║]$/.exec(l);
         if (m !== null) l = (m[1] ?? '').replace(/\s+$/, '');
       }
     }

@@ -53,6 +53,24 @@ function csvQuote(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
+/** psql with \\pset linestyle unicode, border 2 and unicode_border_linestyle double; `mark` ends a row continued on the next. */
+function doubleBorder(rows: readonly string[], mark = ''): string[] {
+  const width = Math.max(10, ...rows.map((r) => r.length + mark.length));
+  const header = 'QUERY PLAN';
+  const pad = Math.floor((width - header.length) / 2);
+  return [
+    `╔${'═'.repeat(width + 2)}╗`,
+    `║ ${' '.repeat(pad)}${header}${' '.repeat(width - pad - header.length)} ║`,
+    `╠${'═'.repeat(width + 2)}╣`,
+    ...rows.map((r, i) => {
+      const cont = i < rows.length - 1 ? mark : '';
+      return `║ ${r.padEnd(width - cont.length)}${cont} ║`;
+    }),
+    `╚${'═'.repeat(width + 2)}╝`,
+    mark === "" ? `(${rows.length} rows)` : "(1 row)",
+  ];
+}
+
 /** What a server before 9.4 printed: "Total runtime", no planning time, unnumbered InitPlan/SubPlan. */
 function oldServer(text: string): string {
   return rowsOf(text)
@@ -83,6 +101,9 @@ export const PASTED_VARIANTS: readonly PastedVariant[] = [
   },
   { name: 'pgAdmin: every line quoted', make: (plan) => ['"QUERY PLAN"', ...rowsOf(plan).map(csvQuote)].join('\n') },
   { name: 'CSV export without header', make: (plan) => rowsOf(plan).map(csvQuote).join('\r\n') },
+  { name: "pgAdmin III: every row in single quotes, inner quotes as they are", make: (plan) => rowsOf(plan).map((r) => `'${r}'`).join('\n') },
+  { name: 'export that leaves a double quote at the end of every row', make: (plan) => rowsOf(plan).map((r) => `${r}"`).join('\n') },
+  { name: 'psql unicode border, double lines', make: (plan) => doubleBorder(rowsOf(plan)).join('\n') },
   { name: "DBeaver: trailing '|'", make: (plan) => ['QUERY PLAN|', ...rowsOf(plan).map((r) => `${r}|`)].join('\n') },
   { name: 'terminal hard wrap at 80 columns', make: (plan) => hardWrap(rowsOf(plan), 80).join('\n') },
   { name: 'mail word wrap at 72 columns', make: (plan) => wordWrap(rowsOf(plan), 72).join('\n') },
@@ -103,6 +124,7 @@ export const PASTED_VARIANTS: readonly PastedVariant[] = [
     json: true,
     make: (json, sql) => ['db=# EXPLAIN (ANALYZE, FORMAT JSON)', `db-# ${sql};`, json.trimEnd(), '', 'Time: 12.5 ms'].join('\n'),
   },
+  { name: 'JSON in a psql unicode border, double lines', json: true, make: (json) => doubleBorder(rowsOf(json), '↵').join('\n') },
   {
     name: 'JSON of a server before 9.4 ("Total Runtime")',
     json: true,

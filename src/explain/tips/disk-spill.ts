@@ -43,7 +43,12 @@ export const diskSpillTip = defineTip({
       } else if (node.nodeType === 'Hash') {
         if ((node.hashBatches ?? 1) > 1) {
           what = `hash table split into ${node.hashBatches} batches${(node.originalHashBatches ?? 1) < (node.hashBatches ?? 1) ? ` (planned ${node.originalHashBatches})` : ''}`;
-          neededKb = (node.peakMemoryUsageKb ?? 0) * (node.hashBatches ?? 1) * 1.2;
+          // the input's size, from the rows hashed (per loop) and their width plus a tuple header; memory × batches
+          // overstates it by orders of magnitude when skewed keys made batches grow ("originally 8", 35 MB used)
+          const input = node.children[0];
+          const rowsKb = input?.actualRows == null ? null : (input.actualRows * (input.planWidth + 48) * 1.2) / 1024;
+          const batchesKb = (node.peakMemoryUsageKb ?? 0) * (node.hashBatches ?? 1) * 1.2;
+          neededKb = rowsKb === null || rowsKb <= 0 ? batchesKb : Math.min(rowsKb, batchesKb);
           Object.assign(facts, { hashBatches: node.hashBatches, originalHashBatches: node.originalHashBatches, peakMemoryKb: node.peakMemoryUsageKb });
         }
       } else if (node.nodeType === 'Aggregate' || node.nodeType === 'SetOp' || node.nodeType === 'Memoize') {
