@@ -31,9 +31,9 @@ const fixedCapture = join(dir, 'fixed.ndjson');
 const brokenBodies = new Map<string, unknown>();
 let findings: N1Finding[] = [];
 
-async function n1(captureFile: string): Promise<N1Finding[]> {
+async function n1(captureFile: string, extra: string[] = []): Promise<N1Finding[]> {
   // default flags, as a new user runs it
-  const r = await runCli(['n1', '--capture', captureFile, '--format', 'json']);
+  const r = await runCli(['n1', '--capture', captureFile, '--format', 'json', ...extra]);
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as { findings: N1Finding[] };
@@ -83,6 +83,16 @@ describe('n1 on real TypeORM 0.3 and MikroORM 6 apps with db-optimize/capture', 
     // the relation paths each ORM accepts (nested objects for TypeORM, dotted paths for MikroORM)
     expect(printedCode(findingFor('/typeorm/authors-reviews'))).toContain('relations: { books: { reviews: true } },');
     expect(printedCode(findingFor('/mikro-orm/authors-reviews'))).toContain("populate: ['books.reviews'],");
+  });
+
+  it('prints the same fixes when the foreign keys come from the database (--db)', async () => {
+    const withDb = await n1(brokenCapture, ['--db', t.url]);
+    for (const path of Object.keys(ROUTES)) {
+      const f = withDb.find((x) => x.evidence.examples.includes(`GET ${path}`));
+      expect(f?.evidence.relationship, path).toMatch(/^authors → books via books\.author_id \(foreign key books_author_id_fkey\)/);
+      expect(printedCode(f), path).toBe(printedCode(findingFor(path)));
+      expect(f?.evidence.expectedQueriesAfter, path).toBe(findingFor(path)?.evidence.expectedQueriesAfter);
+    }
   });
 
   it('the printed fixes, run verbatim in the app, load the same page with exactly the predicted query count', async () => {
