@@ -113,7 +113,8 @@ describe('ORM fixes', () => {
 
     it("reads TypeORM's filter on a joined parent's key as the child's foreign key", () => {
       const loop = analyzeStatement(
-        'SELECT "Book"."id" AS "Book_id" FROM "books" "Book" LEFT JOIN "authors" "Book__Book_author" ON "Book__Book_author"."id"="Book"."author_id" WHERE (((("Book__Book_author"."id" = $1))))',
+        'SELECT "Book"."id" AS "Book_id" FROM "books" "Book" ' +
+          'LEFT JOIN "authors" "Book__Book_author" ON "Book__Book_author"."id"="Book"."author_id" WHERE (((("Book__Book_author"."id" = $1))))',
       );
       const parent = analyzeStatement('SELECT "Author"."id" AS "Author_id" FROM "authors" "Author" ORDER BY "Author"."id" ASC LIMIT 8');
       expect(loop).not.toBeNull();

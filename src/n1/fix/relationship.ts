@@ -130,7 +130,8 @@ function throughJoin(loop: StatementShape, varying: { readonly table: string | n
   const joined = varying.table === null ? null : bareName(varying.table);
   if (main === null || joined === null || joined === main) return varying;
   const esc = joined.replace(/[$]/g, '\\$&');
-  const join = new RegExp(`\\bJOIN\\s+(?:"?[\\w$]+"?\\.)?"?${esc}"?\\s+(?:AS\\s+)?${ident}\\s+ON\\s+\\(*\\s*${ident}\\.${ident}\\s*=\\s*${ident}\\.${ident}`, 'i').exec(loop.normalized);
+  const on = `${ident}\\.${ident}\\s*=\\s*${ident}\\.${ident}`;
+  const join = new RegExp(`\\bJOIN\\s+(?:"?[\\w$]+"?\\.)?"?${esc}"?\\s+(?:AS\\s+)?${ident}\\s+ON\\s+\\(*\\s*${on}`, 'i').exec(loop.normalized);
   if (join === null) return varying;
   const [, alias, l1, c1, l2, c2] = join;
   // the side naming the joined alias and the varying column; the other side is the main table's column
