@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initSqlParser } from '../../sql/parser.ts';
 import { ORMS } from './orm.ts';
 import type { Orm } from './orm.ts';
 import { ormFromSql } from './orm.ts';
 import { batchByKeyFix, batchedSql, bulkInsertFix, eagerLoadFix, sequelizeAliases } from './orm-fixes.ts';
 import { parentQueryOf } from './parent-query.ts';
+import type { StatementShape } from '../statement-shape.ts';
+import { analyzeStatement } from '../statement-shape.ts';
 import type { Relationship } from './relationship.ts';
+import { inferRelationship } from './relationship.ts';
 
 const userOrders: Relationship = {
   kind: 'one-to-many',
@@ -19,6 +23,8 @@ const userOrders: Relationship = {
   constraint: 'orders_user_id_fkey',
 };
 const orderUser: Relationship = { ...userOrders, kind: 'many-to-one', ownerTable: 'orders', loopTable: 'users', loopColumn: 'id', referencedTable: 'users' };
+
+beforeAll(initSqlParser);
 
 describe('ORM fixes', () => {
   it('emits the idiomatic eager load for every ORM, with the query count after', () => {
@@ -95,6 +101,25 @@ describe('ORM fixes', () => {
       expect(eagerLoadFix('mikro-orm', [authorBooks], true, { parent }).code).toContain("orderBy: { name: 'desc', id: 'asc' },\n  limit: 10,");
       expect(eagerLoadFix('sqlalchemy', [authorBooks], true, { parent }).code).toContain(".order_by(Author.name.desc(), Author.id).limit(10).all()");
       expect(parentQueryOf('SELECT * FROM users WHERE id IN (SELECT user_id FROM orders ORDER BY id LIMIT 3)')).toEqual({ order: [], limit: null });
+    });
+
+    it('counts the DISTINCT-ids query TypeORM adds to a page joined with a collection', () => {
+      const parent = parentQueryOf('SELECT "Author"."id" AS "Author_id" FROM "authors" "Author" ORDER BY "Author"."id" ASC LIMIT 8');
+      expect(eagerLoadFix('typeorm', nested, true, { parent }).expectedQueries).toBe(2);
+      expect(eagerLoadFix('typeorm', nested, true).expectedQueries).toBe(1);
+      // a many-to-one join does not multiply rows, so the page stays one query
+      expect(eagerLoadFix('typeorm', [orderUser], true, { parent }).expectedQueries).toBe(1);
+    });
+
+    it("reads TypeORM's filter on a joined parent's key as the child's foreign key", () => {
+      const loop = analyzeStatement(
+        'SELECT "Book"."id" AS "Book_id" FROM "books" "Book" ' +
+          'LEFT JOIN "authors" "Book__Book_author" ON "Book__Book_author"."id"="Book"."author_id" WHERE (((("Book__Book_author"."id" = $1))))',
+      );
+      const parent = analyzeStatement('SELECT "Author"."id" AS "Author_id" FROM "authors" "Author" ORDER BY "Author"."id" ASC LIMIT 8');
+      expect(loop).not.toBeNull();
+      const rel = inferRelationship(loop as StatementShape, { table: 'authors', column: 'id' }, parent, null);
+      expect(rel).toMatchObject({ kind: 'one-to-many', ownerTable: 'authors', loopTable: 'books', loopColumn: 'author_id' });
     });
 
     it('batches a fan-out over keys whose relationship is unknown', () => {

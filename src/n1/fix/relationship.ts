@@ -47,9 +47,10 @@ export function inferRelationship(
   snapshot: Snapshot | null,
 ): Relationship | null {
   if (varying === null) return null;
-  const loopTable = bareName(varying.table ?? loop.mainTable ?? '');
+  const key = throughJoin(loop, varying);
+  const loopTable = bareName(key.table ?? loop.mainTable ?? '');
   if (loopTable === '') return null;
-  const column = varying.column;
+  const column = key.column;
   const parentTable = parent?.mainTable === null || parent?.mainTable === undefined ? null : bareName(parent.mainTable);
   if (snapshot !== null) {
     const fks = foreignKeys(snapshot);
@@ -115,6 +116,28 @@ export function inferRelationship(
     };
   }
   return null;
+}
+
+const ident = String.raw`"?([\w$]+)"?`;
+
+/**
+ * TypeORM's `findBy({ author: { id } })` filters on the joined parent's key
+ * (`LEFT JOIN "authors" "a" ON "a"."id" = "Book"."author_id" WHERE "a"."id" = $1`): the loop
+ * really reads the main table by its foreign key column, which is what the fix must use.
+ */
+function throughJoin(loop: StatementShape, varying: { readonly table: string | null; readonly column: string }): { table: string | null; column: string } {
+  const main = loop.mainTable === null ? null : bareName(loop.mainTable);
+  const joined = varying.table === null ? null : bareName(varying.table);
+  if (main === null || joined === null || joined === main) return varying;
+  const esc = joined.replace(/[$]/g, '\\$&');
+  const on = `${ident}\\.${ident}\\s*=\\s*${ident}\\.${ident}`;
+  const join = new RegExp(`\\bJOIN\\s+(?:"?[\\w$]+"?\\.)?"?${esc}"?\\s+(?:AS\\s+)?${ident}\\s+ON\\s+\\(*\\s*${on}`, 'i').exec(loop.normalized);
+  if (join === null) return varying;
+  const [, alias, l1, c1, l2, c2] = join;
+  // the side naming the joined alias and the varying column; the other side is the main table's column
+  if (l1 === alias && c1 === varying.column && l2 !== alias && c2 !== undefined) return { table: main, column: c2 };
+  if (l2 === alias && c2 === varying.column && l1 !== alias && c1 !== undefined) return { table: main, column: c1 };
+  return varying;
 }
 
 /** The attribute name the owner model uses for the relationship (orders, user). */
