@@ -3,6 +3,7 @@ import { quoteIdent } from '../analyzers/format.ts';
 import type { Finding, Snapshot } from '../model/index.ts';
 import type { EntityGroup } from './normalize-design.ts';
 import { entityGroups, normalizedDesign } from './normalize-design.ts';
+import { planTypeChange } from './type-change-plans.ts';
 
 export interface VerifyOptions {
   /** rows read per check (a bounded sample: the first N rows of the table) */
@@ -33,6 +34,7 @@ export async function verifySchemaFindings(db: Database, snapshot: Snapshot, fin
   for (const f of findings) {
     if (f.rule === 'schema-normalization') out.push(await verifyNormalization(db, snapshot, f, options));
     else if (f.rule === 'schema-missing-foreign-key') out.push(await verifyForeignKey(db, f, options));
+    else if (f.evidence.typeChange !== undefined) out.push(await planTypeChange(db, f, options.sampleRows));
     else out.push(f);
   }
   return out;
