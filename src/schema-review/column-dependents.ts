@@ -56,3 +56,21 @@ export async function columnDependents(db: Database, table: string, column: stri
   );
   return { views: await dependentViews(db, table, column), constraints };
 }
+
+/** Objects outside a table that follow its OID, not its name: after a rename they stay on the old table. */
+export async function tableDependents(db: Database, table: string): Promise<{ incomingFks: string[]; views: string[]; grants: string[] }> {
+  const rows = await db.query<{ kind: string; name: string }>(
+    `SELECT 'fk' AS kind, format('%s.%I', c.conrelid::regclass, c.conname) AS name FROM pg_constraint c
+       WHERE c.contype = 'f' AND c.confrelid = to_regclass($1) AND c.conrelid <> c.confrelid
+     UNION ALL
+     SELECT DISTINCT 'view', r.ev_class::regclass::text FROM pg_depend d JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+       WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND r.ev_class <> d.refobjid
+     UNION ALL
+     SELECT 'grant', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END || ' ' || a.privilege_type
+       FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a WHERE c.oid = to_regclass($1) AND a.grantee <> c.relowner
+     ORDER BY 1, 2`,
+    [table],
+  );
+  const of = (kind: string): string[] => rows.filter((r) => r.kind === kind).map((r) => r.name);
+  return { incomingFks: of('fk'), views: of('view'), grants: of('grant') };
+}
