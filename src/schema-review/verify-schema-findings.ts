@@ -35,7 +35,10 @@ export async function verifySchemaFindings(db: Database, snapshot: Snapshot, fin
   for (const f of findings) {
     if (f.rule === 'schema-normalization') out.push(await verifyNormalization(db, snapshot, f, options));
     else if (f.rule === 'schema-missing-foreign-key') out.push(await verifyForeignKey(db, f, options));
-    else if (f.evidence.typeChange !== undefined) out.push(await planTypeChange(db, f, options.sampleRows));
+    else if (f.evidence.typeChange !== undefined) {
+      // a catalog read that fails (dropped meanwhile, no privilege) leaves the finding's own unverified fix
+      out.push(await planTypeChange(db, f, options.sampleRows).catch(() => f));
+    }
     else out.push(f);
   }
   return out;
