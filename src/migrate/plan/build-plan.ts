@@ -117,12 +117,13 @@ export function backfillDoBlock(b: BackfillSpec, pg: number): string {
     'DECLARE lo bigint; top bigint;',
     'BEGIN',
     `  SELECT min(${k}), max(${k}) INTO lo, top FROM ${t};`,
-    '  WHILE lo <= top LOOP',
+    '  WHILE lo IS NOT NULL AND lo <= top LOOP',
     `    UPDATE ${t} SET ${b.set} WHERE ${k} >= lo AND ${k} < lo + ${b.batchSize} AND ${b.pending};`,
     '    COMMIT;',
     `    RAISE NOTICE 'backfill ${b.table}: % of %', least(lo + ${b.batchSize} - 1, top), top;`,
     `    PERFORM pg_sleep(${sleep});`,
-    `    lo := lo + ${b.batchSize};`,
+    // jump over gaps in the key (a sequence moved ahead, deleted ranges): one batch per range that has rows
+    `    SELECT min(${k}) INTO lo FROM ${t} WHERE ${k} >= lo + ${b.batchSize};`,
     '  END LOOP;',
     'END $$;',
   ].join('\n');

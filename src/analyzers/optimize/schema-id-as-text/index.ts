@@ -40,6 +40,7 @@ export const schemaIdAsText = defineAnalyzer({
             valuesSeen: values.length,
             valuesLookNumeric: numeric,
             valuesLookUuid: uuid,
+            typeChange: { type: target, using: null },
           },
           impact: {
             score: bytesScore(saved) + (pk ? 5 : 1),

@@ -49,6 +49,7 @@ export const schemaInt4PrimaryKey = defineAnalyzer({
           insertsPerDay: Math.round(perDay),
           daysLeft: daysLeft === null ? null : Math.round(daysLeft),
           referencingForeignKeys: referencing.map((k) => `${k.table}.${k.name}`),
+          typeChange: { type: 'bigint', using: null, referencing: true },
         },
         impact: {
           score: soon ? 10_000 / Math.max(1, (daysLeft ?? 1) / 365) : fill * 100,

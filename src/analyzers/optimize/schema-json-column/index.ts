@@ -21,7 +21,7 @@ export const schemaJsonColumn = defineAnalyzer({
           severity: 'info',
           title: `${t.qualifiedName}.${c.name} is json, not jsonb`,
           target: { kind: 'table', relation: t.qualifiedName, column: c.name },
-          evidence: { column: c.name, type: c.type, rows: Math.round(tableRows(t)), avgWidth: c.stats?.avgWidth ?? null },
+          evidence: { column: c.name, type: c.type, rows: Math.round(tableRows(t)), avgWidth: c.stats?.avgWidth ?? null, ...(c.type === 'json' ? { typeChange: { type: 'jsonb', using: null } } : {}) },
           impact: { score: 3, summary: `every ->/->> re-parses the document${tableRows(t) > 0 ? ` (${formatCount(tableRows(t))} rows)` : ''}; no GIN index, no DISTINCT/GROUP BY on the column` },
           description: 'Keep json only when the exact text (key order, duplicate keys, whitespace) must be preserved.',
           fix: {

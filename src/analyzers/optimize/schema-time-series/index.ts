@@ -81,7 +81,13 @@ export const schemaTimeSeries = defineAnalyzer({
         nextSteps: [design.partitionSql, design.scheduleSql, design.rollupSql, ...design.engine.alternatives],
         fix: {
           kind: 'migration',
-          content: `-- new partitioned table; move data partition by partition (INSERT … SELECT per ${design.interval}), then swap names\n${design.schemaSql.replace(t.qualifiedName, `${t.qualifiedName}_partitioned`)}`,
+          content: [
+            // every statement targets the new, empty table: nothing here locks or indexes the live one
+            design.schemaSql.replaceAll(t.qualifiedName, `${t.qualifiedName}_partitioned`),
+            `-- rows outside the ${design.interval} partitions (history, clock skew) land here until partitions exist for them`,
+            `CREATE TABLE ${t.qualifiedName}_partitioned_default PARTITION OF ${t.qualifiedName}_partitioned DEFAULT;`,
+            `-- NOT generated: the move of existing rows (with a sync trigger for rows written meanwhile) and the name swap; plan them before switching`,
+          ].join('\n'),
           safety: 'review',
           verified: false,
           verification: 'design from pg_stats correlation and insert counters; sizes are estimates',

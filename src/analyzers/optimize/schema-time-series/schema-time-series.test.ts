@@ -24,6 +24,15 @@ describe('schema-time-series', () => {
     expect(f[0]?.fix?.content).toMatch(/PARTITION BY RANGE \(recorded_at\)/);
   });
 
+  it('its fix builds nothing on the live table and the new table accepts the existing rows', async () => {
+    const [finding] = await analyzeFixture(t, schemaTimeSeries, { options: { minRows: 10_000 } });
+    const indexesBefore = (await t.exec(`SELECT count(*) AS n FROM pg_index WHERE indrelid = 'readings'::regclass`)).rows[0];
+    await t.exec(finding?.fix?.content ?? '');
+    expect((await t.exec(`SELECT count(*) AS n FROM pg_index WHERE indrelid = 'readings'::regclass`)).rows[0]).toEqual(indexesBefore);
+    await t.exec(`INSERT INTO readings_partitioned SELECT * FROM readings`);
+    expect((await t.exec(`SELECT count(*)::int AS n FROM readings_partitioned`)).rows[0]).toEqual({ n: 30000 });
+  });
+
   it('computes the seed sensor estimate from the on-disk row layout', () => {
     expect(parseRetention('2y')).toBe(730);
     expect(parseRetention('soon')).toBeNull();

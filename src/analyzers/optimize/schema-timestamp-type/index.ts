@@ -21,14 +21,18 @@ export const schemaTimestampType = defineAnalyzer({
         const naive = c.type.startsWith('timestamp') && c.type.includes('without time zone');
         if (!text && !naive) continue;
         const col = quoteIdent(c.name);
-        const using = text ? `${col}::timestamptz` : `${col} AT TIME ZONE '${options.assumedZone}'`;
+        // AT TIME ZONE states the zone; a bare ::timestamptz cast would use the server's TimeZone setting
+        const zone = options.assumedZone.replace(/'/g, "''");
+        // text values that carry their own offset keep it; the others are read as wall-clock time in the assumed zone
+        const offsets = sampleValues(c).some((v) => /(Z|[+-]\d\d(:?\d\d)?)$/i.test(v.trim()));
+        const using = text && offsets ? `${col}::timestamptz` : text ? `${col}::timestamp AT TIME ZONE '${zone}'` : `${col} AT TIME ZONE '${zone}'`;
         const width = c.stats?.avgWidth ?? null;
         findings.push({
           rule: 'schema-timestamp-type',
           severity: text ? 'warning' : 'info',
           title: `${t.qualifiedName}.${c.name} is ${text ? `a timestamp stored as ${c.type}` : 'timestamp without time zone'}`,
           target: { kind: 'table', relation: t.qualifiedName, column: c.name },
-          evidence: { column: c.name, type: c.type, rows: Math.round(tableRows(t)), avgWidth: width, examples: sampleValues(c).slice(0, 3) },
+          evidence: { column: c.name, type: c.type, rows: Math.round(tableRows(t)), avgWidth: width, examples: sampleValues(c).slice(0, 3), typeChange: { type: 'timestamptz', using } },
           impact: {
             score: text ? 15 : 2,
             summary: text
