@@ -1,5 +1,5 @@
 import type { Database } from '../collect/connection.ts';
-import { quoteIdent } from '../analyzers/format.ts';
+import { quoteIdent } from '../format/format.ts';
 import type { Finding } from '../model/index.ts';
 import { buildPlan } from '../migrate/plan/build-plan.ts';
 import { collectTableFacts } from '../migrate/plan/collect-table-facts.ts';
