@@ -14,8 +14,8 @@ export const VALIDATE_OPTIONS = {
   'max-copy-gb': { type: 'string', valueName: 'GB', description: "largest database validate copies (default 20; the copy shares the source's disk)" },
 } as const;
 
-/** Copies the database, applies the advice on the copy, replays the workload before and after. */
-async function runValidate(input: FlowInput): Promise<Report> {
+/** Copies the database, applies the advice on the copy, replays the workload before and after (also `full --validate`). */
+export async function runValidate(input: FlowInput): Promise<Report> {
   const clients = numberOption(input, 'clients', { min: 1, max: 64, integer: true });
   const durationSeconds = numberOption(input, 'duration', { min: 0.1, max: 3600 });
   const maxStatements = numberOption(input, 'max-statements', { min: 1, integer: true });

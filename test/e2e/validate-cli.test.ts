@@ -41,6 +41,20 @@ describe('db-optimize validate (CLI)', () => {
     expect(await copiesOf(process.pid)).toEqual([]);
   });
 
+  it('full --validate: the analysis, then the advice measured on a copy, in one schema-valid report', async () => {
+    const r = await runCli(['full', '--db', source.url, '--validate', '--duration', '0.5', '--clients', '1', '--format', 'json']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { command: string; validation: Validation; findings: { rule: string }[]; analyzers: unknown[] };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.command).toBe('full');
+    expect(report.analyzers.length).toBeGreaterThan(10);
+    expect(report.findings.some((f) => f.rule === 'validation-summary')).toBe(true);
+    expect(report.validation.applied.some((a) => a.kind === 'index' && a.ok && a.sql.includes('(email)'))).toBe(true);
+    expect(report.validation.copy.dropped).toBe(true);
+    expect(await copiesOf(process.pid)).toEqual([]);
+  });
+
   it('prints the before/after table on a terminal report', async () => {
     const r = await runCli(['validate', '--db', source.url, '--duration', '0.5', '--clients', '1']);
     expect(r.code).toBe(0);
