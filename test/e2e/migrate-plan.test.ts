@@ -44,6 +44,23 @@ async function planJson(args: string[]): Promise<Plan> {
   return json;
 }
 
+
+describe('migrate plan --apply on a key with a gap', () => {
+  it('backfills ids 1…2,000 and 1.6e9…1.6e9+2,000 in a handful of batches, not 300,000 empty ranges', async () => {
+    await t.exec(`
+      CREATE TABLE gapped (id bigint PRIMARY KEY, v int);
+      INSERT INTO gapped SELECT g, g FROM generate_series(1, 2000) g;
+      INSERT INTO gapped SELECT g, g FROM generate_series(1600000000, 1600002000) g;
+      ANALYZE gapped;`);
+    const result = await planJson(['--add-column', 'gapped.token', 'uuid not null default gen_random_uuid()', '--db', t.url, '--apply', '--batch-size', '1000', '--sleep-ms', '0']);
+    expect(result.applied?.every((s) => s.status === 'done')).toBe(true);
+    const backfill = result.applied?.find((s) => s.batches !== undefined);
+    expect(backfill?.rows).toBe(4001);
+    expect(backfill?.batches).toBeLessThanOrEqual(6);
+    expect(Number((await t.exec('SELECT count(*) AS n FROM gapped WHERE token IS NULL')).rows[0]?.n)).toBe(0);
+  });
+});
+
 async function relfilenode(table: string): Promise<number> {
   return Number((await t.exec(`SELECT relfilenode FROM pg_class WHERE oid = '${table}'::regclass`)).rows[0]?.relfilenode);
 }

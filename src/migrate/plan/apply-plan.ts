@@ -3,6 +3,7 @@ import type { Database } from '../../collect/connection.ts';
 import { DbOptimizeError } from '../../errors/index.ts';
 import { quoteIdent } from '../../format/format.ts';
 import type { MigrationPlan, PlanStep } from './plan-types.ts';
+import { q } from './step-draft.ts';
 
 export interface ApplyLogEntry {
   readonly step: number;
@@ -135,13 +136,15 @@ async function runBackfill(
   let rows = 0;
   let batches = 0;
   let attempts = 0;
-  const table = b.table.split('.').map(quoteIdent).join('.');
+  const table = q(b.table);
   if (b.key !== null) {
     const k = quoteIdent(b.key);
     const r = await client.query<{ lo: string | null; top: string | null }>(`SELECT min(${k})::text AS lo, max(${k})::text AS top FROM ${table}`);
     if (r.rows[0]?.lo == null || r.rows[0].top == null) return { rows: 0, batches: 0, attempts: 1 };
     const top = BigInt(r.rows[0].top);
-    for (let lo = BigInt(r.rows[0].lo); lo <= top; lo += BigInt(b.batchSize)) {
+    // after each range, jump to the next key that exists: ids with a gap (a sequence that jumped to 1.6e9)
+    // would otherwise mean millions of empty ranges
+    for (let lo: bigint | null = BigInt(r.rows[0].lo); lo !== null && lo <= top; lo = await nextKey(client, table, k, lo + BigInt(b.batchSize))) {
       const hi = lo + BigInt(b.batchSize);
       attempts += await withRetry(step, sleep, onProgress, async () => {
         const res = await client.query(step.sql, [lo.toString(), hi.toString()]);
@@ -165,4 +168,10 @@ async function runBackfill(
     }
   }
   return { rows, batches, attempts };
+}
+
+async function nextKey(client: pg.ClientBase, table: string, key: string, from: bigint): Promise<bigint | null> {
+  const r = await client.query<{ next: string | null }>(`SELECT min(${key})::text AS next FROM ${table} WHERE ${key} >= $1`, [from.toString()]);
+  const next = r.rows[0]?.next;
+  return next == null ? null : BigInt(next);
 }
