@@ -114,4 +114,42 @@ describe('db-optimize/capture with request bodies', () => {
     expect(records.filter((r) => r.t === 'q' && (r.r === null || r.r === undefined))).toEqual([]);
     await expectAttributedN1(file, 2);
   });
+
+  it('ends a request whose client goes away before the response, with its queries', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dbo-cap-')), 'c.ndjson');
+    const capture = startCapture({ pg, file, sampleRate: 0.5 });
+    const abort = new AbortController();
+    let queried!: () => void;
+    const ready = new Promise<void>((r) => (queried = r));
+    let closed!: () => void;
+    const gone = new Promise<void>((r) => (closed = r));
+    const server = createServer(
+      withRequestCapture((req, res) =>
+        readJson(req, (body) => {
+          res.once('close', () => closed());
+          // the N+1, then no response: the client aborts while the request is open
+          void (async () => {
+            for (const id of body.ids) await pool.query('SELECT name FROM users WHERE id = $1', [id]);
+            queried();
+          })();
+        }),
+      ),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const sent = fetch(`http://127.0.0.1:${port}/users/lookup`, { method: 'POST', body: JSON.stringify({ ids: [1, 2, 3, 4, 5, 6] }), signal: abort.signal });
+      await ready;
+      abort.abort();
+      await expect(sent).rejects.toThrow();
+      await gone;
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      capture.stop();
+    }
+    // without an end on 'close' the request stayed in flight forever (and, sampled, kept the
+    // request context switched on for every later request)
+    await expectAttributedN1(file, 1);
+  });
 });
