@@ -16,7 +16,7 @@ import { CaptureWriter } from './capture-writer.ts';
 import { loadDevJudge } from './dev-judge.ts';
 import type { DevJudge } from './dev-judge.ts';
 import { hashValue } from './hash-value.ts';
-import { newRequestContext, requestStorage } from './request-context.ts';
+import { bindEmitter, newRequestContext, requestStorage } from './request-context.ts';
 import type { RequestContext } from './request-context.ts';
 
 export type { RequestContext } from './request-context.ts';
@@ -304,6 +304,28 @@ export function runInRequest<T>(label: string, fn: () => T): T {
   return result;
 }
 
+/**
+ * Keeps the request context in the request's and response's event listeners (a body read in
+ * req.on('data'/'end'), a parser calling next() from 'end') and ends the request on 'finish',
+ * or on 'close' when the client goes away first, so an aborted request does not stay in flight.
+ */
+function trackRequest(ctx: RequestContext, req: IncomingMessage | null, res: ServerResponse): void {
+  const unbindReq = req === null ? null : bindEmitter(req, ctx);
+  const unbindRes = bindEmitter(res, ctx);
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    unbindReq?.();
+    unbindRes();
+    res.removeListener('finish', end);
+    res.removeListener('close', end);
+    endRequest(ctx, res.statusCode);
+  };
+  res.once('finish', end);
+  res.once('close', end);
+}
+
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Wraps a plain `http` handler: `http.createServer(withRequestCapture((req, res) => …))`. */
@@ -314,7 +336,7 @@ export function withRequestCapture(handler: NodeHandler): NodeHandler {
       handler(req, res);
       return;
     }
-    res.once('finish', () => endRequest(ctx, res.statusCode));
+    trackRequest(ctx, req, res);
     requestStorage.run(ctx, () => handler(req, res));
   };
 }
@@ -327,13 +349,13 @@ export function expressCapture(): (req: IncomingMessage, res: ServerResponse, ne
       next();
       return;
     }
-    res.once('finish', () => endRequest(ctx, res.statusCode));
+    trackRequest(ctx, req, res);
     requestStorage.run(ctx, next);
   };
 }
 
 interface FastifyLike {
-  addHook(name: 'onRequest', hook: (req: { method: string; url: string; routeOptions?: { url?: string } }, reply: { raw: ServerResponse }, done: () => void) => void): unknown;
+  addHook(name: 'onRequest', hook: (req: { method: string; url: string; raw?: IncomingMessage; routeOptions?: { url?: string } }, reply: { raw: ServerResponse }, done: () => void) => void): unknown;
 }
 
 /** Fastify: `fastifyCapture(app)` before the routes are registered. */
@@ -344,7 +366,7 @@ export function fastifyCapture(fastify: FastifyLike): void {
       done();
       return;
     }
-    reply.raw.once('finish', () => endRequest(ctx, reply.raw.statusCode));
+    trackRequest(ctx, req.raw ?? null, reply.raw);
     requestStorage.run(ctx, done);
   });
 }

@@ -3,7 +3,6 @@
  * nested N + 1 per ORM, and POST /<orm>/fix/<name>, which runs the fix snippet in the body as printed.
  * Env: DATABASE_URL, CAPTURE_FILE, PORT (0 = any; the port is printed as "listening <port>").
  */
-import { AsyncResource } from 'node:async_hooks';
 import { createServer } from 'node:http';
 import { startCapture, withRequestCapture } from '../../../src/capture/index.ts';
 import { mikroOrmRoutes } from './routes-mikro-orm.ts';
@@ -22,8 +21,8 @@ const server = createServer(
     const fix = /^\/([\w-]+)\/fix\/[\w-]+$/.exec(path);
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
-    // 'end' fires in the socket's async context: bind it to the request's, or its queries lose their request
-    req.on('end', AsyncResource.bind(() => {
+    // no AsyncResource.bind needed: withRequestCapture runs the request's listeners in its context
+    req.on('end', () => {
       const route = fix === null ? Object.values(orms).find((o) => o.routes[path] !== undefined)?.routes[path] : orms[fix[1] ?? '']?.runFix.bind(null, body);
       if (route === undefined) {
         res.writeHead(404).end('not found');
@@ -33,7 +32,7 @@ const server = createServer(
         (out) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out)),
         (error: Error) => res.writeHead(500).end(error.stack ?? error.message),
       );
-    }));
+    });
   }),
 );
 

@@ -67,17 +67,20 @@ describe('n1 on the TypeORM and MikroORM apps from the server log, defaults', ()
     for (const orm of Object.keys(ROUTES)) {
       expect(findings.some((f) => f.evidence.orm === orm && f.rule === 'n1-repeating-group' && f.evidence.statements.length === 2), orm).toBe(true);
     }
+    // the ORM code fixes loops; a repeated-identical finding (requests merged in a log without request
+    // ids) carries a generic TypeScript cache sketch, not a route to run
+    const loops = findings.filter((f) => f.rule !== 'n1-repeated-identical');
     const capture = join(dir, 'fixed.ndjson');
     const app = await startOrmLibrary(url, capture);
     try {
-      for (const [i, f] of findings.entries()) {
+      for (const [i, f] of loops.entries()) {
         await app.post(`/${f.evidence.orm ?? ''}/fix/finding-${i}`, (f.fix?.content ?? '').split('\n\n-- the batched SQL')[0] ?? '');
       }
     } finally {
       await app.stop();
     }
     const counts = queriesPerRequest(capture);
-    for (const [i, f] of findings.entries()) {
+    for (const [i, f] of loops.entries()) {
       expect(counts.get(`POST /${f.evidence.orm ?? ''}/fix/finding-${i}`), `${f.evidence.orm} ${f.rule}`).toEqual([f.evidence.expectedQueriesAfter]);
     }
   });
