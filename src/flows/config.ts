@@ -5,11 +5,10 @@ import type { AppliedSetting } from '../config/apply-settings.ts';
 import { auditSettings } from '../config/audit-settings.ts';
 import { configFindings } from '../config/config-findings.ts';
 import { configSections } from '../config/config-sections.ts';
-import { parseStorage, parseWorkloadType, validateHardware } from '../config/hardware.ts';
+import { parseWorkloadType } from '../config/hardware.ts';
 import { observedShape } from '../config/observed-shape.ts';
 import { recommendConfig } from '../config/recommend-config.ts';
 import { alterSystemStatements, needsRestart, postgresqlConfSnippet, undoStatements } from '../config/render-config.ts';
-import { parseSizeFlag } from '../config/units.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import { wrapProseSections } from '../format/wrap-section-lines.ts';
 import type { Report, Snapshot } from '../model/index.ts';
@@ -17,12 +16,11 @@ import { buildReport, databaseInfo } from '../render/build-report.ts';
 import { defineFlow, runLibraryFlow } from './flow.ts';
 import type { FlowInput, LibraryContext, LibraryOptions } from './flow.ts';
 import { connect, flag, numberOption, option, wantsLiveServer } from './flow-input.ts';
+import { HARDWARE_OPTIONS, hardwareOptions } from './hardware-options.ts';
 import { NEWEST_PG_MAJOR, pgVersionOption, TUNED_RANGE } from './pg-version.ts';
 
 export const CONFIG_OPTIONS = {
-    ram: { type: 'string', valueName: 'SIZE', description: 'RAM of the database machine, e.g. 32GB (a bare number is GB)' },
-    cpus: { type: 'string', valueName: 'N', description: 'CPU cores (vCPUs) of the database machine' },
-    storage: { type: 'string', valueName: 'TYPE', description: 'ssd | hdd | nvme | san' },
+    ...HARDWARE_OPTIONS,
     workload: { type: 'string', valueName: 'TYPE', description: 'web | oltp | dw | mixed | desktop (default mixed)' },
     'max-connections': { type: 'string', valueName: 'N', description: 'plan for this many connections instead of our recommendation' },
     'pg-version': { type: 'string', valueName: 'MAJOR', description: 'PostgreSQL major version when there is no live server (default 18)' },
@@ -32,12 +30,7 @@ export const CONFIG_OPTIONS = {
 
 /** postgresql.conf for the machine and workload, checked against the live server when there is one. */
 async function runConfig(input: FlowInput): Promise<Report> {
-    const ramRaw = option(input, 'ram');
-    const hardware = validateHardware({
-      ramBytes: ramRaw === undefined ? null : parseSizeFlag(ramRaw, 'ram'),
-      cpus: numberOption(input, 'cpus', { integer: true }) ?? null,
-      storage: parseStorage(option(input, 'storage')),
-    });
+    const hardware = hardwareOptions(input);
     const workloadFlag = parseWorkloadType(option(input, 'workload'));
     const maxConnections = numberOption(input, 'max-connections', { min: 5, max: 262_143, integer: true }) ?? null;
     const pgVersion = pgVersionOption(input, TUNED_RANGE);

@@ -17,6 +17,7 @@ import { initSqlParser } from '../sql/index.ts';
 import { workloadFromPgStatStatements, workloadFromSqlFile } from '../workload/index.ts';
 import { defineFlow, runLibraryFlow } from './flow.ts';
 import type { FlowInput, LibraryContext, LibraryOptions } from './flow.ts';
+import { HARDWARE_OPTIONS, hardwareOptions } from './hardware-options.ts';
 import { connect, flag, numberOption, option, wantsLiveServer } from './flow-input.ts';
 
 export const PGBOUNCER_OPTIONS = {
@@ -26,7 +27,7 @@ export const PGBOUNCER_OPTIONS = {
     'avg-query-ms': { type: 'string', valueName: 'MS', description: 'average query time' },
     'max-connections': { type: 'string', valueName: 'N', description: "the server's max_connections (read from --db when given)" },
     'other-connections': { type: 'string', valueName: 'N', description: 'connections kept for clients that bypass PgBouncer (default 10)' },
-    cpus: { type: 'string', valueName: 'N', description: 'CPU cores of the database server (sizes default_pool_size)' },
+    cpus: HARDWARE_OPTIONS.cpus,
     'pool-mode': { type: 'string', valueName: 'MODE', description: 'auto | transaction | session | statement (default auto)' },
     'pgbouncer-version': { type: 'string', valueName: 'X.Y', description: 'target PgBouncer version (default: installed, else 1.21)' },
     'prepared-statements': { type: 'string', valueName: 'N', description: 'max_prepared_statements (needs 1.21+)' },
@@ -106,7 +107,7 @@ async function runPgbouncer(input: FlowInput): Promise<Report> {
     let version: PgbouncerVersion;
     if (versionFlag !== undefined) version = parsePgbouncerVersion(versionFlag, 'flag');
     else version = (await installedPgbouncerVersion()) ?? parsePgbouncerVersion('1.21.0', 'assumed');
-    const cpus = numberOption(input, 'cpus', { min: 1, max: 4096, integer: true });
+    const { cpus } = hardwareOptions(input);
     const avgQueryMs = numberOption(input, 'avg-query-ms', { min: 0.001 });
     const maxConnFlag = numberOption(input, 'max-connections', { min: 1, max: 262_143, integer: true });
     const other = numberOption(input, 'other-connections', { min: 0, integer: true }) ?? 10;
@@ -135,7 +136,7 @@ async function runPgbouncer(input: FlowInput): Promise<Report> {
       serverMaxConnections: serverMax,
       superuserReserved: snapshot?.connections?.superuserReserved ?? 3,
       otherConnections: other,
-      cpus: cpus ?? null,
+      cpus,
       avgQueryMs: avgQueryMs ?? null,
       readMostly: flag(input, 'read-mostly'),
       serverless: flag(input, 'serverless'),

@@ -1,6 +1,5 @@
 import { collectSnapshot } from '../collect/collect-snapshot.ts';
-import { parseStorage, validateHardware } from '../config/hardware.ts';
-import { humanSize, parseSizeFlag } from '../config/units.ts';
+import { humanSize } from '../config/units.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import { wrapProseSections } from '../format/wrap-section-lines.ts';
 import type { Finding, Report, ReportSection, Snapshot } from '../model/index.ts';
@@ -16,7 +15,8 @@ import type { PoolPlan } from '../pool/size-pool.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
 import { defineFlow, runLibraryFlow } from './flow.ts';
 import type { FlowInput, LibraryContext, LibraryOptions } from './flow.ts';
-import { connect, numberOption, option, wantsLiveServer } from './flow-input.ts';
+import { connect, numberOption, wantsLiveServer } from './flow-input.ts';
+import { HARDWARE_OPTIONS, hardwareOptions } from './hardware-options.ts';
 import { NEWEST_PG_MAJOR, pgVersionOption, TUNED_RANGE } from './pg-version.ts';
 
 export const POOL_OPTIONS = {
@@ -25,10 +25,8 @@ export const POOL_OPTIONS = {
     'surge-percent': { type: 'string', valueName: 'P', description: 'extra instances during a rolling deploy (default 25)' },
     'pool-size': { type: 'string', valueName: 'N', description: 'current pool size per instance' },
     'max-overflow': { type: 'string', valueName: 'N', description: 'current overflow / burst connections per instance (default 0)' },
-    cpus: { type: 'string', valueName: 'N', description: 'CPU cores of the database server' },
-    ram: { type: 'string', valueName: 'SIZE', description: 'RAM of the database server, e.g. 32GB' },
-    storage: { type: 'string', valueName: 'TYPE', description: 'ssd | hdd | nvme | san (effective spindles: hdd 2, else 1)' },
-    spindles: { type: 'string', valueName: 'N', description: 'effective spindle count, overriding --storage' },
+    ...HARDWARE_OPTIONS,
+    spindles: { type: 'string', valueName: 'N', description: 'effective spindle count (default from --storage: hdd 2, else 1)' },
     'avg-query-ms': { type: 'string', valueName: 'MS', description: 'average query time, for throughput capacity' },
     'peak-qps': { type: 'string', valueName: 'N', description: 'queries per second at the peak (Little\'s law sizing)' },
     'max-connections': { type: 'string', valueName: 'N', description: 'the server\'s max_connections when there is no --db' },
@@ -40,9 +38,7 @@ export const POOL_OPTIONS = {
 /** Connection analysis (pg_stat_activity) and pool sizing for an application fleet. */
 async function runPool(input: FlowInput): Promise<Report> {
     const instances = numberOption(input, 'app-instances', { min: 1, max: 100_000, integer: true });
-    const cpus = numberOption(input, 'cpus', { integer: true });
-    const ramRaw = option(input, 'ram');
-    const hw = validateHardware({ ramBytes: ramRaw === undefined ? null : parseSizeFlag(ramRaw, 'ram'), cpus: cpus ?? null, storage: parseStorage(option(input, 'storage')) });
+    const hw = hardwareOptions(input);
     const poolSize = numberOption(input, 'pool-size', { min: 1, max: 10_000, integer: true });
     const maxOverflow = numberOption(input, 'max-overflow', { min: 0, max: 10_000, integer: true });
     const maxInstances = numberOption(input, 'max-instances', { min: 1, max: 100_000, integer: true });
