@@ -33,7 +33,7 @@ export const mcpCommand: Command = {
       },
     });
     const report = await mcpFlow.run({ ...flowInput(ctx, mcpFlow), stdout });
-    ctx.logger.info(report.sections?.[0]?.title ?? 'MCP server stopped');
+    if (ctx.values.quiet !== true) ctx.io.stderr(`${report.sections?.[0]?.title ?? 'MCP server stopped'}\n`);
     return EXIT.ok;
   },
 };
