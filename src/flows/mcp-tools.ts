@@ -65,7 +65,14 @@ async function runFlow(flow: Flow, ctx: McpToolContext, call: ToolCall, options:
     positionals: [],
     config,
     env: ctx.env,
-    logger: { info: (m) => ctx.logger.debug(m), debug: (m) => ctx.logger.debug(m), warn: (m) => call.warn(m) },
+    logger: {
+      info: (m) => {
+        call.progress(m);
+        ctx.logger.debug(m);
+      },
+      debug: (m) => ctx.logger.debug(m),
+      warn: (m) => call.warn(m),
+    },
     ...(extra.stdin === undefined ? {} : { stdin: extra.stdin }),
     ...(extra.ownConnection === true ? {} : { database: ctx.db.borrowed() }),
   };

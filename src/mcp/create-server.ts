@@ -76,9 +76,16 @@ export function createMcpServer(options: McpServerOptions): Server {
       return errorResult(`invalid arguments for ${tool.name}: ${problems.join('; ')}`);
     }
     const warnings: string[] = [];
+    const token = request.params._meta?.progressToken;
+    let step = 0;
+    const progress = (message: string): void => {
+      if (token === undefined) return;
+      step += 1;
+      void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } }).catch(() => undefined);
+    };
     const t0 = clock();
     try {
-      const report = await tool.run(args, { signal: extra.signal, warn: (m) => warnings.push(m) });
+      const report = await tool.run(args, { signal: extra.signal, warn: (m) => warnings.push(m), progress });
       // the JSON the CLI prints (--format json): undefined fields dropped
       const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown> & typeof report;
       const stored = options.store.add(tool.name, json);

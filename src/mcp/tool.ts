@@ -9,6 +9,8 @@ export interface ToolCall {
   readonly signal: AbortSignal;
   /** warnings for the text summary */
   readonly warn: (message: string) => void;
+  /** progress for the client (notifications/progress when it sent a progressToken), so a long `full` is not timed out */
+  readonly progress: (message: string) => void;
 }
 
 /** One MCP tool: a db-optimize command with a JSON input schema, returning the command's Report. */

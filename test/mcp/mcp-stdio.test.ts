@@ -146,6 +146,14 @@ describe('db-optimize mcp over stdio (SDK client, real PostgreSQL)', () => {
     expect(second.filter((p) => first.includes(p)).length).toBeGreaterThan(0);
   });
 
+  it('reports progress to a client that asks for it (a long full is not timed out)', async () => {
+    const messages: string[] = [];
+    const r = (await client.callTool({ name: 'profile', arguments: {} }, undefined, { onprogress: (p) => void messages.push(p.message ?? ''), resetTimeoutOnProgress: true })) as ToolResult;
+    report(r);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toMatch(/connected to .*read-only session/);
+  });
+
   it('refuses every injection attempt before it changes anything', async () => {
     const victimPid = Number((await victim.query('SELECT pg_backend_pid() AS p')).rows[0]?.p);
     const marker = join(dir, 'copied');
