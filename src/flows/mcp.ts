@@ -5,6 +5,7 @@ import { Database, MAX_CONNECTIONS } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import { createMcpServer } from '../mcp/create-server.ts';
 import type { McpCallRecord } from '../mcp/create-server.ts';
+import { InFlight } from '../mcp/in-flight.ts';
 import { ReportStore } from '../mcp/report-store.ts';
 import { isLoopback, serveHttp } from '../mcp/serve-http.ts';
 import type { Report } from '../model/index.ts';
@@ -30,6 +31,8 @@ const INSTRUCTIONS = [
   'Each result has a short summary; the full report is the structured content and the resource it links to.',
 ].join(' ');
 
+const STDIN_CLOSED = 'the client closed stdin';
+
 /** Resolves when the client goes away (stdin ends) or the process is asked to stop. */
 function untilStopped(stdin: NodeJS.ReadableStream | null): Promise<string> {
   return new Promise((resolve) => {
@@ -42,7 +45,7 @@ function untilStopped(stdin: NodeJS.ReadableStream | null): Promise<string> {
     };
     const onInt = stop('SIGINT');
     const onTerm = stop('SIGTERM');
-    const onEnd = stop('the client closed stdin');
+    const onEnd = stop(STDIN_CLOSED);
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
     stdin?.once('end', onEnd);
@@ -76,7 +79,8 @@ async function runMcp(input: FlowInput): Promise<Report> {
   const calls: McpCallRecord[] = [];
   const tools = mcpTools({ db, url, env: input.env, logger: input.logger }, { allowWrites });
   const store = new ReportStore();
-  const newServer = (): Server => createMcpServer({ tools, store, instructions: INSTRUCTIONS, onCall: (c) => void calls.push(c) });
+  const inFlight = new InFlight();
+  const newServer = (): Server => createMcpServer({ tools, store, inFlight, instructions: INSTRUCTIONS, onCall: (c) => void calls.push(c) });
   const notify = input.notify ?? ((m: string) => input.logger.info(m));
   let transport: string;
   let why: string;
@@ -87,6 +91,12 @@ async function runMcp(input: FlowInput): Promise<Report> {
       await server.connect(new StdioServerTransport(input.stdin as Readable, input.stdout as Writable));
       input.logger.info(`MCP server on stdio for ${db.display} (${tools.length} tools${allowWrites ? ', writes allowed' : ', read-only'})`);
       why = await untilStopped(input.stdin ?? null);
+      // stdin ended after the last request: answer what is still running first
+      if (why === STDIN_CLOSED) {
+        await inFlight.idle();
+        // the answer is written after the handler returns: let the transport send it
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await server.close();
     } else {
       if (!isLoopback(host)) input.logger.warn(`--host ${host}: the MCP server has no authentication; anyone who reaches ${host} can run the tools on ${db.display}`);

@@ -10,6 +10,7 @@ import { VERSION } from '../version.ts';
 import { reportOutputSchema } from './output-schema.ts';
 import { LATEST_REPORT_URI } from './report-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { InFlight } from './in-flight.ts';
 import { reportSummary } from './report-summary.ts';
 import type { McpTool } from './tool.ts';
 
@@ -27,6 +28,8 @@ export interface McpServerOptions {
   readonly store: ReportStore;
   readonly instructions?: string;
   readonly onCall?: (record: McpCallRecord) => void;
+  /** counts the running calls (the stdio server answers them before it stops) */
+  readonly inFlight?: InFlight;
   /** monotonic milliseconds (default performance.now) */
   readonly clock?: () => number;
 }
@@ -85,7 +88,8 @@ export function createMcpServer(options: McpServerOptions): Server {
     };
     const t0 = clock();
     try {
-      const report = await tool.run(args, { signal: extra.signal, warn: (m) => warnings.push(m), progress });
+      const running = tool.run(args, { signal: extra.signal, warn: (m) => warnings.push(m), progress });
+      const report = await (options.inFlight === undefined ? running : options.inFlight.track(running));
       // the JSON the CLI prints (--format json): undefined fields dropped
       const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown> & typeof report;
       const stored = options.store.add(tool.name, json);
