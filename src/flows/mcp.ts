@@ -22,6 +22,7 @@ export const MCP_OPTIONS = {
     type: 'boolean',
     description: 'also offer the tools that write (indexes_create, config_apply, migrate_apply), each marked as writing; off by default: every tool is read-only',
   },
+  'session-out': { type: 'string', valueName: 'FILE', description: 'when the server stops, write the session report (each tool call, its time and outcome) as JSON to FILE' },
 } as const;
 
 const INSTRUCTIONS = [

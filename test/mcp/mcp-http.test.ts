@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -17,6 +20,7 @@ let tdb: TestDatabase;
 let child: ChildProcess;
 let stderr = '';
 let url: URL;
+let sessionFile: string;
 
 /** The server prints where it listens on stderr (port 0 picks a free one). */
 function listening(): Promise<URL> {
@@ -53,13 +57,15 @@ beforeAll(async () => {
     INSERT INTO orders (customer_id, total) SELECT g % 3000, g % 100 FROM generate_series(1, 60000) g;
     ANALYZE orders;
   `);
-  child = spawn(process.execPath, [BIN, 'mcp', '--db', tdb.url, '--http', '0', '--allow-writes'], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  sessionFile = join(await mkdtemp(join(tmpdir(), 'dbo-mcp-http-')), 'session.json');
+  child = spawn(process.execPath, [BIN, 'mcp', '--db', tdb.url, '--http', '0', '--allow-writes', '--session-out', sessionFile], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   url = await listening();
 });
 
 afterAll(async () => {
   if (child?.exitCode === null) child.kill('SIGKILL');
   await tdb?.drop();
+  if (sessionFile !== undefined) await rm(dirname(sessionFile), { recursive: true, force: true });
 });
 
 describe('db-optimize mcp --http (Streamable HTTP on loopback)', () => {
@@ -103,5 +109,10 @@ describe('db-optimize mcp --http (Streamable HTTP on loopback)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/MCP session \(http [^)]*\): \d+ tool calls?, \d+ ok; stopped: SIGTERM/);
+    const session = JSON.parse(await readFile(sessionFile, 'utf8')) as { command: string; mcp: { allowWrites: boolean; calls: { tool: string; ok: boolean }[] } };
+    expect(reportSchemaErrors(session)).toEqual([]);
+    expect(session.command).toBe('mcp');
+    expect(session.mcp.allowWrites).toBe(true);
+    expect(session.mcp.calls.map((c) => [c.tool, c.ok]).slice(0, 2)).toEqual([['pool', true], ['query', false]]);
   });
 });

@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { mcpFlow } from '../../flows/mcp.ts';
-import { EXIT } from '../../errors/index.ts';
+import { DbOptimizeError, EXIT } from '../../errors/index.ts';
+import { option } from '../../flows/flow-input.ts';
+import { renderJson } from '../../render/render-json.ts';
 import type { Command } from '../command.ts';
 import { flowInput } from '../context-helpers.ts';
 
@@ -32,7 +35,14 @@ export const mcpCommand: Command = {
         callback();
       },
     });
-    const report = await mcpFlow.run({ ...flowInput(ctx, mcpFlow), stdout });
+    const input = { ...flowInput(ctx, mcpFlow), stdout };
+    const report = await mcpFlow.run(input);
+    const out = option(input, 'session-out');
+    if (out !== undefined) {
+      await writeFile(out, renderJson(report)).catch((error: NodeJS.ErrnoException) => {
+        throw new DbOptimizeError('E_WRITE', 'usage', `cannot write ${out}: ${error.code ?? String(error)}`);
+      });
+    }
     if (ctx.values.quiet !== true) ctx.io.stderr(`${report.sections?.[0]?.title ?? 'MCP server stopped'}\n`);
     return EXIT.ok;
   },
