@@ -17,6 +17,14 @@ export interface ConnectionOptions {
    * (e.g. `config --apply` running ALTER SYSTEM); everything else stays read-only.
    */
   readonly readWrite?: boolean;
+  /**
+   * No session may become read-write, whatever the code above asks: `BEGIN READ WRITE`,
+   * `SET … transaction_read_only` and rolled-back builds are refused before they reach the server
+   * (the MCP server, where statements come from a model).
+   */
+  readonly lockReadOnly?: boolean;
+  /** how long an idle pooled session is kept (default 5 s; a long-running server keeps them longer) */
+  readonly idleTimeoutMs?: number;
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -46,9 +54,20 @@ export function markOwn(sql: string): string {
  * Makes every text query sent on this client carry our marker, so statements we run for the user
  * (EXPLAIN ANALYZE, rewrite verification, what-if planning) never show up as their workload.
  */
-function markAllQueries(client: pg.PoolClient): void {
+function markAllQueries(client: pg.PoolClient, lockReadOnly: boolean): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   const marked = (first: unknown, ...rest: unknown[]): unknown => {
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+    if (lockReadOnly && typeof text === 'string' && unlocksWrites(text)) {
+      const refused = new DbOptimizeError('E_READ_ONLY', 'usage', 'refused: this session is locked read-only (it would make the session or transaction read-write)');
+      // pg calls back instead of rejecting when a callback is given
+      const callback = rest.find((r) => typeof r === 'function') as ((e: Error) => void) | undefined;
+      if (callback !== undefined) {
+        callback(refused);
+        return undefined;
+      }
+      return Promise.reject(refused);
+    }
     if (typeof first === 'string') return original(markOwn(first), ...rest);
     if (first !== null && typeof first === 'object' && typeof (first as { text?: unknown }).text === 'string' && !('submit' in first)) {
       return original({ ...(first as object), text: markOwn((first as { text: string }).text) }, ...rest);
@@ -56,6 +75,14 @@ function markAllQueries(client: pg.PoolClient): void {
     return original(first, ...rest);
   };
   (client as unknown as { query: typeof marked }).query = marked;
+}
+
+/**
+ * Statement texts that would lift read-only on a locked session: a read-write transaction, or a
+ * change of (default_)transaction_read_only by SET, RESET, set_config or SESSION CHARACTERISTICS.
+ */
+export function unlocksWrites(sql: string): boolean {
+  return /\bread\s+write\b/i.test(sql) || /\b(set|reset|set_config)\b[\s\S]*transaction_read_only/i.test(sql) || /\bsession\s+characteristics\b/i.test(sql);
 }
 
 export interface ResolvedConnection {
@@ -156,14 +183,16 @@ export class Database implements Queryable {
   private readonly pool: pg.Pool;
   private readonly sessionSql: string;
   private readonly prepared = new WeakSet<pg.PoolClient>();
+  private readonly lockReadOnly: boolean;
   readonly display: string;
   readonly host: string;
   readonly databaseName: string;
   readonly statementTimeoutMs: number;
   readonly lockTimeoutMs: number;
 
-  private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number, readWrite = false) {
+  private constructor(pool: pg.Pool, resolved: ResolvedConnection, statementTimeoutMs: number, lockTimeoutMs: number, readWrite = false, lockReadOnly = false) {
     this.pool = pool;
+    this.lockReadOnly = lockReadOnly && !readWrite;
     this.sessionSql =
       `SELECT set_config('default_transaction_read_only', '${readWrite ? 'off' : 'on'}', false), ` +
       `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', false), ` +
@@ -185,7 +214,7 @@ export class Database implements Queryable {
       max,
       application_name: options.applicationName ?? 'db-optimize',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      idleTimeoutMillis: 5_000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 5_000,
       // a dead peer is noticed by TCP keepalive, a frozen one by the client-side query timeout
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
@@ -193,7 +222,7 @@ export class Database implements Queryable {
     });
     pool.on('error', () => undefined);
     const readWrite = options.readWrite === true;
-    const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs, readWrite);
+    const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs, readWrite, options.lockReadOnly === true);
     try {
       const rows = await db.query<{ ro: string }>("SELECT current_setting('default_transaction_read_only') AS ro");
       if (rows[0]?.ro !== (readWrite ? 'off' : 'on')) throw new Error(readWrite ? 'session is not read-write' : 'session is not read-only');
@@ -217,7 +246,7 @@ export class Database implements Queryable {
         client.release(true);
         throw error;
       }
-      markAllQueries(client);
+      markAllQueries(client, this.lockReadOnly);
       // a checked-out client whose server dies emits 'error': without a listener Node crashes
       // with "Unhandled 'error' event"; the pending query rejects anyway
       client.on('error', () => undefined);
@@ -259,6 +288,9 @@ export class Database implements Queryable {
    * transaction is read-write (used for EXPLAIN ANALYZE of writes and sandbox index builds).
    */
   async inRolledBackTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, options: { allowWrites?: boolean } = {}): Promise<T> {
+    if (options.allowWrites === true && this.lockReadOnly) {
+      throw new DbOptimizeError('E_READ_ONLY', 'usage', 'not done: this session is locked read-only, so nothing is built or written, not even in a rolled-back transaction');
+    }
     return this.withClient(async (client) => {
       await client.query(options.allowWrites === true ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY');
       let failure: unknown = null;
@@ -273,6 +305,21 @@ export class Database implements Queryable {
         if (failure === null || connectionLost(failure) === null) await client.query('ROLLBACK').catch(() => undefined);
       }
     });
+  }
+
+  /** Whether no session of this handle can become read-write (see ConnectionOptions.lockReadOnly). */
+  get readOnlyLocked(): boolean {
+    return this.lockReadOnly;
+  }
+
+  /**
+   * The same pool behind a handle whose close() does nothing: a long-running server lends it to
+   * each command, which closes its handle as usual while the sessions stay open for the next call.
+   */
+  borrowed(): Database {
+    const view = Object.create(this) as Database;
+    Object.defineProperty(view, 'close', { value: async (): Promise<void> => undefined });
+    return view;
   }
 
   /** Ends the pool; a frozen server never answers the goodbye, so this waits at most a few seconds. */

@@ -97,6 +97,7 @@ export function wantsLiveServer(input: FlowInput): boolean {
 }
 
 export async function connect(input: FlowInput): Promise<Database> {
+  if (input.database !== undefined) return input.database;
   // PostgreSQL's timeouts are int milliseconds: a larger value is a usage error, not a connection failure
   const statementTimeoutMs = numberOption(input, 'statement-timeout', { min: 1, max: 2_147_483_647, integer: true });
   const lockTimeoutMs = numberOption(input, 'lock-timeout', { min: 1, max: 2_147_483_647, integer: true });

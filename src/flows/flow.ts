@@ -1,3 +1,4 @@
+import type { Database } from '../collect/connection.ts';
 import type { Logger } from '../engine/analyze-database.ts';
 import { silentLogger } from '../engine/analyze-database.ts';
 import { DbOptimizeError } from '../errors/index.ts';
@@ -23,6 +24,13 @@ export interface FlowInput {
   readonly confirm?: (question: string) => Promise<boolean>;
   /** messages the user must see even without progress output (where a receiver listens); default: logger.info */
   readonly notify?: (message: string) => void;
+  /**
+   * An open database to run on instead of connecting (a server keeps one pool across calls). The
+   * flow closes its handle as usual; a handle from `Database.borrowed()` leaves the pool open.
+   */
+  readonly database?: Database;
+  /** where a server flow speaks its protocol (the CLI's stdout); only the mcp flow uses it */
+  readonly stdout?: NodeJS.WritableStream;
 }
 
 /** A command as a library pipeline: options in, a Report out. */
