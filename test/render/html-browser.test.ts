@@ -48,10 +48,10 @@ async function open(file: string, colorScheme: 'light' | 'dark' = 'light'): Prom
     if (!r.url().startsWith('file:')) watch.requests.push(r.url());
   });
   await page.goto(`file://${file}`, { waitUntil: 'load' });
-  watch.loadMs = await page.evaluate(() => {
-    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  watch.loadMs = await page.evaluate<number>(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
     return nav === undefined ? -1 : nav.loadEventEnd - nav.startTime;
-  });
+  })()`);
   return watch;
 }
 
@@ -59,9 +59,10 @@ async function open(file: string, colorScheme: 'light' | 'dark' = 'light'): Prom
 async function pixelStats(png: Buffer): Promise<{ mean: number; variance: number; colours: number }> {
   const page = await context.newPage();
   try {
-    return await page.evaluate(async (b64) => {
+    // a string, evaluated in the page: the browser's types are not in this Node project's lib
+    return await page.evaluate<{ mean: number; variance: number; colours: number }>(`(async (b64) => {
       const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
+      img.src = \`data:image/png;base64,\${b64}\`;
       await img.decode();
       const c = document.createElement('canvas');
       c.width = img.width;
@@ -72,7 +73,7 @@ async function pixelStats(png: Buffer): Promise<{ mean: number; variance: number
       const d = g.getImageData(0, 0, c.width, c.height).data;
       let sum = 0;
       let sq = 0;
-      const colours = new Set<number>();
+      const colours = new Set();
       const n = d.length / 4;
       for (let i = 0; i < d.length; i += 4) {
         const l = 0.2126 * (d[i] ?? 0) + 0.7152 * (d[i + 1] ?? 0) + 0.0722 * (d[i + 2] ?? 0);
@@ -82,7 +83,7 @@ async function pixelStats(png: Buffer): Promise<{ mean: number; variance: number
       }
       const mean = sum / n;
       return { mean, variance: sq / n - mean * mean, colours: colours.size };
-    }, png.toString('base64'));
+    })(${JSON.stringify(png.toString('base64'))})`);
   } finally {
     await page.close();
   }
@@ -91,10 +92,9 @@ async function pixelStats(png: Buffer): Promise<{ mean: number; variance: number
 async function axeViolations(page: Page): Promise<string[]> {
   // evaluated through the DevTools protocol: the page's CSP (our hashes only) does not apply to it
   await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
+  const result = await page.evaluate<{ passes: unknown[]; violations: { id: string; impact: string | null; nodes: unknown[] }[] }>(
+    "window.axe.run(document, { resultTypes: ['violations'] })",
+  );
   // axe really ran its rules (a page it could not read would pass nothing)
   expect(result.passes.length).toBeGreaterThan(10);
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
@@ -198,7 +198,7 @@ describe.skipIf(!existsSync(CHROMIUM))('--format html in headless Chromium', () 
     expect(await w.page.locator('#scorecard .fail').count()).toBe(1);
     expect(await w.page.locator('#problems li').count()).toBe(2);
     await w.page.locator('#problems a[href="#f-2"]').click();
-    expect(await w.page.evaluate(() => location.hash)).toBe('#f-2');
+    expect(await w.page.evaluate<string>('location.hash')).toBe('#f-2');
     expect(await w.page.locator('#charts svg').count()).toBe(2);
     expect(await w.page.locator('#charts svg rect.bar').count()).toBeGreaterThan(0);
     await w.page.close();
@@ -217,19 +217,19 @@ describe.skipIf(!existsSync(CHROMIUM))('--format html in headless Chromium', () 
 
   it('theme: follows prefers-color-scheme, the toggle switches and the screenshots are not blank', async () => {
     const light = await open(files.sample, 'light');
-    const bg = (): Promise<string> => light.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = (): Promise<string> => light.page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(await bg()).toBe('rgb(255, 255, 255)');
     const lightShot = await pixelStats(await light.page.screenshot());
     const toggle = light.page.locator('#theme-toggle');
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     await toggle.click();
-    expect(await light.page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark');
+    expect(await light.page.evaluate<string | null>("document.documentElement.getAttribute('data-theme')")).toBe('dark');
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     expect(await bg()).not.toBe('rgb(255, 255, 255)');
     const darkShot = await pixelStats(await light.page.screenshot());
     // the choice is remembered for the next report opened
     const again = await open(files.sample, 'light');
-    expect(await again.page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark');
+    expect(await again.page.evaluate<string | null>("document.documentElement.getAttribute('data-theme')")).toBe('dark');
     await again.page.close();
     await toggle.click();
     expect(await bg()).toBe('rgb(255, 255, 255)');
@@ -240,10 +240,10 @@ describe.skipIf(!existsSync(CHROMIUM))('--format html in headless Chromium', () 
     }
     expect(darkShot.mean).toBeLessThan(lightShot.mean - 100);
     console.info(`screenshots: light mean ${lightShot.mean.toFixed(0)} variance ${lightShot.variance.toFixed(0)} colours ${lightShot.colours}; dark mean ${darkShot.mean.toFixed(0)} variance ${darkShot.variance.toFixed(0)} colours ${darkShot.colours}`);
-    await light.page.evaluate(() => localStorage.clear());
+    await light.page.evaluate('localStorage.clear()');
     await light.page.close();
     const dark = await open(files.sample, 'dark');
-    expect(await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+    expect(await dark.page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).not.toBe('rgb(255, 255, 255)');
     expect(await dark.page.locator('#theme-toggle').getAttribute('aria-pressed')).toBe('true');
     await dark.page.close();
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Ajv } from 'ajv';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { SAMPLE_REPORT } from '../helpers/sample-report.ts';
 // The SARIF 2.1.0 JSON schema as shipped by Microsoft's @microsoft/jest-sarif (MIT): we do not keep a copy.
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
-const ajv = new (Ajv04 as unknown as typeof import('ajv').default)({ allErrors: true, strict: false, unicodeRegExp: false }); // the rtm.5 schema's language pattern is not a valid unicode regex
+const ajv = new (Ajv04 as unknown as new (o: object) => Ajv)({ allErrors: true, strict: false, unicodeRegExp: false }); // the rtm.5 schema's language pattern is not a valid unicode regex
 (addFormats as unknown as (a: unknown) => void)(ajv);
 const validate = ajv.compile(schema);
 const schemaErrors = (log: unknown): string[] => (validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
