@@ -126,4 +126,19 @@ describe('--format sarif', () => {
     // an absolute path outside the working directory stays absolute (file:), inside it would be relative
     for (const u of uris) expect(u).toBe(`file://${file}`);
   });
+
+  it('CLI: n1 --format sarif puts the N+1 call sites of a trace at their file and line, relative to the repository', async () => {
+    const r = await runCli(['n1', '--otlp', 'test/fixtures/n1/node-shop.otlp.json', '--format', 'sarif']);
+    expect(r.code, r.stderr).toBe(0);
+    const log = JSON.parse(r.stdout) as SarifLog;
+    expect(schemaErrors(log)).toEqual([]);
+    const results = log.runs[0]?.results ?? [];
+    expect(results.length).toBeGreaterThan(0);
+    for (const x of results) {
+      expect(x.ruleId).toMatch(/^n1-/);
+      const loc = x.locations[0]?.physicalLocation;
+      expect(loc?.artifactLocation).toEqual({ uri: expect.stringMatching(/^test\/apps\/node-shop\/[\w-]+\.ts$/) as string, uriBaseId: '%SRCROOT%' });
+      expect(loc?.region?.startLine).toBeGreaterThan(0);
+    }
+  });
 });
