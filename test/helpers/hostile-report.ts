@@ -30,7 +30,7 @@ const PROBLEMS: Problem[] = [
     title: 'Duplicate index on public.users',
     estimatedSavingMsPerDay: null,
     findings: [1],
-    fix: { ...(SAMPLE_REPORT.findings[1]?.fix as NonNullable<Problem['fix']>), finding: 1, rule: 'duplicate-indexes' },
+    fix: { ...(SAMPLE_REPORT.findings[1]?.fix as NonNullable<Problem['fix']>), finding: 1, rule: 'duplicate-indexes', category: 'index' },
     kind: 'index',
     severity: 'warning',
     ranking: 'time',
@@ -44,7 +44,11 @@ export const SAMPLE_WITH_PROBLEMS: Report = {
   ...SAMPLE_REPORT,
   scorecard: SCORECARD,
   problems: PROBLEMS,
-  actions: [{ rank: 1, problem: 'index:public.users_email_idx2', title: 'Drop the duplicate index', kind: 'sql', content: 'DROP INDEX CONCURRENTLY public.users_email_idx2;', verified: true, estimatedSavingMsPerDay: null }],
+  actions: [
+    { rank: 1, problem: 'index:public.users_email_idx2', title: 'Drop the duplicate index', kind: 'sql', category: 'index', content: 'DROP INDEX CONCURRENTLY public.users_email_idx2;', verified: true, estimatedSavingMsPerDay: null },
+    { rank: 2, problem: 'statement:a1b2c3d4e5f60718', title: 'Raise work_mem for the session', kind: 'config', category: 'config', content: 'work_mem = 16MB', verified: false, estimatedSavingMsPerDay: 60_000 },
+  ],
+  actionsMigration: '-- db-optimize: do these first\nDROP INDEX CONCURRENTLY public.users_email_idx2;\n',
   heldBack: [{ rule: 'unused-indexes', title: '2 indexes not used', windowSeconds: 600, requiredSeconds: 7 * 86_400, option: 'unused-indexes.minStatsAgeDays' }],
 };
 
@@ -58,7 +62,7 @@ export function hostileReport(): Report {
     command: `profile ${HOSTILE}`,
     database: { ...SAMPLE_REPORT.database, name: HOSTILE, host: HOSTILE, source: HOSTILE },
     findings: [
-      { ...f0, title: `#1 by total time: SELECT * FROM "${HOSTILE}"`, rule: 'top-statements', evidence: { ...f0.evidence, query: `SELECT * FROM "${HOSTILE}"`, [HOSTILE]: HOSTILE }, nextSteps: [HOSTILE] },
+      { ...f0, history: { windowSeconds: 600, requiredSeconds: 86_400, option: HOSTILE, note: HOSTILE }, title: `#1 by total time: SELECT * FROM "${HOSTILE}"`, rule: 'top-statements', evidence: { ...f0.evidence, query: `SELECT * FROM "${HOSTILE}"`, [HOSTILE]: HOSTILE }, nextSteps: [HOSTILE] },
       { ...f1, title: `Index ${HOSTILE} duplicates`, target: { kind: 'index', relation: HOSTILE, index: HOSTILE, nodePath: '0' }, description: HOSTILE, fix: { ...(f1.fix as NonNullable<typeof f1.fix>), content: `DROP INDEX "${HOSTILE}";`, verification: HOSTILE } },
     ],
     skipped: [{ analyzer: HOSTILE, reason: HOSTILE }],
@@ -66,5 +70,8 @@ export function hostileReport(): Report {
     plan: { executionTimeMs: 1, nodes: [{ path: '0', nodeType: HOSTILE, relation: HOSTILE, index: HOSTILE, exclusiveShare: 1, exclusiveMs: 1, hot: true }] },
     scorecard: SCORECARD.map((s) => ({ ...s, label: HOSTILE, target: HOSTILE, why: HOSTILE })),
     problems: PROBLEMS.map((p) => ({ ...p, title: HOSTILE, gain: HOSTILE })),
+    actions: [{ rank: 1, problem: HOSTILE, title: HOSTILE, kind: 'sql', category: 'index', content: HOSTILE, verified: false, estimatedSavingMsPerDay: null }],
+    actionsMigration: HOSTILE,
+    heldBack: [{ rule: HOSTILE, title: HOSTILE, windowSeconds: 1, requiredSeconds: 2, option: HOSTILE }],
   };
 }

@@ -26,6 +26,10 @@ describe('--format html', () => {
     expect(at('id="problems"')).toBeLessThan(at('id="findings"'));
     expect(html).toContain('href="#f-2"');
     expect(html).toMatch(/needs an application capture/);
+    // index and schema actions are in the one migration; the others keep their own script
+    expect(html).toContain('id="actions-migration"');
+    expect(html).toContain('in the migration below');
+    expect(html).toContain('work_mem = 16MB');
   });
 
   it('escapes markup from names, SQL, evidence, fixes and sections', () => {

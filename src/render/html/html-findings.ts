@@ -1,6 +1,6 @@
-import type { Finding, Target } from '../../model/index.ts';
+import type { Finding, FindingHistory, Target } from '../../model/index.ts';
 import { SEVERITY_RANK } from '../../model/index.ts';
-import { formatMs } from '../../format/format.ts';
+import { formatDuration, formatMs } from '../../format/format.ts';
 import { evidenceText } from '../../format/wrap.ts';
 import { el, esc, num } from './html-escape.ts';
 import { fixBlock } from './html-summary.ts';
@@ -45,6 +45,12 @@ function evidenceValue(v: unknown): string {
   return esc(evidenceText(v));
 }
 
+function historyText(h: FindingHistory): string {
+  const window = h.windowSeconds === null ? 'an unknown time' : formatDuration(h.windowSeconds);
+  const needs = h.requiredSeconds === undefined ? '' : `; ${h.option ?? 'it'} asks for ${formatDuration(h.requiredSeconds)}`;
+  return `Statistics cover ${window}${needs}${h.note === undefined ? '' : ` (${h.note})`}`;
+}
+
 /** A finding in full: impact, description, evidence, next steps and its fix. */
 export function findingDetails(f: Finding, i: number, open: boolean): string {
   const evidence = Object.entries(f.evidence);
@@ -58,6 +64,7 @@ export function findingDetails(f: Finding, i: number, open: boolean): string {
       el('p', { class: 'gain' }, `rule `, el('code', {}, esc(f.rule)), ` · target ${esc(targetText(f.target))}`),
       el('p', {}, el('strong', {}, 'Impact: '), esc(f.impact.summary)),
       f.description === undefined ? '' : el('p', {}, esc(f.description)),
+      f.history === undefined ? '' : el('p', { class: 'gain' }, esc(historyText(f.history))),
       evidence.length === 0
         ? ''
         : el('div', { class: 'table-wrap' }, el('table', { class: 'kv' }, el('caption', { class: 'visually-hidden' }, 'Evidence'), el('tbody', {}, ...evidence.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, esc(k)), el('td', {}, evidenceValue(v))))))),

@@ -10,12 +10,14 @@ export function reportExtras(report: Report): {
   problems: readonly Problem[] | null;
   actions: readonly PlanAction[] | null;
   heldBack: readonly HeldBackFinding[] | null;
+  actionsMigration: string | null;
 } {
   return {
     scorecard: isArray(report.scorecard) && report.scorecard.length > 0 ? report.scorecard : null,
     problems: isArray(report.problems) && report.problems.length > 0 ? report.problems : null,
     actions: isArray(report.actions) && report.actions.length > 0 ? report.actions : null,
     heldBack: isArray(report.heldBack) && report.heldBack.length > 0 ? report.heldBack : null,
+    actionsMigration: typeof report.actionsMigration === 'string' && report.actionsMigration.trim() !== '' ? report.actionsMigration : null,
   };
 }
 
@@ -60,12 +62,20 @@ export function fixBlock(fix: Pick<Fix, 'kind' | 'content' | 'verified'> & Parti
 
 const saving = (ms: number | null): string => (ms === null ? 'saving not estimated' : `saves ~${formatMs(ms)} of database time a day`);
 
-/** "Do these first": at most five actions, each a copy-paste script. */
-export function actionsSection(actions: readonly PlanAction[]): string {
+/** "Do these first": at most five actions; the index and schema ones as one copy-paste migration. */
+export function actionsSection(actions: readonly PlanAction[], migration: string | null): string {
+  const inMigration = (a: PlanAction): boolean => migration !== null && (a.category === 'index' || a.category === 'schema');
   const items = actions.map((a) =>
-    el('li', {}, el('h3', {}, esc(a.title)), el('div', { class: 'gain' }, esc(saving(a.estimatedSavingMsPerDay))), fixBlock({ kind: a.kind, content: a.content, verified: a.verified, ...(a.rollback === undefined ? {} : { rollback: a.rollback }) })),
+    el(
+      'li',
+      {},
+      el('h3', {}, esc(a.title)),
+      el('div', { class: 'gain' }, esc(`${saving(a.estimatedSavingMsPerDay)} · ${a.verified ? 'verified' : 'unverified'}${inMigration(a) ? ' · in the migration below' : ''}`)),
+      inMigration(a) ? '' : fixBlock({ kind: a.kind, content: a.content, verified: a.verified, ...(a.rollback === undefined ? {} : { rollback: a.rollback }) }),
+    ),
   );
-  return section('actions', 'Do these first', el('ol', { class: 'problems' }, ...items));
+  const script = migration === null ? '' : el('div', { id: 'actions-migration' }, el('h3', {}, 'Migration (the index and schema actions)'), el('pre', {}, el('code', {}, esc(migration.trimEnd()))));
+  return section('actions', 'Do these first', el('ol', { class: 'problems' }, ...items), script);
 }
 
 /** Problems grouped by root cause, in rank order, each linking to its findings. */

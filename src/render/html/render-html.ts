@@ -57,14 +57,15 @@ export function renderHtml(report: Report): string {
   const extras = reportExtras(report);
   const nodes = planNodes(report);
   const findings = report.findings;
-  const textSections = (report.sections ?? []).map((s) =>
+  // the scorecard replaces the baseline-metrics text section when both exist (as in the terminal and Markdown reports)
+  const textSections = (report.sections ?? []).filter((s) => !(extras.scorecard !== null && s.id === 'baseline-metrics')).map((s) =>
     nodes !== null && s.id === 'plan'
       ? el('details', {}, el('summary', {}, esc(`${s.title} as text`)), el('pre', {}, esc(s.lines.join('\n'))))
       : el('section', { 'aria-label': s.title }, el('h2', {}, esc(s.title)), el('pre', {}, esc(s.lines.join('\n')))),
   );
   const body = [
     extras.scorecard === null ? '' : scorecardSection(extras.scorecard),
-    extras.actions === null ? '' : actionsSection(extras.actions),
+    extras.actions === null ? '' : actionsSection(extras.actions, extras.actionsMigration),
     extras.problems === null ? '' : problemsSection(extras.problems, findings.length),
     chartsSection(report, extras.scorecard),
     nodes === null ? '' : planSection(report, nodes),
