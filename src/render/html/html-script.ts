@@ -15,9 +15,8 @@ export const HTML_SCRIPT = `
   var toggle = document.getElementById('theme-toggle');
   function label() {
     if (!toggle) return;
-    var dark = effectiveTheme() === 'dark';
-    toggle.setAttribute('aria-pressed', dark ? 'true' : 'false');
-    toggle.textContent = dark ? 'Light theme' : 'Dark theme';
+    // a toggle button keeps its name ("Dark theme"); aria-pressed says whether it is on
+    toggle.setAttribute('aria-pressed', effectiveTheme() === 'dark' ? 'true' : 'false');
   }
   try {
     var saved = window.localStorage.getItem('db-optimize-theme');
