@@ -71,7 +71,8 @@ export {
 } from './explain/index.ts';
 export type { DiagnoseQueryOptions, EnrichedNode, EnrichedPlan, Plan, PlanAnalysis, QueryDiagnosis, PlanFindingProvider, PlanNode, PlanTip, PlanTipContext } from './explain/index.ts';
 export type * from './model/index.ts';
-export { buildReport, render, renderJson, renderMarkdown, renderTerminal } from './render/index.ts';
+export { buildReport, render, renderHtml, renderJson, renderMarkdown, renderSarif, renderTerminal } from './render/index.ts';
+export type { RenderOptions, SarifOptions } from './render/index.ts';
 export type { Format } from './render/index.ts';
 export { rewriteStatement } from './rewrite/rewrite-statement.ts';
 export type { StatementRewrites, StaticRewrite } from './rewrite/rewrite-statement.ts';

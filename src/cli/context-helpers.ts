@@ -8,6 +8,7 @@ import { flag as inputFlag, option as inputOption } from '../flows/flow-input.ts
 import type { Report, Severity } from '../model/index.ts';
 import { SEVERITY_RANK } from '../model/index.ts';
 import { FORMATS, render } from '../render/index.ts';
+import { allRules } from '../rules/rule-reference.ts';
 import type { Format } from '../render/index.ts';
 import type { CommandContext } from './command.ts';
 import { incompleteCollection } from '../engine/collection-skips.ts';
@@ -82,7 +83,9 @@ export async function emitReport(ctx: CommandContext, report: Report, input: Flo
   const failOn = failOnOption(input);
   const width = widthOption(input);
   const color = inputOption(input, 'out') === undefined && format === 'terminal' && ctx.io.isTTY && !inputFlag(input, 'no-color') && ctx.io.env.NO_COLOR === undefined;
-  await writeOutput(ctx, input, render(report, format, { color, width }));
+  // SARIF: descriptors from every rule registry; file URIs relative to where the command runs (the repository root in CI)
+  const sarif = format === 'sarif' ? { rules: allRules(), baseDir: process.cwd() } : {};
+  await writeOutput(ctx, input, render(report, format, { color, width, ...sarif }));
   // a report built without the tables or indexes (or a --create that failed) is not a clean result
   const incomplete = incompleteCollection(report.skipped ?? []);
   if (incomplete.length > 0) {

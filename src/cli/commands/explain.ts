@@ -5,7 +5,7 @@ import { runFlowCommand } from '../context-helpers.ts';
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'analyze an EXPLAIN plan (JSON, text, psql output or auto_explain log): exclusive time per node and ranked tips',
-  usage: 'explain FILE|- [--sql "STATEMENT"] [--db URL] [--format terminal|json|markdown]\n       db-optimize explain --compare BEFORE AFTER',
+  usage: 'explain FILE|- [--sql "STATEMENT"] [--db URL] [--format terminal|json|markdown|html]\n       db-optimize explain --compare BEFORE AFTER',
   help: [
     'Reads a plan from FILE (or stdin with -): EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output, text EXPLAIN ANALYZE, text copied',
     'from psql (header, borders, "+" continuations) or auto_explain log lines. Shows the plan tree with the exclusive time of',

@@ -40,7 +40,7 @@ export const migrateCommand: Command = {
   summary: 'migrate plan: zero-downtime step-by-step DDL plans; migrate lint: lint SQL migrations (squawk + strong_migrations rules)',
   usage: [
     `migrate plan --add-column TABLE.COLUMN "TYPE [NOT NULL] [DEFAULT …]" [--pg-version N | --db URL] [--migration-format sql|alembic|knex|prisma|drizzle] [--out-dir DIR] [--apply]`,
-    '       db-optimize migrate lint FILE|DIR… [--pg-version N] [--format terminal|json|markdown|github|gitlab] [--exclude RULE]',
+    '       db-optimize migrate lint FILE|DIR… [--pg-version N] [--format terminal|json|markdown|html|sarif|github|gitlab] [--exclude RULE]',
   ].join('\n'),
   help: [
     'plan: one change per run: --add-column, --add-index "t(cols) [WHERE …]" (prefix UNIQUE for a unique one), --add-fk t.col->ref.col,',
@@ -56,8 +56,8 @@ export const migrateCommand: Command = {
     const sub = ctx.positionals[0];
     if (sub === 'lint') {
       const format = option(cliInput(ctx), 'format') ?? 'terminal';
-      if (!['terminal', 'json', 'markdown', 'github', 'gitlab'].includes(format)) {
-        throw new DbOptimizeError('E_BAD_FLAG', 'usage', `unknown --format "${format}" for migrate lint (use terminal, json, markdown, github, gitlab)`);
+      if (!['terminal', 'json', 'markdown', 'html', 'sarif', 'github', 'gitlab'].includes(format)) {
+        throw new DbOptimizeError('E_BAD_FLAG', 'usage', `unknown --format "${format}" for migrate lint (use terminal, json, markdown, html, sarif, github, gitlab)`);
       }
       const planOnly = CHANGE_FLAGS.filter((f) => ctx.values[f] !== undefined);
       if (planOnly.length > 0) throw new DbOptimizeError('E_USAGE', 'usage', `--${planOnly[0] ?? ''} belongs to migrate plan, not migrate lint`);
