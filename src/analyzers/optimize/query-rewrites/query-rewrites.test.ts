@@ -24,7 +24,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const OPTIONS = { limit: 20, minShare: 0, verifyTop: 3 };
+const OPTIONS = { limit: 20, minShare: 0, verifyTop: 3, verifyBudgetSeconds: 60 };
 
 describe('query-rewrites analyzer', () => {
   it('reports the seed statement and a NOT IN over a nullable column, unverified, and nothing for plain statements', async () => {
