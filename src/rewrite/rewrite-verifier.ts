@@ -42,7 +42,7 @@ export function createRewriteVerifier(db: Database, facts: SchemaFacts, whatIf: 
       const run = start();
       const ms = run.remainingMs() * Math.min(1, Math.max(0, share));
       if (ms < MIN_VERIFY_MS) {
-        const reason = `not verified: the verification budget of ${seconds(run.totalMs)} was spent on earlier rewrites`;
+        const reason = `not verified: the verification budget of ${seconds(run.totalMs)} was spent before this rewrite's turn (costing the candidates, earlier rewrites)`;
         return { status: 'unverified', reasons: [reason], parses: true, plans: null, executed: false, costBefore: null, costAfter: null, timeBeforeMs: null, timeAfterMs: null, comparisons: [], sample: null, rowCap: DEFAULT_ROW_CAP };
       }
       const session = { budget: new VerifyBudget(ms), originalTooSlow: null };

@@ -64,4 +64,16 @@ describe('query-rewrites analyzer', () => {
     expect(csa?.evidence.status).toBe('verified');
     expect(csa?.nextSteps).toEqual([]);
   });
+
+  it('holds to its total budget: a rewrite the budget cannot reach is unverified and says so', async () => {
+    const db = await t.open();
+    const verifier = createRewriteVerifier(db, schemaFactsFromSnapshot(snapshot), null);
+    const workload = workloadFromSql(`-- calls: 40\n${SEED_SQL};\n`, 'workload.sql');
+    // one second for three rewrites: each share of what is left is below what a verification needs
+    const findings = await queryRewrites.run({ snapshot, workload, options: { ...OPTIONS, verifyBudgetSeconds: 1 }, whatIf: null, baseline: null, rewriteVerifier: verifier });
+    const csa = findings.find((f) => f.rule === 'correlated-subquery-aggregate');
+    expect(csa?.fix?.verified).toBe(false);
+    expect(csa?.fix?.verification).toMatch(/^not verified: the verification budget of 1\.0 s was spent/);
+    expect(verifier.budgetMs).toBe(1000);
+  });
 });
