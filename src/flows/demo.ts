@@ -9,6 +9,9 @@ export const DEMO_OPTIONS = {
   'no-replay': { type: 'boolean', description: 'do not replay the workload (pg_stat_statements keeps earlier runs)' },
 } as const;
 
+/** the demo should end well within two minutes: its rewrites are proven on subsets, which needs seconds, not a minute */
+export const DEMO_REWRITE_BUDGET_SECONDS = 20;
+
 /**
  * The analysis half of `demo` (the CLI owns the embedded server's lifetime and signals): `full` on
  * the demo database, where the replay is the whole workload, so fresh statistics are strong evidence.
@@ -20,7 +23,7 @@ export const demoFlow = defineFlow({
   configKeys: ['analyzers'],
   run: (input) =>
     runAnalysis(
-      { ...input, config: { ...input.config, analyzers: { 'unused-indexes': { minStatsAgeDays: 0 }, ...((input.config.analyzers as object | undefined) ?? {}) } } },
+      { ...input, config: { ...input.config, analyzers: { 'unused-indexes': { minStatsAgeDays: 0 }, 'query-rewrites': { verifyBudgetSeconds: DEMO_REWRITE_BUDGET_SECONDS }, ...((input.config.analyzers as object | undefined) ?? {}) } } },
       'demo',
       undefined,
       5,

@@ -3,6 +3,7 @@ import { collectSnapshot } from '../collect/collect-snapshot.ts';
 import type { Database } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
+import { planProblem } from '../rewrite/check-plans.ts';
 import { rewriteAndVerify, rewriteFindings, rewriteJson, rewriteSections } from '../rewrite/rewrite-and-verify.ts';
 import { schemaFactsFromSnapshot } from '../rewrite/schema-facts.ts';
 import { initSqlParser, parseSql } from '../sql/index.ts';
@@ -74,6 +75,12 @@ async function runRewrite(input: FlowInput): Promise<Report> {
     try {
       db = await connect(input);
       input.logger.info(`connected to ${db.display} (read-only session)`);
+      const problem = await planProblem(db, sql);
+      if (problem !== null) {
+        throw new DbOptimizeError('E_STATEMENT_NOT_PLANNABLE', 'usage', `the statement does not plan on ${db.display}: ${problem}`, {
+          hint: 'check the table and column names, the schema (search_path) and that --db points at the right database',
+        });
+      }
       const snapshot = await collectSnapshot(db, { showLiterals: true });
       const facts = schemaFactsFromSnapshot(snapshot);
       const whatIf = await HypopgEngine.open(db).catch(() => null);

@@ -139,7 +139,7 @@ export function planOuterRestriction(original: Ast, rewrite: Ast, rowEstimate: (
     return same.length === 1 && same[0]?.name === t.name && same[0]?.schema === t.schema ? same[0] : undefined;
   };
   const candidates = mine.filter((t) => once(mine, t) !== undefined && once(theirs, t) !== undefined && !Array.isArray(t.rv.alias?.colnames));
-  if (candidates.length === 0) return 'the rewrite does not read the outer table at its top level under the same name, so no common subset can be taken';
+  if (candidates.length === 0) return 'the rewrite reads the outer table only inside a derived table (e.g. a window over all of it), so the same subset of it cannot be taken in both statements';
   candidates.sort((a, b) => rowEstimate(b.schema, b.name) - rowEstimate(a.schema, a.name));
   const target = candidates[0] as TopTable;
   const others = new Set(mine.map((t) => t.ref).filter((r) => r !== target.ref));

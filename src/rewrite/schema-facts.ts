@@ -10,6 +10,8 @@ export interface SchemaFacts {
   /** valid, non-partial indexes of the table */
   indexes(table: Table): readonly Index[];
   foreignKeys(table: Table): readonly Constraint[];
+  /** the direct partitions of a partitioned table */
+  partitions(table: Table): readonly Table[];
   hasExtension(name: string): boolean;
 }
 
@@ -52,18 +54,29 @@ export function schemaFactsFromSnapshot(snapshot: Snapshot): SchemaFacts {
     foreignKeys(table) {
       return snapshot.constraints.filter((c) => c.type === 'foreign' && c.table === table.qualifiedName && c.validated);
     },
+    partitions(table) {
+      return snapshot.tables.filter((t) => t.isPartition && t.parent === table.qualifiedName);
+    },
     hasExtension(name) {
       return snapshot.extensions.some((e) => e.name === name && e.installedVersion !== null);
     },
   };
 }
 
-/** Leading key column names of btree indexes of a table (unquoted). */
+/**
+ * Leading key column names of btree indexes of a table (unquoted). A partitioned table counts a
+ * column when every partition has such an index (pagila's payment: per-partition customer_id indexes).
+ */
 export function leadingIndexColumns(facts: SchemaFacts, table: Table): Set<string> {
   const out = new Set<string>();
   for (const i of facts.indexes(table)) {
     const first = i.columns[0];
     if (i.method === 'btree' && first !== undefined && !first.isExpression) out.add(unquote(first.name));
+  }
+  const parts = table.kind === 'partitioned' ? facts.partitions(table) : [];
+  if (parts.length > 0) {
+    const each = parts.map((p) => leadingIndexColumns(facts, p));
+    for (const c of each[0] ?? []) if (each.every((s) => s.has(c))) out.add(c);
   }
   return out;
 }

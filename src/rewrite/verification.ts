@@ -66,6 +66,8 @@ export interface VerifyOptions {
   readonly whatIf?: WhatIfEngine | null;
   /** compare on subsets of the outer table only when the original is too slow (default), or always (tests, a second opinion) */
   readonly outerSubsets?: 'when-slow' | 'always';
+  /** run no statement when the rewrite does not plan cheaper (it cannot be verified): a shared budget goes to rewrites that can */
+  readonly rowsOnlyWhenCheaper?: boolean;
   /** the whole verification's time bound (default 60 s) */
   readonly budgetMs?: number;
   /** shared by the rewrites of one statement: the budget and what is known of the original */

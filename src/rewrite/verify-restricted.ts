@@ -6,7 +6,13 @@ import { compareRows, describeDbError, fetchCapped, isTimeout, planCost, round }
 import type { VerifyBudget } from './verify-budget.ts';
 import { seconds, setStatementTimeout } from './verify-budget.ts';
 
+/** samples always taken (each with its own seed), time permitting */
 export const RESTRICTED_SAMPLES = 3;
+/** further samples, growing, while fewer rows than TARGET_ROWS were compared and the phase has time left */
+const MAX_SAMPLES = 12;
+const TARGET_ROWS = 5000;
+/** share of the verification's time left that the samples may use: the index check and later rewrites need the rest */
+const PHASE_SHARE = 0.8;
 /** the first sample aims at this many rows of the outer table; later ones grow to fit the time left */
 const FIRST_SAMPLE_ROWS = 40;
 
@@ -66,9 +72,9 @@ async function subsetRowsAt100(client: pg.PoolClient, input: RestrictedInput, pa
   }
 }
 
-function nextPercent(percent: number, elapsedMs: number, budget: VerifyBudget, samplesLeft: number): number {
+function nextPercent(percent: number, elapsedMs: number, leftMs: number, samplesLeft: number): number {
   // aim each remaining sample at a third of its share of the time left, growing at most 10× at a time
-  const target = (budget.remainingMs() / Math.max(1, samplesLeft)) * 0.35;
+  const target = (leftMs / Math.max(1, samplesLeft)) * 0.35;
   const factor = Math.min(10, Math.max(0.25, target / Math.max(1, elapsedMs)));
   return Math.min(100, Math.max(0.0001, percent * factor));
 }
@@ -104,26 +110,40 @@ export async function verifyRestricted(client: pg.PoolClient, input: RestrictedI
   const parts: SubsetPart[] = restriction.pushed.length > 0 ? ['matching', 'rest'] : ['matching'];
   const matchingRows = await subsetRowsAt100(client, input, 'matching');
   const restRows = parts.length > 1 ? await subsetRowsAt100(client, input, 'rest') : 1;
-  let percent = Math.min(100, (100 * FIRST_SAMPLE_ROWS) / matchingRows);
+  const phaseEnd = budget.elapsedMs() + budget.remainingMs() * PHASE_SHARE;
+  const phaseLeft = (): number => Math.max(0, phaseEnd - budget.elapsedMs());
+  // a sample should stay well under the row cap, or it proves nothing
+  const maxPercent = Math.min(100, (100 * input.rowCap) / 2 / matchingRows);
+  let percent = Math.min(maxPercent, (100 * FIRST_SAMPLE_ROWS) / matchingRows);
   const samples: RestrictedSample[] = [];
+  const rowsSoFar = (): number => samples.reduce((n, x) => n + x.rowsBefore, 0);
   let stopped: string | null = null;
-  for (let seed = 1; seed <= RESTRICTED_SAMPLES && stopped === null; seed++) {
-    const samplesLeft = RESTRICTED_SAMPLES - seed + 1;
+  for (let seed = 1; seed <= MAX_SAMPLES && stopped === null; seed++) {
+    const extra = seed > RESTRICTED_SAMPLES;
+    // past the first samples, more only while fewer than TARGET_ROWS rows were compared and the subsets can still grow
+    if (extra && (rowsSoFar() >= TARGET_ROWS || samples.some((x) => x.part === 'matching' && x.percent >= 100))) break;
+    const samplesLeft = Math.max(1, RESTRICTED_SAMPLES - seed + 1);
     let elapsed = 0;
+    let timedOut = false;
     for (const part of parts) {
-      if (budget.remainingMs() < 200) {
-        stopped = `the verification budget of ${seconds(budget.totalMs)} ran out after ${samples.length} subset(s)`;
+      if (phaseLeft() < 300) {
+        if (!extra) stopped = `the verification budget of ${seconds(budget.totalMs)} ran out after ${samples.length} subset(s)`;
+        timedOut = true;
         break;
       }
       // a statement may use most of its part's share: the original is the slow one, the rewrite is quick
-      const stepMs = budget.stepMs(0.9 / (samplesLeft * parts.length), input.sessionTimeoutMs);
+      const stepMs = Math.max(1, Math.floor(Math.min(input.sessionTimeoutMs, (phaseLeft() * 0.9) / (samplesLeft * parts.length))));
       // the rest is much larger: sample it to about as many rows as the matching part
       const p = part === 'matching' ? percent : Math.min(100, (percent * matchingRows) / restRows);
       const r = await runSample(client, input, seed, part, p, stepMs);
-      if ('stop' in r) stopped = r.stop;
-      else if ('timedOut' in r) {
-        // too big for the time left: a smaller subset for the same seed, while time remains
-        if (p / 10 < 0.0001 || budget.remainingMs() < 500) {
+      if ('stop' in r) {
+        if (!extra) stopped = r.stop;
+        timedOut = true;
+      } else if ('timedOut' in r) {
+        timedOut = true;
+        // too big for the time left: a smaller subset for the same seed, while time remains (extra samples just end)
+        if (extra) break;
+        if (p / 10 < 0.0001 || phaseLeft() < 500) {
           stopped = `the original did not finish within ${seconds(stepMs)} even on ${pct(p)} % of ${restriction.table}, and the budget of ${seconds(budget.totalMs)} is spent`;
         } else {
           percent /= 10;
@@ -134,10 +154,10 @@ export async function verifyRestricted(client: pg.PoolClient, input: RestrictedI
         samples.push(r.sample);
         elapsed += r.elapsedMs;
       }
-      if (stopped !== null || samples.some((x) => !x.equal)) break;
+      if (timedOut || samples.some((x) => !x.equal)) break;
     }
-    if (samples.some((x) => !x.equal)) break;
-    if (elapsed > 0) percent = nextPercent(percent, elapsed, budget, samplesLeft - 1);
+    if (samples.some((x) => !x.equal) || (extra && timedOut)) break;
+    if (elapsed > 0 && !timedOut) percent = Math.min(maxPercent, nextPercent(percent, elapsed, phaseLeft(), Math.max(1, RESTRICTED_SAMPLES - seed)));
   }
   return proofOf(input, samples, stopped);
 }

@@ -184,6 +184,8 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
   const reasons: string[] = [];
 
   const result = await db.inRolledBackTransaction(async (client): Promise<Verification> => {
+    // every statement of this verification, catalog reads and cursor probes included, ends within the budget
+    await setStatementTimeout(client, budget.stepMs(1, db.statementTimeoutMs));
     const unsafe = await volatileFunctions(client, functions);
     if (unsafe.length > 0) {
       return { ...base, status: 'unverified', parses: true, plans: null, reasons: [`not executed: calls volatile function(s) ${unsafe.join(', ')} that could have side effects`] };
@@ -215,10 +217,12 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
     }
     const costBefore = planned.before.cost;
     const costAfter = afterPlan.cost;
-    const rows = await compareAll(db, run, { options, session, compareAst, afterAst, compareSql, after, costBefore, costAfter });
+    const ratio = options.cheaperRatio ?? 0.98;
+    const planCheaper = candidate.benefit === 'width' ? afterPlan.width < planned.before.width : costAfter < costBefore * ratio;
+    const skipRows = options.rowsOnlyWhenCheaper === true && !planCheaper;
+    const rows = await compareAll(db, run, { options, session, compareAst, afterAst, compareSql, after, costBefore, costAfter, skipRows });
     const timing = options.analyze ? await analyzeTimes(run, original, after, budget, db.statementTimeoutMs) : null;
 
-    const ratio = options.cheaperRatio ?? 0.98;
     if (candidate.benefit === 'width') {
       if (!(afterPlan.width < planned.before.width) || costAfter > costBefore * 1.02) reasons.push(`not cheaper: ${planned.before.width} → ${afterPlan.width} bytes per row, planner cost ${round(costBefore)} → ${round(costAfter)}`);
     } else if (!(costAfter < costBefore * ratio)) {
@@ -267,6 +271,7 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
         whatIf: options.whatIf ?? null,
         serverVersionNum: options.facts?.serverVersionNum ?? 0,
         ratio: options.cheaperRatio ?? 0.98,
+        timeoutMs: budget.stepMs(1, db.statementTimeoutMs),
       });
       if (typeof check === 'string') final.push(`not checked with the index the original needs (${indexes.map((i) => i.definition).join('; ')}): ${check}`);
       else {
@@ -334,6 +339,8 @@ interface CompareInput {
   readonly after: string;
   readonly costBefore: number;
   readonly costAfter: number;
+  /** the rewrite does not plan cheaper and the caller keeps its budget for those that do */
+  readonly skipRows: boolean;
 }
 
 interface RowsOutcome {
@@ -355,6 +362,10 @@ async function compareAll(db: Database, run: Run, input: CompareInput): Promise<
     if (c.timedOutAfterMs !== null) run.reasons.push(`the comparison on the ${sample.percent} % sample did not finish within ${seconds(c.timedOutAfterMs)} (verification budget ${seconds(budget.totalMs)})`);
     run.reasons.push(...differenceReasons(c.comparisons, run.sets.length, compareAst, run.ordered));
     return { comparisons: c.comparisons, sample, restricted: null, measured: measured(c, 'the sample') };
+  }
+  if (input.skipRows) {
+    // it cannot be verified anyway: keep the shared budget for rewrites that can
+    return { comparisons: [], sample: null, restricted: null, measured: null };
   }
   const always = options.outerSubsets === 'always';
   if (always && session.originalTooSlow === null) session.originalTooSlow = 'comparison on subsets of the outer table was asked for';

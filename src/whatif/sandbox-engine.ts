@@ -50,8 +50,9 @@ export class SandboxEngine {
   /**
    * Plans the statements with the given indexes built and the `drop` indexes removed. A drop takes
    * an ACCESS EXCLUSIVE lock until the rollback, so it is tried with a 100 ms lock_timeout only.
+   * `timeoutMs` bounds every statement of the call (a caller's time budget).
    */
-  async costMany(sqls: readonly string[], definitions: readonly string[], drop: readonly string[] = []): Promise<SandboxResult> {
+  async costMany(sqls: readonly string[], definitions: readonly string[], drop: readonly string[] = [], timeoutMs?: number): Promise<SandboxResult> {
     const defs = [...new Set(definitions)].sort();
     const drops = [...new Set(drop)].sort();
     const key = JSON.stringify([sqls, defs, drops]);
@@ -65,6 +66,7 @@ export class SandboxEngine {
         const buildMs: Record<string, number> = {};
         const aliases: Record<string, string> = {};
         let n = 0;
+        if (timeoutMs !== undefined) await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
         for (const index of drops) {
           await client.query('SAVEPOINT dbo_drop');
           try {
@@ -118,7 +120,8 @@ export class SandboxEngine {
       },
       { allowWrites: defs.length > 0 || drops.length > 0 },
     );
-    this.cache.set(key, result);
+    // a build cut short by the caller's budget is not what the index costs: do not remember it
+    if (timeoutMs === undefined || Object.keys(result.failed).length === 0) this.cache.set(key, result);
     return result;
   }
 }

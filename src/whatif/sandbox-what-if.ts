@@ -30,7 +30,7 @@ export class SandboxWhatIf implements WhatIfEngine {
 
   async costMany(sqls: readonly string[], configuration: WhatIfConfiguration = {}): Promise<(WhatIfCost | Error)[]> {
     if ((configuration.hide ?? []).length > 0) throw new Error('the sandbox what-if cannot hide indexes by oid');
-    const r = await this.engine.costMany(sqls, configuration.create ?? []);
+    const r = await this.engine.costMany(sqls, configuration.create ?? [], [], configuration.timeoutMs);
     const failed = Object.entries(r.failed)[0];
     if (failed !== undefined) throw new Error(`${failed[0]}: ${failed[1]}`);
     return r.costs.map((c) => (c instanceof Error ? c : { ...c, hypothetical: r.names }));

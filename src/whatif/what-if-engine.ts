@@ -15,6 +15,8 @@ export interface WhatIfConfiguration {
   readonly create?: readonly string[];
   /** oids of existing indexes to hide (needs HypoPG ≥ 1.4) */
   readonly hide?: readonly number[];
+  /** bound (ms) for the whole call: real builds of the sandbox stop there (a HypoPG call only plans) */
+  readonly timeoutMs?: number;
 }
 
 export interface WhatIfCostOptions {

@@ -63,7 +63,7 @@ describe('verification when the original is the slow statement', () => {
     expect(grouped?.status, JSON.stringify(grouped?.reasons)).toBe('verified');
     const proof = v?.restricted;
     expect(proof?.why).toMatch(/did not finish on the full data within/);
-    expect(proof?.summary).toMatch(/^same rows on [23] samples of the outer table products p, [\d,]+ rows compared$/);
+    expect(proof?.summary).toMatch(/^same rows on \d+ samples of the outer table products p, [\d,]+ rows compared$/);
     expect(proof?.rowsCompared).toBeGreaterThan(0);
     expect(proof?.samples.some((s) => s.part === 'rest')).toBe(true);
     expect(proof?.samples.every((s) => s.equal)).toBe(true);
@@ -104,7 +104,7 @@ describe('verification when the original is the slow statement', () => {
     const json = JSON.parse(r.stdout) as { rewrite: { rewrites: { status: string; verification: { restricted: { summary: string } | null } }[] }; findings: { fix?: { verified: boolean } }[] };
     expect(reportSchemaErrors(json)).toEqual([]);
     expect(json.rewrite.rewrites[0]?.status).toBe('verified');
-    expect(json.rewrite.rewrites[0]?.verification.restricted?.summary).toMatch(/^same rows on \d samples? of the outer table products p/);
+    expect(json.rewrite.rewrites[0]?.verification.restricted?.summary).toMatch(/^same rows on \d+ samples? of the outer table products p/);
     expect(json.findings[0]?.fix?.verified).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const OPTIONS = { limit: 20, minShare: 0, verifyTop: 3 };
+const OPTIONS = { limit: 20, minShare: 0, verifyTop: 3, verifyBudgetSeconds: 60 };
 
 describe('query-rewrites analyzer', () => {
   it('reports the seed statement and a NOT IN over a nullable column, unverified, and nothing for plain statements', async () => {
@@ -63,5 +63,17 @@ describe('query-rewrites analyzer', () => {
     expect(csa?.fix?.verified, csa?.fix?.verification).toBe(true);
     expect(csa?.evidence.status).toBe('verified');
     expect(csa?.nextSteps).toEqual([]);
+  });
+
+  it('holds to its total budget: a rewrite the budget cannot reach is unverified and says so', async () => {
+    const db = await t.open();
+    const verifier = createRewriteVerifier(db, schemaFactsFromSnapshot(snapshot), null);
+    const workload = workloadFromSql(`-- calls: 40\n${SEED_SQL};\n`, 'workload.sql');
+    // one second for three rewrites: each share of what is left is below what a verification needs
+    const findings = await queryRewrites.run({ snapshot, workload, options: { ...OPTIONS, verifyBudgetSeconds: 1 }, whatIf: null, baseline: null, rewriteVerifier: verifier });
+    const csa = findings.find((f) => f.rule === 'correlated-subquery-aggregate');
+    expect(csa?.fix?.verified).toBe(false);
+    expect(csa?.fix?.verification).toMatch(/^not verified: the verification budget of 1\.0 s was spent/);
+    expect(verifier.budgetMs).toBe(1000);
   });
 });

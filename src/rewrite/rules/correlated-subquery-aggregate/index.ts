@@ -76,7 +76,7 @@ function matchAggSubquery(sub: Ast, outerTables: readonly FromTable[], allowCoun
  * to a grouped derived table each. A missing group gives NULL through the LEFT JOIN, as the subquery
  * does for avg/sum/min/max; count gets COALESCE(…, 0), as count over no rows is 0.
  */
-function selectListForm(select: Ast, outerTables: readonly FromTable[], facts: SchemaFacts | null): RuleOutcome[] {
+function selectListForm(select: Ast, outerTables: readonly FromTable[]): RuleOutcome[] {
   if (outerTables.length !== 1) return [];
   const outerTable = outerTables[0] as FromTable;
   const matches: { index: number; m: AggSubquery; name: string }[] = [];
@@ -135,7 +135,6 @@ function selectListForm(select: Ast, outerTables: readonly FromTable[], facts: S
       preconditions: [
         statementFact('each derived table has one row per key (GROUP BY), so the LEFT JOIN neither drops nor repeats outer rows'),
         statementFact('a missing group reads as NULL (avg/sum/min/max) or 0 (count, via COALESCE), exactly as the subquery returns over no rows'),
-        ...matches.map((x) => fact(facts, `${x.m.inner.name} exists in the catalog`, (f) => f.table(x.m.inner.schema, x.m.inner.name) !== undefined)),
       ],
     },
   ];
@@ -219,7 +218,7 @@ export const correlatedSubqueryAggregate = defineRule({
     if (!isSimpleSelect(select)) return [];
     const outerTables = plainFromTables(select);
     if (outerTables === null) return [];
-    const out: RuleOutcome[] = [...selectListForm(select, outerTables, facts)];
+    const out: RuleOutcome[] = [...selectListForm(select, outerTables)];
     for (const c of conjuncts(select.whereClause)) {
       const m = matchConjunct(c, outerTables);
       if (m === null) continue;
@@ -269,11 +268,10 @@ export const correlatedSubqueryAggregate = defineRule({
         copy.A_Expr[m.sublinkSide] = mkColumnRef([alias, aggName]);
         return copy;
       });
-      const innerTable = facts?.table(m.inner.schema, m.inner.name);
+      // nothing here depends on the catalog: a system catalog, a view or a table outside the snapshot is rewritten alike
       const preconditions: Precondition[] = [
         statementFact(`${m.agg}() is NULL on an empty group and the comparison is a top-level WHERE condition, so outer rows without a group are filtered either way`),
         statementFact(`the derived table has one row per ${keyName} (GROUP BY), so the join cannot duplicate outer rows`),
-        fact(facts, `${m.inner.name} exists in the catalog`, () => innerTable !== undefined),
       ];
       out.push({
         kind: 'candidate',

@@ -81,12 +81,17 @@ export const notInToNotExists = defineRule({
           `x NOT IN (SELECT y …) is NULL when any y is NULL, so the original returns no rows at all as soon as ${innerName} holds a NULL` +
           `${outerNotNull === true ? '' : `, and drops rows whose ${outerName} is NULL`}. NOT EXISTS returns the rows without a match, which is almost always what was meant, and can run as an anti-join.`,
         semantics: 'changes-results',
-        semanticsNote: `NOT IN and NOT EXISTS differ when ${innerName} or ${outerName} is NULL; this is a correctness fix, so it is never shown as verified — check which result the application wants`,
+        semanticsNote: `NOT IN and NOT EXISTS differ when ${innerName === outerName ? innerName : `${innerName} or ${outerName}`} is NULL; this is a correctness fix, so it is never shown as verified — check which result the application wants`,
         severity: 'critical',
         after,
-        preconditions: [...preconditions.map((p) => ({ ...p, holds: p.holds === null ? null : true, fact: p.holds === false ? p.fact.replace('is NOT NULL', 'is nullable') : p.fact })), statementFact('the NOT IN is a top-level WHERE condition')],
+        preconditions: [...uniqueFacts(preconditions.map((p) => ({ ...p, holds: p.holds === null ? null : true, fact: p.holds === false ? p.fact.replace('is NOT NULL', 'is nullable') : p.fact }))), statementFact('the NOT IN is a top-level WHERE condition')],
       });
     }
     return out;
   },
 });
+
+/** a column compared with itself (a self NOT IN) is one fact, not two */
+function uniqueFacts<T extends { readonly fact: string }>(facts: readonly T[]): T[] {
+  return facts.filter((p, i) => facts.findIndex((q) => q.fact === p.fact) === i);
+}
