@@ -4,6 +4,7 @@ import { demoCommand } from './demo.ts';
 import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
 import { indexesCommand } from './indexes.ts';
+import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   indexesCommand,
   rewriteCommand,
   n1Command,
+  logsCommand,
   schemaCommand,
   migrateCommand,
   configCommand,
