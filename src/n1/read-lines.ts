@@ -19,8 +19,10 @@ function isGzip(path: string): boolean {
  * (readline's iterator on Node 20 buffers lines without limit when the consumer is slower than the disk).
  */
 export async function forEachLine(path: string, stdin: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  // opened (and checked for the gzip magic) before the stream exists, so a missing file is one rejection
+  const gzip = path !== '-' && isGzip(path);
   let input: NodeJS.ReadableStream = path === '-' ? stdin : createReadStream(path, { highWaterMark: 1 << 20 });
-  if (path !== '-' && isGzip(path)) input = input.pipe(createGunzip({ chunkSize: 1 << 20 }));
+  if (gzip) input = input.pipe(createGunzip({ chunkSize: 1 << 20 }));
   (input as NodeJS.ReadableStream & { setEncoding(e: string): void }).setEncoding('utf8');
   let rest = '';
   for await (const chunk of input as AsyncIterable<string>) {
