@@ -140,5 +140,7 @@ export interface LogsSummary {
   readonly autovacuum: readonly LogsAutovacuum[];
   readonly connections: LogsConnections;
   readonly plans: readonly LogsPlan[];
+  /** every auto_explain plan logged (not counted as statements: the statement's own duration line is) */
+  readonly autoExplain: { readonly plans: number; readonly totalMs: number };
   readonly warnings: readonly string[];
 }

@@ -4,9 +4,11 @@ const KEEP = 20;
 export class PlanSample {
   private readonly kept: { durationMs: number; text: string; line: number }[] = [];
   seen = 0;
+  totalMs = 0;
 
   add(durationMs: number, message: string, line: number): void {
     this.seen++;
+    this.totalMs += durationMs;
     if (this.kept.length >= KEEP * 2) {
       this.kept.sort((a, b) => b.durationMs - a.durationMs);
       this.kept.length = KEEP;

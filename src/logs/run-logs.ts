@@ -68,6 +68,7 @@ export async function runLogs(files: readonly string[], options: RunLogsOptions 
     autovacuum: analyzer.autovacuum.result(),
     connections: analyzer.connections.result(),
     plans: planned.plans,
+    autoExplain: { plans: analyzer.plans.seen, totalMs: Math.round(analyzer.plans.totalMs * 1000) / 1000 },
     warnings,
   };
   return { logs, findings: planned.findings };

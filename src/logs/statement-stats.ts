@@ -27,12 +27,20 @@ const HOUR_MS = 3_600_000;
  */
 export class StatementIdentifier {
   private readonly cache = new Map<string, StatementIdentity>();
+  /** texts without literals (bind parameters: the usual ORM statement) skip the mask */
+  private readonly verbatim = new Map<string, StatementIdentity>();
   unparsable = 0;
 
   identify(sql: string): StatementIdentity {
-    const key = maskLiterals(sql).key;
+    const known = this.verbatim.get(sql);
+    if (known !== undefined) return known;
+    const masked = maskLiterals(sql);
+    const key = masked.key;
     let id = this.cache.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      if (masked.literals.length === 0) this.remember(sql, id);
+      return id;
+    }
     const fingerprint = fingerprintSql(sql);
     if (fingerprint === null) {
       this.unparsable++;
@@ -43,7 +51,13 @@ export class StatementIdentifier {
     if (this.cache.size >= MAX_CACHE) this.cache.clear();
     // a detached copy: the key may be a slice of a 1 MiB read chunk
     this.cache.set(Buffer.from(key, 'utf8').toString('utf8'), id);
+    if (masked.literals.length === 0) this.remember(sql, id);
     return id;
+  }
+
+  private remember(sql: string, id: StatementIdentity): void {
+    if (this.verbatim.size >= MAX_CACHE) this.verbatim.clear();
+    this.verbatim.set(Buffer.from(sql, 'utf8').toString('utf8'), id);
   }
 }
 
