@@ -5,6 +5,7 @@ export {
   explain,
   full,
   indexes,
+  logs,
   migrateLint,
   migratePlan,
   n1,
@@ -29,6 +30,7 @@ export type {
   FullOptions,
   IndexesOptions,
   LibraryContext,
+  LogsOptions,
   LibraryOptions,
   McpOptions,
   MigrateLintOptions,
@@ -88,6 +90,8 @@ export { fingerprintSql, initSqlParser, normalizeSql, parseSql, splitStatements 
 export { HypopgEngine, SandboxEngine } from './whatif/index.ts';
 export type { WhatIfEngine } from './whatif/index.ts';
 export { estimatePercentiles, workloadFromPgStatStatements, workloadFromSql, workloadFromSqlFile } from './workload/index.ts';
+export { runLogs } from './logs/index.ts';
+export type { LogsSummary, LogsStatement, RunLogsOptions } from './logs/index.ts';
 export { DEFAULT_THRESHOLDS, N1Detector, ORMS, runN1, startOtlpReceiver, unitsToOtlp } from './n1/index.ts';
 export type { DetectionThresholds, N1Options, N1Result, N1Rule, N1Sources, Orm, QueryEvent, QueryUnit } from './n1/index.ts';
 export { VERSION } from './version.ts';

@@ -9,6 +9,8 @@ export { indexes, indexesFlow } from './indexes.ts';
 export type { IndexesOptions } from './indexes.ts';
 export { mcp, mcpFlow } from './mcp.ts';
 export type { McpOptions } from './mcp.ts';
+export { logs, logsFlow, LOGS_OPTIONS } from './logs.ts';
+export type { LogsOptions } from './logs.ts';
 export { migrateLint, migrateLintFlow } from './migrate-lint.ts';
 export type { MigrateLintOptions } from './migrate-lint.ts';
 export { migratePlan, migratePlanFlow } from './migrate-plan.ts';

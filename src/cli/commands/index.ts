@@ -5,6 +5,7 @@ import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
 import { indexesCommand } from './indexes.ts';
 import { mcpCommand } from './mcp.ts';
+import { logsCommand } from './logs.ts';
 import { migrateCommand } from './migrate.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   indexesCommand,
   rewriteCommand,
   n1Command,
+  logsCommand,
   schemaCommand,
   migrateCommand,
   configCommand,

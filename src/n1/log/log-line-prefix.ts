@@ -1,6 +1,6 @@
 import { DbOptimizeError } from '../../errors/index.ts';
 
-export type PrefixField = 'time' | 'epoch' | 'pid' | 'session' | 'line' | 'vxid' | 'xid' | 'user' | 'db' | 'app' | 'host' | 'other';
+export type PrefixField = 'time' | 'epoch' | 'pid' | 'session' | 'line' | 'vxid' | 'xid' | 'user' | 'db' | 'app' | 'host' | 'sqlstate' | 'other';
 
 export interface CompiledPrefix {
   readonly prefix: string;
@@ -23,14 +23,15 @@ const ESCAPES: Readonly<Record<string, [PrefixField, string]>> = {
   l: ['line', '\\d+'],
   v: ['vxid', '(?:-?\\d+/-?\\d+)?'],
   x: ['xid', '\\d+'],
-  u: ['user', '[^\\s@,\\]]*?'],
-  d: ['db', '[^\\s@,\\]]*?'],
+  // "[unknown]" before authentication (connection received lines)
+  u: ['user', '\\[unknown\\]|[^\\s@,\\]]*?'],
+  d: ['db', '\\[unknown\\]|[^\\s@,\\]]*?'],
   a: ['app', '.*?'],
   h: ['host', '[^\\s,\\]]*?'],
   r: ['host', '[^\\s,\\]]*?'],
   b: ['other', '.*?'],
   i: ['other', '.*?'],
-  e: ['other', '[0-9A-Z]{5}'],
+  e: ['sqlstate', '[0-9A-Z]{5}'],
   Q: ['other', '-?\\d+'],
   L: ['host', '[^\\s,\\]]*?'],
 };

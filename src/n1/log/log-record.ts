@@ -12,6 +12,16 @@ export interface LogRecord {
   readonly detail: string | null;
   /** 1-based line where the record starts, for messages */
   readonly line: number;
+  /** fields the logs report uses, when the format or the prefix carries them */
+  readonly pid?: string | null;
+  readonly user?: string | null;
+  readonly app?: string | null;
+  readonly host?: string | null;
+  /** SQLSTATE (%e, csvlog/jsonlog) */
+  readonly sqlstate?: string | null;
+  /** csvlog/jsonlog: the statement an error belongs to (stderr logs a STATEMENT line) */
+  readonly statement?: string | null;
+  readonly context?: string | null;
 }
 
 let lastSecond = '';

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DbOptimizeError } from '../../errors/index.ts';
 import type { CompiledPrefix } from './log-line-prefix.ts';
 import { compilePrefix, inferPrefix, prefixProblems, RECOMMENDED_PREFIX, SEVERITIES } from './log-line-prefix.ts';
@@ -27,7 +28,81 @@ export interface LogReadOptions {
   readonly logLinePrefix?: string;
   /** label for messages */
   readonly name: string;
+  /** stop when the prefix cannot tell sessions apart (N+1 grouping needs it; the logs report does not) */
+  readonly requireSessions?: boolean;
 }
+
+/** Lines of one kind of problem: how many, and where the first ones are. */
+class LineTally {
+  count = 0;
+  readonly at: number[] = [];
+  add(line: number): void {
+    this.count++;
+    if (this.at.length < 5) this.at.push(line);
+  }
+  describe(what: string): string {
+    return `${this.count} line(s) ${what} (line${this.at.length > 1 ? 's' : ''} ${this.at.join(', ')}${this.count > this.at.length ? ', …' : ''})`;
+  }
+}
+
+const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
+
+/** csvlog columns (PostgreSQL 13+): log_time, user, db, pid, host, session, …, severity 11, state 12, message 13, detail 14, … context 18, query 19, app 22. */
+function csvRecord(f: readonly string[], line: number): LogRecord {
+  return {
+    timeMs: parseLogTime(f[0] ?? ''),
+    session: f[5] !== '' && f[5] !== undefined ? f[5] : (f[3] ?? null),
+    vxid: f[9] ?? null,
+    db: f[2] ?? null,
+    severity: f[11] ?? '',
+    message: f[13] ?? '',
+    detail: nonEmpty(f[14]),
+    line,
+    pid: nonEmpty(f[3]),
+    user: nonEmpty(f[1]),
+    app: nonEmpty(f[22]),
+    host: nonEmpty(f[4]),
+    sqlstate: nonEmpty(f[12]),
+    statement: nonEmpty(f[19]),
+    context: nonEmpty(f[18]),
+  };
+}
+
+function jsonRecord(o: Record<string, unknown>, line: number): LogRecord {
+  const str = (k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : null);
+  return {
+    timeMs: parseLogTime(str('timestamp') ?? ''),
+    session: str('session_id') ?? str('pid'),
+    vxid: str('vxid'),
+    db: str('dbname'),
+    severity: str('error_severity') ?? '',
+    message: str('message') ?? '',
+    detail: str('detail'),
+    line,
+    pid: str('pid'),
+    user: str('user'),
+    app: str('application_name'),
+    host: str('remote_host'),
+    sqlstate: str('state_code'),
+    statement: str('statement'),
+    context: str('context'),
+  };
+}
+
+const parseJsonLine = (line: string): Record<string, unknown> | null => {
+  try {
+    const o = JSON.parse(line) as unknown;
+    return o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+};
+
+const TIMESTAMP_START = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d/;
+const CSV_START = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:-]+)?,/;
+// U+FFFD (bytes that are not UTF-8) or control characters other than tab: not text a server writes
+// eslint-disable-next-line no-control-regex -- control bytes are exactly what marks binary data
+const GARBAGE = /[\uFFFD\u0000-\u0008\u000E-\u001F]/;
 
 const SAMPLE = 200;
 const OTHER_RECORD = new RegExp(`^\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d.*?\\b(?:${SEVERITIES}):  `);
@@ -101,7 +176,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
   const sample: string[] = [];
   let handle: ((line: string) => void) | null = null;
   let finish: () => void = () => undefined;
-  let badJson = 0;
+  const badJson = new LineTally();
+  const garbage = new LineTally();
+  const mismatched = new LineTally();
+  const mixed = new LineTally();
+  const skippedAt = new LineTally();
+  const truncatedCsv = new LineTally();
   let sessionIds: 'session' | 'pid' = 'session';
   let transactionIds = true;
   const databases = new Map<string, number>();
@@ -124,7 +204,7 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
         });
       }
       const missing = prefixProblems(prefix.fields);
-      if (missing !== null) {
+      if (missing !== null && options.requireSessions !== false) {
         throw new DbOptimizeError('E_LOG_PREFIX', 'input', `${options.name}: log_line_prefix '${prefix.prefix}' lacks ${missing}, so statements cannot be grouped into sessions and transactions`, {
           hint: `set log_line_prefix = '${RECOMMENDED_PREFIX}' (plus log_statement = 'all' or log_min_duration_statement = 0) and reload: SELECT pg_reload_conf()`,
         });
@@ -142,23 +222,59 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
       const iPid = idx('pid');
       const iVxid = idx('vxid');
       const iDb = idx('db');
-      let current: { timeMs: number | null; session: string | null; vxid: string | null; db: string | null; severity: string; message: string; detail: null; line: number } | null = null;
+      const iUser = idx('user');
+      const iApp = idx('app');
+      const iHost = idx('host');
+      const iState = idx('sqlstate');
+      let current: { -readonly [K in keyof LogRecord]: LogRecord[K] } | null = null;
       const flush = (): void => {
         if (current !== null && current.severity === 'LOG') countDb(current.db);
         if (current !== null) onRecord(current);
         current = null;
       };
+      const other = (line: string): boolean => {
+        // a line of jsonlog or csvlog inside a stderr log (files concatenated, destinations mixed)
+        if (line.startsWith('{')) {
+          const o = parseJsonLine(line);
+          if (o === null || !('error_severity' in o)) return false;
+          flush();
+          mixed.add(lines);
+          onRecord(jsonRecord(o, lines));
+          return true;
+        }
+        if (!CSV_START.test(line)) return false;
+        const f = new CsvAssembler().push(line);
+        if (f === null || f.length < 14 || !/^[A-Z0-9]+$/.test(f[11] ?? '')) return false;
+        flush();
+        mixed.add(lines);
+        onRecord(csvRecord(f, lines));
+        return true;
+      };
       handle = (line) => {
         const m = p.regex.exec(line);
         if (m === null) {
+          if (GARBAGE.test(line)) {
+            garbage.add(lines);
+            return;
+          }
           // a log line of another shape (%q: background processes print a shorter prefix) ends
           // the current record instead of being glued to its statement
           if (!line.startsWith('\t') && OTHER_RECORD.test(line)) {
             flush();
             return;
           }
+          if (!line.startsWith('\t') && (line.startsWith('{') || TIMESTAMP_START.test(line))) {
+            if (other(line)) return;
+            // the server indents continuation lines with a tab: this is a cut or foreign log line
+            flush();
+            mismatched.add(lines);
+            return;
+          }
           if (current !== null) current.message += `\n${line.startsWith('\t') ? line.slice(1) : line}`;
-          else skipped++;
+          else {
+            skipped++;
+            skippedAt.add(lines);
+          }
           return;
         }
         flush();
@@ -173,6 +289,11 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
           message: m[p.fields.length + 2] ?? '',
           detail: null,
           line: lines,
+          pid: (iPid < 0 ? undefined : m[iPid + 1]) ?? null,
+          user: (iUser < 0 ? undefined : m[iUser + 1]) ?? null,
+          app: (iApp < 0 ? undefined : m[iApp + 1]) ?? null,
+          host: (iHost < 0 ? undefined : m[iHost + 1]) ?? null,
+          sqlstate: (iState < 0 ? undefined : m[iState + 1]) ?? null,
         };
       };
       finish = flush;
@@ -183,55 +304,34 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
         if (!csv.pending) start = lines;
         const f = csv.push(line);
         if (f === null) return;
-        if (f.length < 14) {
-          skipped++;
+        if (f.length < 14 || !CSV_START.test(`${f[0] ?? ''},`)) {
+          if (GARBAGE.test(line)) garbage.add(start);
+          else truncatedCsv.add(start);
           return;
         }
         if (f[11] === 'LOG') countDb(f[2]);
-        onRecord({
-          timeMs: parseLogTime(f[0] ?? ''),
-          session: f[5] !== '' && f[5] !== undefined ? f[5] : (f[3] ?? null),
-          vxid: f[9] ?? null,
-          db: f[2] ?? null,
-          severity: f[11] ?? '',
-          message: f[13] ?? '',
-          detail: f[14] === undefined || f[14] === '' ? null : f[14],
-          line: start,
-        });
+        onRecord(csvRecord(f, start));
       };
       finish = () => {
-        if (csv.pending) warnings.push(`${options.name}: the last csvlog record is cut off (an unterminated quoted field); it was ignored`);
+        if (csv.pending) warnings.push(`${options.name}: the last csvlog record (line ${start}) is cut off (an unterminated quoted field); it was ignored`);
       };
     } else {
       handle = (line) => {
         if (line.trim() === '') return;
-        let o: Record<string, unknown>;
-        try {
-          o = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          badJson++;
-          skipped++;
+        const o = parseJsonLine(line);
+        if (o === null) {
+          if (GARBAGE.test(line)) garbage.add(lines);
+          else badJson.add(lines);
           return;
         }
-        const str = (k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : null);
-        if (str('error_severity') === 'LOG') countDb(str('dbname'));
-        onRecord({
-          timeMs: parseLogTime(str('timestamp') ?? ''),
-          session: str('session_id') ?? str('pid'),
-          vxid: str('vxid'),
-          db: str('dbname'),
-          severity: str('error_severity') ?? '',
-          message: str('message') ?? '',
-          detail: str('detail'),
-          line: lines,
-        });
-      };
-      finish = () => {
-        if (badJson > 0) warnings.push(`${options.name}: ${badJson} jsonlog line(s) are not valid JSON (cut lines?) and were skipped`);
+        const r = jsonRecord(o, lines);
+        if (r.severity === 'LOG') countDb(r.db);
+        onRecord(r);
       };
     }
   };
 
+  const sizeBefore = path === '-' ? null : fileSize(path);
   try {
     await forEachLine(path, stdin, (line) => {
       lines++;
@@ -265,7 +365,18 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
     }
   }
   finish();
-  if (skipped > 0) warnings.push(`${options.name}: ${skipped} line(s) matched no log record and were skipped`);
+  const n = options.name;
+  if (skipped > 0) warnings.push(`${n}: ${skippedAt.describe('matched no log record and were skipped')}`);
+  if (garbage.count > 0) warnings.push(`${n}: ${garbage.describe('hold binary data (bytes that are not UTF-8 text) and were skipped')}`);
+  if (mismatched.count > 0) warnings.push(`${n}: ${mismatched.describe(`start like a log line but do not match log_line_prefix '${prefix?.prefix ?? ''}' (cut lines, or another prefix) and were skipped`)}`);
+  if (mixed.count > 0) warnings.push(`${n}: ${mixed.describe(`are in another format (jsonlog or csvlog inside a ${format ?? 'stderr'} log) and were read as such`)}`);
+  if (badJson.count > 0) warnings.push(`${n}: ${badJson.describe('are not valid JSON (cut lines?) and were skipped')}`);
+  if (truncatedCsv.count > 0) warnings.push(`${n}: ${truncatedCsv.describe('are not complete csvlog records (cut lines?) and were skipped')}`);
+  const sizeAfter = path === '-' ? null : fileSize(path);
+  if (sizeBefore !== null && sizeAfter !== null && sizeAfter !== sizeBefore) {
+    warnings.push(`${n}: the file ${sizeAfter > sizeBefore ? 'grew' : 'shrank'} from ${sizeBefore} to ${sizeAfter} bytes while it was read (the server is writing to it); read up to line ${lines}`);
+  }
+  skipped += garbage.count + mismatched.count + badJson.count + truncatedCsv.count;
   if (databases.size > 1) {
     const top = [...databases.entries()].sort((a, b) => b[1] - a[1]);
     warnings.push(
@@ -274,4 +385,12 @@ export async function readPostgresLog(path: string, stdin: NodeJS.ReadableStream
     );
   }
   return { format: format ?? 'stderr', prefix: prefix?.prefix ?? null, lines, skippedLines: skipped, warnings, sessionIds, transactionIds, databases };
+}
+
+function fileSize(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
 }
