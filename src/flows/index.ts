@@ -7,6 +7,8 @@ export { full, fullFlow } from './full.ts';
 export type { FullOptions } from './full.ts';
 export { indexes, indexesFlow } from './indexes.ts';
 export type { IndexesOptions } from './indexes.ts';
+export { maintain, maintainFlow } from './maintain.ts';
+export type { MaintainOptions } from './maintain.ts';
 export { migrateLint, migrateLintFlow } from './migrate-lint.ts';
 export type { MigrateLintOptions } from './migrate-lint.ts';
 export { migratePlan, migratePlanFlow } from './migrate-plan.ts';

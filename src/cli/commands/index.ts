@@ -4,6 +4,7 @@ import { demoCommand } from './demo.ts';
 import { explainCommand } from './explain.ts';
 import { fullCommand } from './full.ts';
 import { indexesCommand } from './indexes.ts';
+import { maintainCommand } from './maintain.ts';
 import { migrateCommand } from './migrate.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   poolCommand,
   pgbouncerCommand,
   validateCommand,
+  maintainCommand,
 ];
