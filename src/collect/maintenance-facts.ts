@@ -2,8 +2,8 @@ import type { Database } from './connection.ts';
 
 /** Where pg_cron lives and what pg_partman manages: what `maintain` needs beyond the Snapshot. */
 export interface CronFacts {
-  /** pg_cron is in shared_preload_libraries (its settings exist) */
-  readonly preloaded: boolean;
+  /** pg_cron is in shared_preload_libraries (its settings exist); null: this role may not read the setting */
+  readonly preloaded: boolean | null;
   /** cron.database_name: the database whose cron.job table the scheduler reads */
   readonly database: string | null;
   /** pg_cron's version when the extension is installed in the database we are connected to */
@@ -40,9 +40,10 @@ export interface MaintenanceFacts {
 }
 
 const CRON_SQL = `
-SELECT current_setting('cron.database_name', true) AS database,
-       (SELECT extversion FROM pg_extension WHERE extname = 'pg_cron') AS installed,
+SELECT (SELECT extversion FROM pg_extension WHERE extname = 'pg_cron') AS installed,
        (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`;
+// superuser-only setting: without pg_read_all_settings reading it is an error, not a NULL
+const CRON_DATABASE_SQL = `SELECT current_setting('cron.database_name', true) AS database`;
 
 const PARTMAN_SQL = `
 SELECT n.nspname AS schema, e.extversion AS version
@@ -66,12 +67,20 @@ WHERE c.relkind = 'p' AND NOT c.relispartition
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
 ORDER BY 1, 2`;
 
-interface CronRow { database: string | null; installed: string | null; superuser: boolean | null }
+interface CronRow { installed: string | null; superuser: boolean | null }
 interface PartitionedRow { schema: string; name: string; qname: string; keydef: string; keycol: string | null; keytype: string | null; partitions: { name: string; bound: string }[] }
 
 /** Reads the pg_cron location, pg_partman's configuration and the partitioned tables (read-only). */
 export async function collectMaintenanceFacts(db: Database): Promise<MaintenanceFacts> {
   const [cronRow] = await db.query<CronRow>(CRON_SQL);
+  let cronDatabase: string | null = null;
+  let preloaded: boolean | null = null;
+  try {
+    cronDatabase = (await db.query<{ database: string | null }>(CRON_DATABASE_SQL))[0]?.database ?? null;
+    preloaded = cronDatabase !== null;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+  }
   const partmanRows = await db.query<{ schema: string; version: string }>(PARTMAN_SQL);
   let partman: PartmanFacts | null = null;
   const pm = partmanRows[0];
@@ -97,7 +106,7 @@ export async function collectMaintenanceFacts(db: Database): Promise<Maintenance
     partitions: r.partitions,
   }));
   return {
-    cron: { preloaded: cronRow?.database !== null && cronRow?.database !== undefined, database: cronRow?.database ?? null, installedHere: cronRow?.installed ?? null },
+    cron: { preloaded, database: cronDatabase, installedHere: cronRow?.installed ?? null },
     partman,
     partitioned,
     superuser: cronRow?.superuser === true,

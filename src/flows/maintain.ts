@@ -34,6 +34,7 @@ export const MAINTAIN_OPTIONS = {
     description: 'keep rows this many days: archive older rows in batches (plain table) or drop old partitions (partitioned table)',
   },
   'out-dir': { type: 'string', valueName: 'DIR', description: 'write pg_cron.sql, maintenance.sql, crontab and one SQL file per job there' },
+  'cron-database': { type: 'string', valueName: 'NAME', description: 'the database pg_cron runs in (cron.database_name), for a role that may not read that setting' },
   apply: { type: 'boolean', description: 'create or update the pg_cron jobs (its own read-write session in the pg_cron database)' },
   'append-only-min-rows': { type: 'string', valueName: 'N', description: 'scheduled VACUUM (ANALYZE) for append-only tables with at least N live rows (default 100000)' },
   'append-only-max-churn': { type: 'string', valueName: 'RATIO', description: 'append-only: updates + deletes at most this share of inserts (default 0.01)' },
@@ -69,7 +70,8 @@ async function runMaintain(input: FlowInput): Promise<Report> {
   const analysis = await runAnalyzers({ analyzers: MAINTAIN_ANALYZERS, depth: 5, snapshot, workload: null, options: overridesFor(thresholds.overrides, MAINTAIN_ANALYZERS) });
   const plan = planMaintenance({ snapshot, facts, findings: analysis.findings, retention, appendOnlyMinRows, appendOnlyMaxChurn, premake, archiveBatch, sizeHistory: !flag(input, 'no-size-history') });
   const database = snapshot.server.database;
-  const target: CronTarget = { cronDatabase: facts.cron.database, database };
+  const cronDatabase = option(input, 'cron-database') ?? facts.cron.database;
+  const target: CronTarget = { cronDatabase, database };
   const pgCron = pgCronScript(plan.jobs, target, facts.cron);
   const plainSql = plainSqlScript(plan.jobs, database);
   const cronLines = crontab(plan.jobs, database, outDir === undefined ? null : resolve(outDir, 'jobs'));
@@ -89,18 +91,20 @@ async function runMaintain(input: FlowInput): Promise<Report> {
     input.logger.info(`wrote pg_cron.sql, maintenance.sql, crontab and ${plan.jobs.length} job files to ${outDir}`);
   }
 
-  const cronMessage = facts.cron.preloaded
-    ? `pg_cron's scheduler reads database ${facts.cron.database ?? '?'} (cron.database_name)${facts.cron.database === database ? '' : `: run pg_cron.sql there (psql -d ${facts.cron.database ?? '?'}); jobs run in ${database} through cron.schedule_in_database`}`
-    : 'pg_cron is not loaded on this server (no cron.database_name): use the crontab or the plain SQL, or add pg_cron to shared_preload_libraries, restart and CREATE EXTENSION pg_cron';
+  const cronMessage = cronLocation(facts, cronDatabase, database);
   notes.unshift(cronMessage);
 
   let applied: AppliedJob[] | null = null;
   if (apply) {
-    if (!facts.cron.preloaded || facts.cron.database === null) {
+    if (facts.cron.preloaded === false) {
       input.logger.warn(`--apply: no jobs created: ${cronMessage}`);
       findings.push(notAppliedFinding(cronMessage));
+    } else if (cronDatabase === null) {
+      throw new DbOptimizeError('E_PRIVILEGE', 'privilege', `--apply: cannot tell where pg_cron runs: ${cronMessage}`, {
+        hint: 'the plain SQL and crontab need no pg_cron: run without --apply to print them (--out-dir DIR writes them)',
+      });
     } else {
-      const cronUrl = urlForDatabase(option(input, 'db'), input.env, facts.cron.database);
+      const cronUrl = urlForDatabase(option(input, 'db'), input.env, cronDatabase);
       const rw = await Database.connect({ url: cronUrl, env: input.env, readWrite: true, maxConnections: 1 });
       try {
         input.logger.warn(`--apply: scheduling ${plan.jobs.length} pg_cron jobs from ${rw.display}`);
@@ -136,7 +140,7 @@ async function runMaintain(input: FlowInput): Promise<Report> {
     extra: {
       maintenance: {
         jobs: plan.jobs.map((j) => ({ name: j.name, schedule: j.schedule, sql: j.sql, why: j.why })),
-        cron: { preloaded: facts.cron.preloaded, database: facts.cron.database, installedHere: facts.cron.installedHere, method: facts.cron.database === database ? 'cron.schedule' : 'cron.schedule_in_database' },
+        cron: { preloaded: facts.cron.preloaded, database: cronDatabase, installedHere: facts.cron.installedHere, method: cronDatabase === database ? 'cron.schedule' : 'cron.schedule_in_database' },
         pgCron,
         plainSql,
         crontab: cronLines,
@@ -145,6 +149,18 @@ async function runMaintain(input: FlowInput): Promise<Report> {
       },
     },
   });
+}
+
+/** Where the jobs get scheduled, and how to get there: pg_cron reads cron.job in one database only. */
+function cronLocation(facts: MaintenanceFacts, cronDatabase: string | null, database: string): string {
+  if (facts.cron.preloaded === false) {
+    return 'pg_cron is not loaded on this server (no cron.database_name): use the crontab or the plain SQL, or add pg_cron to shared_preload_libraries, restart and CREATE EXTENSION pg_cron';
+  }
+  if (cronDatabase === null) {
+    return 'this role cannot read cron.database_name (superuser or pg_read_all_settings only): GRANT pg_read_all_settings to it, or pass --cron-database NAME';
+  }
+  const how = cronDatabase === database ? 'cron.schedule runs them here' : `run pg_cron.sql there (psql -d ${cronDatabase}); jobs run in ${database} through cron.schedule_in_database`;
+  return `pg_cron's scheduler reads database ${cronDatabase} (cron.database_name): ${how}`;
 }
 
 function notAppliedFinding(message: string): Finding {

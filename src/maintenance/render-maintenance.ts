@@ -23,7 +23,10 @@ export function pgCronScript(jobs: readonly MaintenanceJob[], target: CronTarget
     `-- db-optimize maintain: pg_cron jobs for database ${commentText(target.database)}`,
     `-- run this in ${commentText(where)}, e.g. psql -d ${quoteShellArg(target.cronDatabase ?? 'postgres')} -f pg_cron.sql; same names update the existing jobs`,
   ];
-  if (!cron.preloaded) {
+  if (cron.preloaded === null && target.cronDatabase === null) {
+    lines.push('-- this role cannot read cron.database_name (superuser or pg_read_all_settings only): run this where pg_cron is installed');
+  }
+  if (cron.preloaded === false) {
     lines.push(
       '-- pg_cron is not loaded on this server: add pg_cron to shared_preload_libraries, set cron.database_name,',
       '-- restart, then CREATE EXTENSION pg_cron in that database (or use the crontab instead)',
