@@ -9,6 +9,8 @@ export { indexes, indexesFlow } from './indexes.ts';
 export type { IndexesOptions } from './indexes.ts';
 export { maintain, maintainFlow } from './maintain.ts';
 export type { MaintainOptions } from './maintain.ts';
+export { monitor, monitorFlow } from './monitor.ts';
+export type { MonitorOptions } from './monitor.ts';
 export { migrateLint, migrateLintFlow } from './migrate-lint.ts';
 export type { MigrateLintOptions } from './migrate-lint.ts';
 export { migratePlan, migratePlanFlow } from './migrate-plan.ts';

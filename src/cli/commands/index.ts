@@ -6,6 +6,7 @@ import { fullCommand } from './full.ts';
 import { indexesCommand } from './indexes.ts';
 import { maintainCommand } from './maintain.ts';
 import { migrateCommand } from './migrate.ts';
+import { monitorCommand } from './monitor.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
 import { poolCommand } from './pool.ts';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly Command[] = [
   pgbouncerCommand,
   validateCommand,
   maintainCommand,
+  monitorCommand,
 ];
