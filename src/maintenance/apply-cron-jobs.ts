@@ -1,5 +1,6 @@
 import type { Database } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
+import { jobPrefix } from './job-name.ts';
 import { JOB_PREFIX } from './maintenance-job.ts';
 import type { MaintenanceJob } from './maintenance-job.ts';
 
@@ -31,7 +32,7 @@ export async function applyCronJobs(cron: Database, jobs: readonly MaintenanceJo
       });
     }
     const sameDatabase = cron.databaseName === database;
-    const ours = `${JOB_PREFIX}:${database}:`;
+    const ours = jobPrefix(database);
     const before = (await cron.query<CronJobRow>(`SELECT jobid::text AS jobid, jobname, schedule, command, database FROM cron.job WHERE jobname LIKE '${JOB_PREFIX}:%'`)).filter(
       (r) => r.jobname?.startsWith(ours) === true,
     );

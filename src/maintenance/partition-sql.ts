@@ -20,14 +20,20 @@ export function partitionInterval(p: PartitionFacts): PartitionInterval | null {
     if (part.bound === 'DEFAULT') continue;
     const m = RANGE_BOUND.exec(part.bound);
     if (m === null) return null;
-    const from = Date.parse(`${m[1] ?? ''}${/[+-]\d\d$/.test(m[1] ?? '') ? ':00' : ''}`);
-    const to = Date.parse(`${m[2] ?? ''}${/[+-]\d\d$/.test(m[2] ?? '') ? ':00' : ''}`);
+    const from = parseBound(m[1] ?? '');
+    const to = parseBound(m[2] ?? '');
     if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
     const d = Math.round((to - from) / 86_400_000);
     days.add(d === 1 ? 'day' : d === 7 ? 'week' : d >= 28 && d <= 31 ? 'month' : d === 365 || d === 366 ? 'year' : null);
   }
   if (days.size !== 1) return null;
   return [...days][0] ?? null;
+}
+
+/** A bound as the server prints it: '2026-09-01', '2026-09-01 00:00:00' or '2026-09-01 00:00:00+02' (offset without minutes). */
+function parseBound(text: string): number {
+  const iso = text.replace(' ', 'T');
+  return Date.parse(/T[\d:.]+[+-]\d\d$/.test(iso) ? `${iso}:00` : /T[\d:.]+$/.test(iso) ? `${iso}Z` : iso);
 }
 
 /** The SQL type of a single-column time key, or null when the key is something else. */

@@ -61,6 +61,12 @@ export function crontab(jobs: readonly MaintenanceJob[], database: string, dir: 
     'CRON_TZ=UTC',
   ];
   for (const job of jobs) {
+    // eslint-disable-next-line no-control-regex
+    if (dir === null && /[\x00-\x1f\x7f]/.test(job.target)) {
+      // a newline inside a quoted name cannot be put on one crontab line without changing the name
+      lines.push(`# ${commentText(job.name)}: its name has control characters: use --out-dir (psql -f) for this job`);
+      continue;
+    }
     const words = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database];
     const source = dir === null ? ['-c', job.sql.replace(/\s*\n\s*/g, ' ')] : ['-f', `${dir.replace(/\/+$/, '')}/${jobFileName(job)}`];
     const command = [...words, ...source].map(quoteShellArg).join(' ').replace(/%/g, '\\%');

@@ -20,7 +20,7 @@ const TIME_NAMES = /^(created|inserted|occurred|logged|recorded|received|event|s
  * user is asked to name it (archiving on a guessed column would delete the wrong rows).
  */
 export function parseRetention(spec: string, snapshot: Snapshot): Retention {
-  const m = /^(.+)=(\d+)\s*(d|days?)?$/.exec(spec.trim());
+  const m = /^([\s\S]+)=(\d+)\s*(d|days?)?$/.exec(spec.trim());
   if (m === null || Number(m[2]) < 1) {
     throw new DbOptimizeError('E_BAD_FLAG', 'usage', `--retain expects TABLE[.COLUMN]=DAYS (e.g. events.created_at=90), got "${spec}"`);
   }

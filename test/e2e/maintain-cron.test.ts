@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobPrefix } from '../../src/maintenance/job-name.ts';
 import { reportSchemaErrors } from '../helpers/report-schema.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { adminUrl, createTestDatabase, urlFor } from '../helpers/test-database.ts';
@@ -54,7 +55,7 @@ async function cronQuery<R extends pg.QueryResultRow>(sql: string, params: unkno
 }
 
 async function ourJobs(): Promise<{ jobid: string; jobname: string }[]> {
-  return cronQuery<{ jobid: string; jobname: string }>('SELECT jobid::text AS jobid, jobname FROM cron.job WHERE jobname LIKE $1', [`dbopt:${t.name}:%`]);
+  return cronQuery<{ jobid: string; jobname: string }>('SELECT jobid::text AS jobid, jobname FROM cron.job WHERE jobname LIKE $1', [`${jobPrefix(t.name)}%`]);
 }
 
 beforeAll(async () => {
@@ -81,7 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (cronDb !== null) await cronQuery(`SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE $1`, [`dbopt:${t.name}:%`]).catch(() => undefined);
+  if (cronDb !== null) await cronQuery(`SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE $1`, [`${jobPrefix(t.name)}%`]).catch(() => undefined);
   await t.drop();
 });
 
@@ -95,12 +96,12 @@ describe('maintain', () => {
     const names = report.maintenance.jobs.map((j) => j.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        `dbopt:${t.name}:autovacuum-settings:public.sessions`,
-        `dbopt:${t.name}:vacuum-analyze:public.logs`,
-        `dbopt:${t.name}:reindex:public.queue_id_idx`,
-        `dbopt:${t.name}:partitions:public.events`,
-        `dbopt:${t.name}:partition-retention:public.events`,
-        `dbopt:${t.name}:archive:public.logs`,
+        `${jobPrefix(t.name)}autovacuum-settings:public.sessions`,
+        `${jobPrefix(t.name)}vacuum-analyze:public.logs`,
+        `${jobPrefix(t.name)}reindex:public.queue_id_idx`,
+        `${jobPrefix(t.name)}partitions:public.events`,
+        `${jobPrefix(t.name)}partition-retention:public.events`,
+        `${jobPrefix(t.name)}archive:public.logs`,
       ]),
     );
     for (const j of report.maintenance.jobs) {
@@ -158,7 +159,7 @@ describe('maintain', () => {
       runs = await cronQuery<Run>(
         `SELECT j.jobname, d.status, d.return_message FROM cron.job_run_details d JOIN cron.job j USING (jobid)
          WHERE j.jobname LIKE $1 AND d.start_time >= $2::timestamptz AND d.status IN ('succeeded', 'failed')`,
-        [`dbopt:${t.name}:%`, since],
+        [`${jobPrefix(t.name)}%`, since],
       );
       if (new Set(runs.map((r) => r.jobname)).size === jobs.length) break;
       await new Promise((r) => setTimeout(r, 1000));
