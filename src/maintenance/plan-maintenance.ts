@@ -56,7 +56,8 @@ export function planMaintenance(input: MaintenancePlanInput): MaintenancePlan {
       notes.push(`${f.title}: not scheduled (re-enabling autovacuum is a decision for the table's owner): ${f.fix?.content ?? ''}`);
       continue;
     }
-    job('autovacuum-settings', table, f.fix.content, `${f.impact.summary} (autovacuum-settings; re-applied daily so a migration that resets it is corrected; undo: ${f.fix.rollback ?? ''})`);
+    // a brief SHARE UPDATE EXCLUSIVE lock: give up (and retry tomorrow) rather than queue behind a long REINDEX or DDL
+    job('autovacuum-settings', table, `SET lock_timeout = '5s';\n${f.fix.content}`, `${f.impact.summary} (autovacuum-settings; re-applied daily so a migration that resets it is corrected; undo: ${f.fix.rollback ?? ''})`);
   }
 
   for (const t of appendOnlyTables(snapshot.tables, input.appendOnlyMinRows, input.appendOnlyMaxChurn)) {
