@@ -60,14 +60,12 @@ export function planMaintenance(input: MaintenancePlanInput): MaintenancePlan {
     job('autovacuum-settings', table, `SET lock_timeout = '5s';\n${f.fix.content}`, `${f.impact.summary} (autovacuum-settings; re-applied daily so a migration that resets it is corrected; undo: ${f.fix.rollback ?? ''})`);
   }
 
-  for (const t of appendOnlyTables(snapshot.tables, input.appendOnlyMinRows, input.appendOnlyMaxChurn)) {
-    const a = t.activity;
-    if (a === null) continue;
+  for (const { table: t, inserts, changes } of appendOnlyTables(snapshot.tables, input.appendOnlyMinRows, input.appendOnlyMaxChurn)) {
     job(
       'vacuum-analyze',
       t.qualifiedName,
       `VACUUM (ANALYZE, SKIP_LOCKED) ${t.qualifiedName}`,
-      `append-only: ${formatCount(a.nTupIns)} inserts against ${formatCount(a.nTupUpd + a.nTupDel)} updates and deletes since the stats reset; ` +
+      `append-only${t.kind === 'partitioned' ? ' (its partitions together)' : ''}: ${formatCount(inserts)} inserts against ${formatCount(changes)} updates and deletes since the stats reset; ` +
         'a daily VACUUM keeps the visibility map current (index-only scans skip the heap) and freezes rows in small steps instead of one anti-wraparound pass',
     );
   }
@@ -110,13 +108,24 @@ export function planMaintenance(input: MaintenancePlanInput): MaintenancePlan {
   return { jobs, notes };
 }
 
-/** Tables that only grow: many inserts, almost no updates or deletes. */
-export function appendOnlyTables(tables: readonly Table[], minRows: number, maxChurn: number): Table[] {
-  return tables.filter((t) => {
+/**
+ * Tables that only grow: many inserts, almost no updates or deletes. Partitions count towards their
+ * parent (one VACUUM of the parent covers them all; a job per daily partition would not scale).
+ */
+export function appendOnlyTables(tables: readonly Table[], minRows: number, maxChurn: number): { table: Table; inserts: number; changes: number }[] {
+  const totals = new Map<string, { table: Table; inserts: number; changes: number; live: number }>();
+  const byName = new Map(tables.map((t) => [t.qualifiedName, t]));
+  for (const t of tables) {
     const a = t.activity;
-    if (a === null || t.kind !== 'table' || a.nLiveTup < minRows || a.nTupIns === 0) return false;
-    return a.nTupUpd + a.nTupDel <= a.nTupIns * maxChurn;
-  });
+    if (a === null || t.kind !== 'table') continue;
+    const owner = t.isPartition && t.parent !== null ? (byName.get(t.parent) ?? t) : t;
+    const sum = totals.get(owner.qualifiedName) ?? { table: owner, inserts: 0, changes: 0, live: 0 };
+    sum.inserts += a.nTupIns;
+    sum.changes += a.nTupUpd + a.nTupDel;
+    sum.live += a.nLiveTup;
+    totals.set(owner.qualifiedName, sum);
+  }
+  return [...totals.values()].filter((x) => x.live >= minRows && x.inserts > 0 && x.changes <= x.inserts * maxChurn).map(({ table, inserts, changes }) => ({ table, inserts, changes }));
 }
 
 function partitionJobs(input: MaintenancePlanInput, job: (kind: MaintenanceJob['kind'], target: string, sql: string, why: string) => void, notes: string[]): void {
