@@ -18,6 +18,7 @@ import { parseRetention } from '../maintenance/retention.ts';
 import type { Finding, Report, ReportSection, Snapshot } from '../model/index.ts';
 import { wrapProseSections } from '../format/wrap-section-lines.ts';
 import { buildReport, databaseInfo } from '../render/build-report.ts';
+import { commentText } from '../sql/quote.ts';
 import { urlForDatabase } from '../validate/copy-database.ts';
 import { analyzerThresholds, overridesFor } from './analyzer-thresholds.ts';
 import { ANALYSIS_OPTIONS } from './common-options.ts';
@@ -123,11 +124,11 @@ async function runMaintain(input: FlowInput): Promise<Report> {
       lines:
         plan.jobs.length === 0
           ? ['nothing to schedule with the current thresholds']
-          : plan.jobs.flatMap((j) => [`- ${j.name} (${j.schedule} UTC)`, `  why: ${j.why}`, ...j.sql.split('\n').map((l) => `    ${l}`)]),
+          : plan.jobs.flatMap((j) => [`- ${commentText(j.name)} (${j.schedule} UTC)`, `  why: ${commentText(j.why)}`, ...j.sql.split('\n').map((l) => `    ${l}`)]),
     },
     { id: 'maintain-sizes', title: 'Largest tables', lines: sizeLines(snapshot) },
     { id: 'maintain-unused-indexes', title: 'Unused indexes (review; never dropped by a job)', lines: unusedIndexLines(analysis.findings) },
-    ...(applied === null ? [] : [{ id: 'maintain-applied', title: 'pg_cron jobs applied', lines: applied.map((a) => `- ${a.action}: ${a.name} (jobid ${a.jobId})`) }]),
+    ...(applied === null ? [] : [{ id: 'maintain-applied', title: 'pg_cron jobs applied', lines: applied.map((a) => `- ${a.action}: ${commentText(a.name)} (jobid ${a.jobId})`) }]),
     { id: 'maintain-notes', title: 'Notes', lines: notes.map((n) => `- ${n}`) },
   ]);
   return buildReport({
