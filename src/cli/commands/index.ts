@@ -6,7 +6,9 @@ import { fullCommand } from './full.ts';
 import { indexesCommand } from './indexes.ts';
 import { mcpCommand } from './mcp.ts';
 import { logsCommand } from './logs.ts';
+import { maintainCommand } from './maintain.ts';
 import { migrateCommand } from './migrate.ts';
+import { monitorCommand } from './monitor.ts';
 import { n1Command } from './n1.ts';
 import { pgbouncerCommand } from './pgbouncer.ts';
 import { poolCommand } from './pool.ts';
@@ -34,4 +36,6 @@ export const COMMANDS: readonly Command[] = [
   pgbouncerCommand,
   validateCommand,
   mcpCommand,
+  maintainCommand,
+  monitorCommand,
 ];

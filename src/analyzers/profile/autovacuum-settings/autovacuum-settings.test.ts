@@ -45,4 +45,20 @@ describe('autovacuum-settings', () => {
     const defaults = await runAnalyzer(autovacuumSettings, { snapshot: await snapshotOf(t) });
     expect(defaults.some((f) => f.target.relation === 'public.sessions')).toBe(false);
   });
+
+  it('gives a very large hot table its own autovacuum cost limit, and its rollback resets it', async () => {
+    const findings = await runAnalyzer(autovacuumSettings, { snapshot: await snapshotOf(t), options: { ...scaled, costLimitMinRows: 15_000, targetCostLimit: 800 } });
+    const hot = findings.find((f) => f.target.relation === 'public.sessions');
+    expect(hot?.fix?.content).toMatch(/, autovacuum_vacuum_cost_limit = 800\);$/);
+    expect(hot?.fix?.rollback).toMatch(/, autovacuum_vacuum_cost_limit\);$/);
+    expect(hot?.evidence.suggestedCostLimit).toBe(800);
+    // applied, the table carries the settings and the finding is gone (it already has per-table settings)
+    await t.exec(hot?.fix?.content ?? '');
+    try {
+      const after = await runAnalyzer(autovacuumSettings, { snapshot: await snapshotOf(t), options: { ...scaled, costLimitMinRows: 15_000 } });
+      expect(after.some((f) => f.target.relation === 'public.sessions')).toBe(false);
+    } finally {
+      await t.exec(hot?.fix?.rollback ?? '');
+    }
+  });
 });

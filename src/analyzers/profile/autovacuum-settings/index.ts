@@ -17,6 +17,11 @@ export const autovacuumSettings = defineAnalyzer({
     maxDeadBeforeVacuum: { default: 100_000, description: 'suggest a lower scale factor when autovacuum would wait for more dead tuples than this' },
     minChurnPerDay: { default: 0.05, description: 'and updates + deletes per day are at least this share of the rows (a hot table)' },
     targetScaleFactor: { default: 0.01, description: 'the autovacuum_vacuum_scale_factor suggested for such tables' },
+    costLimitMinRows: {
+      default: 10_000_000,
+      description: 'hot tables with at least this many rows also get their own autovacuum_vacuum_cost_limit (not shared with the other workers)',
+    },
+    targetCostLimit: { default: 1000, description: 'the per-table autovacuum_vacuum_cost_limit suggested for those tables (server default: 200 shared)' },
   },
   run({ snapshot, options }) {
     const findings: Finding[] = [];
@@ -55,6 +60,8 @@ export const autovacuumSettings = defineAnalyzer({
       const threshold = Math.min(10_000, Math.round(options.maxDeadBeforeVacuum / 10));
       const after = threshold + options.targetScaleFactor * rows;
       const analyzeScale = round(options.targetScaleFactor / 2, 4);
+      // a very large table's pass at the shared default limit takes hours: give it its own budget
+      const costLimit = rows >= options.costLimitMinRows ? options.targetCostLimit : null;
       findings.push({
         rule: 'autovacuum-settings',
         severity: 'info',
@@ -69,6 +76,7 @@ export const autovacuumSettings = defineAnalyzer({
           updatesAndDeletesPerDay: Math.round(churnPerDay),
           suggestedScaleFactor: options.targetScaleFactor,
           suggestedThreshold: threshold,
+          suggestedCostLimit: costLimit,
           deadTuplesBeforeVacuumAfter: Math.round(after),
           perTableSettings: [...policy.perTable],
         },
@@ -81,8 +89,10 @@ export const autovacuumSettings = defineAnalyzer({
           `at ${formatCount(churnPerDay)} updates and deletes per day that is a long, heavy pass. Large hot tables do better with a small scale factor and a fixed threshold.`,
         fix: {
           kind: 'sql',
-          content: `ALTER TABLE ${t.qualifiedName} SET (autovacuum_vacuum_scale_factor = ${options.targetScaleFactor}, autovacuum_vacuum_threshold = ${threshold}, autovacuum_analyze_scale_factor = ${analyzeScale});`,
-          rollback: `ALTER TABLE ${t.qualifiedName} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_analyze_scale_factor);`,
+          content:
+            `ALTER TABLE ${t.qualifiedName} SET (autovacuum_vacuum_scale_factor = ${options.targetScaleFactor}, autovacuum_vacuum_threshold = ${threshold}, ` +
+            `autovacuum_analyze_scale_factor = ${analyzeScale}${costLimit === null ? '' : `, autovacuum_vacuum_cost_limit = ${costLimit}`});`,
+          rollback: `ALTER TABLE ${t.qualifiedName} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_analyze_scale_factor${costLimit === null ? '' : ', autovacuum_vacuum_cost_limit'});`,
           lockLevel: 'SHARE UPDATE EXCLUSIVE (brief)',
           safety: 'safe',
           verified: false,
