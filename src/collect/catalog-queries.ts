@@ -132,6 +132,14 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype IN ('p', 'f', 'u', 'c', 'x') AND ${USER_RELATIONS}
 ORDER BY 3, 1`;
 
+export const VIEWS_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qname,
+       pg_get_viewdef(c.oid) AS definition,
+       coalesce('security_barrier=true' = ANY (c.reloptions), false) AS security_barrier
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'v' AND ${USER_RELATIONS}
+ORDER BY n.nspname, c.relname`;
+
 export const SEQUENCES_SQL = `
 SELECT s.schemaname AS schema, s.sequencename AS name, format('%I.%I', s.schemaname, s.sequencename) AS qname,
        s.data_type::text AS data_type, s.last_value::text AS last_value, s.min_value::text AS min_value,

@@ -56,7 +56,7 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const major = Math.floor(versionNum / 10_000);
 
   // the two index slices go first: they are the longest queries on large catalogs
-  const [indexesA, indexesB, ext, priv, settings, tables, columns, stats, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints] =
+  const [indexesA, indexesB, ext, priv, settings, tables, columns, stats, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints, views] =
     await Promise.all([
       run('indexes', q.indexesSql(0, 2)),
       run('indexes', q.indexesSql(1, 2)),
@@ -75,6 +75,7 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
       run('replication', q.REPLICATION_SENDERS_SQL),
       run('replication slots', q.REPLICATION_SLOTS_SQL),
       run('checkpoints', major >= 17 ? q.CHECKPOINTS_SQL_17 : q.CHECKPOINTS_SQL_14),
+      run('views', q.VIEWS_SQL),
     ]);
 
   const indexes = indexesA === null || indexesB === null ? [] : [...indexesA, ...indexesB].map(toIndex);
@@ -116,6 +117,13 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     indexes,
     constraints: (constraints ?? []).map(toConstraint),
     sequences: (sequences ?? []).map(toSequence),
+    views: (views ?? []).map((r) => ({
+      schema: str(r.schema),
+      name: str(r.name),
+      qualifiedName: str(r.qname),
+      definition: str(r.definition),
+      securityBarrier: r.security_barrier === true,
+    })),
     database: dbRows?.[0] === undefined ? null : toDatabaseStats(dbRows[0]),
     databaseAges: (ages ?? []).map(
       (r): DatabaseAge => ({ name: str(r.name), frozenXidAge: num(r.frozen_age), minMxidAge: num(r.mxid_age) }),

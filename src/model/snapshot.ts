@@ -279,6 +279,17 @@ export interface CollectionIssue {
   readonly message: string;
 }
 
+/** A view, read so statements on it can be seen through to the tables it reads (the planner inlines it). */
+export interface View {
+  readonly schema: string;
+  readonly name: string;
+  readonly qualifiedName: string;
+  /** pg_get_viewdef: the SELECT the view stands for */
+  readonly definition: string;
+  /** security_barrier views are not flattened by the planner: predicates from outside stay outside */
+  readonly securityBarrier: boolean;
+}
+
 export interface Snapshot {
   readonly collectedAt: string;
   readonly server: ServerInfo;
@@ -289,6 +300,8 @@ export interface Snapshot {
   readonly indexes: readonly Index[];
   readonly constraints: readonly Constraint[];
   readonly sequences: readonly Sequence[];
+  /** absent in snapshots built without a catalog (DDL files) */
+  readonly views?: readonly View[];
   readonly database: DatabaseStats | null;
   readonly databaseAges: readonly DatabaseAge[];
   readonly connections: Connections | null;
