@@ -14,6 +14,12 @@ SELECT version() AS version,
        pg_postmaster_start_time() AS started_at,
        extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds,
        (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS stats_reset,
+       -- counters survive clean restarts: they were last discarded when the cluster statistics were (initdb, crash)
+       (SELECT min(r) FROM (SELECT stats_reset FROM pg_stat_archiver UNION ALL SELECT stats_reset FROM pg_stat_bgwriter
+                            UNION ALL SELECT stats_reset FROM pg_stat_wal) v(r)) AS stats_discarded_at,
+       CASE WHEN has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE')
+            THEN (pg_stat_file('base/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/PG_VERSION', true)).modification
+       END AS database_created_at,
        pg_is_in_recovery() AS is_replica,
        current_setting('block_size')::int AS block_size,
        now() AS now`;

@@ -21,6 +21,7 @@ import * as q from './catalog-queries.ts';
 import type { Database } from './connection.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { parsePgArray } from './pg-array.ts';
+import { statsWindow } from './stats-window.ts';
 
 import { iso, num, numOrNull, str, strOrNull } from './row-values.ts';
 import type { Row } from './row-values.ts';
@@ -83,6 +84,15 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const statsReset = iso(s0.stats_reset);
   const now = s0.now instanceof Date ? s0.now : new Date(str(s0.now));
   const uptime = num(s0.uptime_seconds);
+  const builtTables = buildTables(tables ?? [], columns ?? [], stats ?? [], indexes);
+  const window = statsWindow({
+    now,
+    statsReset,
+    startedAt: iso(s0.started_at),
+    statsDiscardedAt: iso(s0.stats_discarded_at),
+    databaseCreatedAt: iso(s0.database_created_at),
+    maintenanceTimes: builtTables.flatMap((t) => (t.activity === null ? [] : [t.activity.lastVacuum, t.activity.lastAutovacuum, t.activity.lastAnalyze, t.activity.lastAutoanalyze])).filter((x): x is string => x !== null),
+  });
   const server: ServerInfo = {
     version: str(s0.version),
     versionNum,
@@ -93,7 +103,8 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     startedAt: iso(s0.started_at) ?? '',
     uptimeSeconds: uptime,
     statsResetAt: statsReset,
-    statsAgeSeconds: statsReset === null ? uptime : Math.max(0, (now.getTime() - new Date(statsReset).getTime()) / 1000),
+    statsAgeSeconds: window.seconds,
+    statsAgeBasis: window.basis,
     isReplica: s0.is_replica === true,
     blockSize: num(s0.block_size, 8192),
   };
@@ -113,7 +124,7 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     extensions: (ext ?? []).map(toExtension),
     privileges,
     settings: (settings ?? []).map(toSetting),
-    tables: buildTables(tables ?? [], columns ?? [], stats ?? [], indexes),
+    tables: builtTables,
     indexes,
     constraints: (constraints ?? []).map(toConstraint),
     sequences: (sequences ?? []).map(toSequence),

@@ -1,5 +1,12 @@
 /** Everything collected from the catalog and statistics views in one pass, deep-frozen. */
 
+/**
+ * stats_reset: pg_stat_database.stats_reset; stats_discarded: the cluster statistics' last discard
+ * (initdb or crash recovery; they survive clean restarts); database_created: the database is younger
+ * than that; maintenance / server_start: lower bounds only (the oldest vacuum/analyze time, the start).
+ */
+export type StatsAgeBasis = 'stats_reset' | 'stats_discarded' | 'database_created' | 'maintenance' | 'server_start';
+
 export interface ServerInfo {
   readonly version: string;
   /** server_version_num, e.g. 150020 */
@@ -12,8 +19,10 @@ export interface ServerInfo {
   readonly uptimeSeconds: number;
   /** pg_stat_database.stats_reset for this database (null: never reset since cluster init) */
   readonly statsResetAt: string | null;
-  /** seconds since stats reset, or since server start when never reset */
+  /** how long the table counters have been accumulating (see statsAgeBasis) */
   readonly statsAgeSeconds: number;
+  /** where statsAgeSeconds comes from; 'maintenance' and 'server_start' are lower bounds */
+  readonly statsAgeBasis: StatsAgeBasis;
   readonly isReplica: boolean;
   readonly blockSize: number;
 }
