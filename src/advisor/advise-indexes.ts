@@ -10,7 +10,7 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { createIndexDdl, indexName } from './index-name.ts';
-import { partitionedIndexDdl } from './partitioned-ddl.ts';
+import { partitionedIndexDdl, reusedPartitionIndexes } from './partitioned-ddl.ts';
 import { DEFAULT_KNEE_OPTIONS, twins } from './knee.ts';
 import type { KneeOptions } from './knee.ts';
 import { isRelevant } from './relevance.ts';
@@ -237,8 +237,10 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   const recommendation = (c: Candidate, m: CostMethod, stmts: StatementCost[], benefit: number | null): IndexRecommendation => {
     const name = indexName(c, taken);
     const v = verifiedFor(m, c);
+    const reused = reusedPartitionIndexes(c, snapshot);
+    const note = `attaches ${reused.length} existing partition index(es) with this definition (${reused.map((i) => i.qualifiedName).join(', ')}) instead of building them again`;
     return {
-      candidate: c,
+      candidate: reused.length === 0 ? c : { ...c, note: c.note === undefined ? note : `${c.note}; ${note}` },
       name,
       ddl: partitionedIndexDdl(c, name, snapshot, taken) ?? createIndexDdl(c, name),
       sizeBytes: sizeOf(c),
