@@ -64,6 +64,8 @@ export interface AdviseInput {
   /** real builds in rolled-back transactions (GIN/BRIN, and the fallback without HypoPG) */
   readonly sandbox?: SandboxEngine | null;
   readonly sandboxAllowed?: (table: string) => boolean;
+  /** why the sandbox may not build on a table though its size allows it (the role does not own it), else null */
+  readonly sandboxRefusal?: (table: string) => string | null;
   readonly options?: Partial<AdvisorOptions>;
   /** milliseconds clock for --time-limit; without it the search is not time-bounded */
   readonly clock?: () => number;
@@ -91,13 +93,17 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   const built = buildStatements(workload, snapshot);
   const oracle = new CostOracle({ snapshot, whatIf, sandbox, sandboxAllowed, relevant: isRelevant });
   const method: CostMethod = whatIf !== null ? 'hypopg' : sandbox !== null ? 'sandbox' : 'none';
+  const refusal = input.sandboxRefusal ?? (() => null);
+  const refused = [...new Set(built.statements.flatMap((st) => st.tables))].map(refusal).filter((r): r is string => r !== null);
+  const refusedNote = sandbox !== null && refused.length > 0 ? `; real builds are not possible on ${refused.length} table(s): ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? '; …' : ''}` : '';
   const methodNote =
-    whatIf !== null
+    (whatIf !== null
       ? `HypoPG ${whatIf.hypopgVersion} planner estimates for btree${sandbox !== null ? '; GIN/BRIN measured by real builds in rolled-back transactions on small tables' : '; GIN/BRIN not measured'}`
       : sandbox !== null
         ? `${HYPOPG_HINT}. Costs come from real index builds inside rolled-back transactions on small tables: verified with real statistics, each build holding a SHARE lock on its table (writes wait) until the rollback`
-        : `${HYPOPG_HINT}. Nothing could be measured: every recommendation is unverified`;
+        : `${HYPOPG_HINT}. Nothing could be measured: every recommendation is unverified`) + refusedNote;
   if (whatIf === null) notes.push(HYPOPG_HINT);
+  if (refusedNote !== '') notes.push(refusedNote.slice(2));
 
   // baseline
   const baselineEval = await oracle.evaluate(built.statements, []);
@@ -361,9 +367,9 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       const why =
         unmeasured.needsExtension !== undefined
           ? `needs CREATE EXTENSION ${unmeasured.needsExtension}`
-          : unmeasured.method === 'btree'
-            ? 'HypoPG is missing and the table is larger than the sandbox limit (--sandbox measures it with a real build in a rolled-back transaction)'
-            : `HypoPG cannot model ${unmeasured.method.toUpperCase()} and the table is larger than the sandbox limit (--sandbox measures it)`;
+          : `${unmeasured.method === 'btree' ? 'HypoPG is missing' : `HypoPG cannot model ${unmeasured.method.toUpperCase()}`} and ${
+              refusal(unmeasured.table) ?? `the table is larger than the sandbox limit (--sandbox measures it${unmeasured.method === 'btree' ? ' with a real build in a rolled-back transaction' : ''})`
+            }`;
       addProposal(proposals, { ...recommendation(unmeasured, 'none', [{ fingerprint: s.fingerprint, costBefore: b ?? 0, costAfter: null, weight: s.weight }], null), verified: false, verification: `not measured: ${why}` }, `unverified: ${why}`);
       decisions.push({ fingerprint: s.fingerprint, text: s.text, weight: s.weight, costBefore: b, costAfter: null, decision: 'proposal', reason: `${unmeasured.definition} (unverified: ${why})` });
       continue;

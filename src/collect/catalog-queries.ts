@@ -17,12 +17,16 @@ SELECT version() AS version,
        -- counters survive clean restarts: they were last discarded when the cluster statistics were (initdb, crash)
        (SELECT min(r) FROM (SELECT stats_reset FROM pg_stat_archiver UNION ALL SELECT stats_reset FROM pg_stat_bgwriter
                             UNION ALL SELECT stats_reset FROM pg_stat_wal) v(r)) AS stats_discarded_at,
-       CASE WHEN has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE')
-            THEN (pg_stat_file('base/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/PG_VERSION', true)).modification
-       END AS database_created_at,
+       -- function privileges are checked when the statement starts, not when a CASE branch runs: ask first
+       has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE') AS can_stat_file,
        pg_is_in_recovery() AS is_replica,
        current_setting('block_size')::int AS block_size,
        now() AS now`;
+
+/** When this database was created: its PG_VERSION file is written by CREATE DATABASE (needs pg_stat_file). */
+export const DATABASE_CREATED_SQL = `
+SELECT (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification AS created_at
+FROM pg_database d WHERE d.datname = current_database()`;
 
 export const EXTENSIONS_SQL = `
 SELECT name, installed_version, default_version FROM pg_available_extensions

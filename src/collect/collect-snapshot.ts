@@ -84,13 +84,14 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const statsReset = iso(s0.stats_reset);
   const now = s0.now instanceof Date ? s0.now : new Date(str(s0.now));
   const uptime = num(s0.uptime_seconds);
+  const created = s0.can_stat_file === true ? await db.query<Row>(q.DATABASE_CREATED_SQL).catch(() => []) : [];
   const builtTables = buildTables(tables ?? [], columns ?? [], stats ?? [], indexes);
   const window = statsWindow({
     now,
     statsReset,
     startedAt: iso(s0.started_at),
     statsDiscardedAt: iso(s0.stats_discarded_at),
-    databaseCreatedAt: iso(s0.database_created_at),
+    databaseCreatedAt: iso(created[0]?.created_at),
     maintenanceTimes: builtTables.flatMap((t) => (t.activity === null ? [] : [t.activity.lastVacuum, t.activity.lastAutovacuum, t.activity.lastAnalyze, t.activity.lastAutoanalyze])).filter((x): x is string => x !== null),
   });
   const server: ServerInfo = {
