@@ -351,8 +351,12 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       const c = best.c;
       const benefit = s.weight * (b - best.cost);
       const w = writeCostOf(c);
+      // the selection judged the index on every statement it serves: its reason (the knee, a re-cost) wins over this statement's share
+      const judged = selection.rejected.get(c.id);
       const reason =
-        benefit <= w
+        judged !== undefined && /^(below the knee|dropped after|\S+ serves its statements)/.test(judged)
+          ? judged
+          : benefit <= w
           ? `saves ${formatCount(benefit)} cost units/day at ${formatCount(s.weight)} calls/day but its index maintenance costs ${formatCount(w)}/day (${formatCount(overhead.get(c.id)?.entriesPerDay ?? 0)} entries written/day)`
           : selection.timedOut
             ? 'the time limit ended the search before it was considered'
