@@ -1,7 +1,9 @@
 /**
- * A deterministic e-commerce OLTP database and workload: 25 statement templates with realistic
+ * A deterministic e-commerce OLTP database and workload: 27 statement templates with realistic
  * call rates (per day), including some no index helps (full aggregates, small tables, <>,
- * primary-key lookups) and writes whose index maintenance the advisor must weigh.
+ * primary-key lookups) and a write mix whose index maintenance the advisor must weigh: orders and
+ * their lines inserted (300 and 750/min), orders shipped (200/min UPDATE of status), logins
+ * recorded (500/min UPDATE of last_login), reviews written (20/min).
  */
 export function ecommerceSchemaSql(scale: number): string {
   const users = Math.round(200_000 * scale);
@@ -77,6 +79,8 @@ export function ecommerceTemplates(scale: number): Template[] {
     { name: 'order lines with product', calls: 1000 * perMin, sql: (i) => `SELECT p.name, oi.quantity FROM order_items oi JOIN products p ON p.id = oi.product_id WHERE oi.order_id = ${o(i + 1)}` },
     { name: 'ship an order', calls: 200 * perMin, sql: (i) => `UPDATE orders SET status = 'shipped' WHERE id = ${o(i + 2)}` },
     { name: 'place an order', calls: 300 * perMin, sql: (i) => `INSERT INTO orders (id, user_id, status, total, created_at) VALUES (${orders + 1 + i}, ${u(i)}, 'pending', 10.5, now())` },
+    { name: 'order lines of a new order', calls: 750 * perMin, sql: (i) => `INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (${Math.round(2_500_000 * scale) + 1 + i}, ${orders + 1 + i}, ${p(i)}, 1, 9.5)` },
+    { name: 'write a review', calls: 20 * perMin, sql: (i) => `INSERT INTO reviews (id, product_id, user_id, rating, body, created_at) VALUES (${Math.round(300_000 * scale) + 1 + i}, ${p(i)}, ${u(i)}, 4, 'ok', now())` },
     { name: 'record a login', calls: 500 * perMin, sql: (i) => `UPDATE users SET last_login = now() WHERE id = ${u(i + 3)}` },
     { name: 'inactive users report', calls: 1, sql: () => `SELECT count(*) FROM users WHERE last_login < '2025-02-01'` },
   ];

@@ -9,7 +9,7 @@ export interface BenchStatement {
 }
 
 export interface Score {
-  /** weighted planner cost with the indexes as HypoPG models them (GIN skipped: HypoPG cannot) */
+  /** weighted planner cost with the indexes as HypoPG models them (GIN/GiST skipped: HypoPG cannot) */
   readonly hypoCost: number;
   readonly hypoSkipped: number;
   /** weighted planner cost with the indexes really built and analyzed */
@@ -43,7 +43,7 @@ export async function evaluate(url: string, statements: readonly BenchStatement[
   try {
     const engine = await HypopgEngine.open(db);
     if (engine === null) throw new Error('the bench needs HypoPG');
-    const modelled = definitions.filter((d) => !/USING gin/i.test(d)).map(hypoDef);
+    const modelled = definitions.filter((d) => !/USING (gin|gist|spgist)\b/i.test(d)).map(hypoDef);
     hypoSkipped = definitions.length - modelled.length;
     const costs = await engine.costMany(
       statements.map((s) => s.sql),

@@ -31,7 +31,7 @@ INSERT INTO part SELECT g, 'part ' || (ARRAY['almond','antique','blue','brown','
   g % 50 + 1, (ARRAY['SM','LG','MED','JUMBO','WRAP'])[g % 5 + 1] || ' ' || (ARRAY['CASE','BOX','BAG','JAR','PKG','PACK','CAN','DRUM'])[g % 8 + 1], 900 + (g % 1000), 'part comment' FROM generate_series(1, ${part}) g;
 INSERT INTO partsupp SELECT p, (p + k * (${supplier} / 4)) % ${supplier} + 1, (p * k) % 9999 + 1, ((p * 7 + k) % 1000) + 1.0, 'ps comment'
   FROM generate_series(1, ${part}) p, generate_series(0, 3) k;
-INSERT INTO orders SELECT g, (g * 7919) % ${customer} + 1, (ARRAY['F','O','P'])[g % 3 + 1], (g % 500000) + 900.0, date '1992-01-01' + (g * 2405 / ${orders}),
+INSERT INTO orders SELECT g, (g::bigint * 7919) % ${customer} + 1, (ARRAY['F','O','P'])[g % 3 + 1], (g % 500000) + 900.0, date '1992-01-01' + (g * 2405 / ${orders}),
   (ARRAY['1-URGENT','2-HIGH','3-MEDIUM','4-NOT SPECIFIED','5-LOW'])[g % 5 + 1], 'Clerk#' || (g % 1000), 0, 'order comment ' || g FROM generate_series(1, ${orders}) g;
 INSERT INTO lineitem SELECT o, (o * 31 + l) % ${part} + 1, (o * 17 + l) % ${supplier} + 1, l, ((o + l) % 50) + 1, (((o + l) % 50) + 1) * 950.0, ((o * l) % 11) / 100.0, ((o + l) % 9) / 100.0,
   CASE WHEN o % 4 = 0 THEN 'R' WHEN o % 4 = 1 THEN 'A' ELSE 'N' END, CASE WHEN o % 2 = 0 THEN 'F' ELSE 'O' END,

@@ -10,7 +10,7 @@ import { exactPolish } from './exact-polish.ts';
 import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { createIndexDdl, indexName } from './index-name.ts';
-import { partitionedIndexDdl } from './partitioned-ddl.ts';
+import { partitionedIndexDdl, reusedPartitionIndexes } from './partitioned-ddl.ts';
 import { DEFAULT_KNEE_OPTIONS, twins } from './knee.ts';
 import type { KneeOptions } from './knee.ts';
 import { isRelevant } from './relevance.ts';
@@ -64,6 +64,8 @@ export interface AdviseInput {
   /** real builds in rolled-back transactions (GIN/BRIN, and the fallback without HypoPG) */
   readonly sandbox?: SandboxEngine | null;
   readonly sandboxAllowed?: (table: string) => boolean;
+  /** why the sandbox may not build on a table though its size allows it (the role does not own it), else null */
+  readonly sandboxRefusal?: (table: string) => string | null;
   readonly options?: Partial<AdvisorOptions>;
   /** milliseconds clock for --time-limit; without it the search is not time-bounded */
   readonly clock?: () => number;
@@ -91,13 +93,17 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   const built = buildStatements(workload, snapshot);
   const oracle = new CostOracle({ snapshot, whatIf, sandbox, sandboxAllowed, relevant: isRelevant });
   const method: CostMethod = whatIf !== null ? 'hypopg' : sandbox !== null ? 'sandbox' : 'none';
+  const refusal = input.sandboxRefusal ?? (() => null);
+  const refused = [...new Set(built.statements.flatMap((st) => st.tables))].map(refusal).filter((r): r is string => r !== null);
+  const refusedNote = sandbox !== null && refused.length > 0 ? `; real builds are not possible on ${refused.length} table(s): ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? '; …' : ''}` : '';
   const methodNote =
-    whatIf !== null
+    (whatIf !== null
       ? `HypoPG ${whatIf.hypopgVersion} planner estimates for btree${sandbox !== null ? '; GIN/BRIN measured by real builds in rolled-back transactions on small tables' : '; GIN/BRIN not measured'}`
       : sandbox !== null
         ? `${HYPOPG_HINT}. Costs come from real index builds inside rolled-back transactions on small tables: verified with real statistics, each build holding a SHARE lock on its table (writes wait) until the rollback`
-        : `${HYPOPG_HINT}. Nothing could be measured: every recommendation is unverified`;
+        : `${HYPOPG_HINT}. Nothing could be measured: every recommendation is unverified`) + refusedNote;
   if (whatIf === null) notes.push(HYPOPG_HINT);
+  if (refusedNote !== '') notes.push(refusedNote.slice(2));
 
   // baseline
   const baselineEval = await oracle.evaluate(built.statements, []);
@@ -237,8 +243,10 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
   const recommendation = (c: Candidate, m: CostMethod, stmts: StatementCost[], benefit: number | null): IndexRecommendation => {
     const name = indexName(c, taken);
     const v = verifiedFor(m, c);
+    const reused = reusedPartitionIndexes(c, snapshot);
+    const note = `attaches ${reused.length} existing partition index(es) with this definition (${reused.map((i) => i.qualifiedName).join(', ')}) instead of building them again`;
     return {
-      candidate: c,
+      candidate: reused.length === 0 ? c : { ...c, note: c.note === undefined ? note : `${c.note}; ${note}` },
       name,
       ddl: partitionedIndexDdl(c, name, snapshot, taken) ?? createIndexDdl(c, name),
       sizeBytes: sizeOf(c),
@@ -343,8 +351,12 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       const c = best.c;
       const benefit = s.weight * (b - best.cost);
       const w = writeCostOf(c);
+      // the selection judged the index on every statement it serves: its reason (the knee, a re-cost) wins over this statement's share
+      const judged = selection.rejected.get(c.id);
       const reason =
-        benefit <= w
+        judged !== undefined && /^(below the knee|dropped after|\S+ serves its statements)/.test(judged)
+          ? judged
+          : benefit <= w
           ? `saves ${formatCount(benefit)} cost units/day at ${formatCount(s.weight)} calls/day but its index maintenance costs ${formatCount(w)}/day (${formatCount(overhead.get(c.id)?.entriesPerDay ?? 0)} entries written/day)`
           : selection.timedOut
             ? 'the time limit ended the search before it was considered'
@@ -359,9 +371,9 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
       const why =
         unmeasured.needsExtension !== undefined
           ? `needs CREATE EXTENSION ${unmeasured.needsExtension}`
-          : unmeasured.method === 'btree'
-            ? 'HypoPG is missing and the table is larger than the sandbox limit (--sandbox measures it with a real build in a rolled-back transaction)'
-            : `HypoPG cannot model ${unmeasured.method.toUpperCase()} and the table is larger than the sandbox limit (--sandbox measures it)`;
+          : `${unmeasured.method === 'btree' ? 'HypoPG is missing' : `HypoPG cannot model ${unmeasured.method.toUpperCase()}`} and ${
+              refusal(unmeasured.table) ?? `the table is larger than the sandbox limit (--sandbox measures it${unmeasured.method === 'btree' ? ' with a real build in a rolled-back transaction' : ''})`
+            }`;
       addProposal(proposals, { ...recommendation(unmeasured, 'none', [{ fingerprint: s.fingerprint, costBefore: b ?? 0, costAfter: null, weight: s.weight }], null), verified: false, verification: `not measured: ${why}` }, `unverified: ${why}`);
       decisions.push({ fingerprint: s.fingerprint, text: s.text, weight: s.weight, costBefore: b, costAfter: null, decision: 'proposal', reason: `${unmeasured.definition} (unverified: ${why})` });
       continue;

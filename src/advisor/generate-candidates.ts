@@ -50,17 +50,24 @@ function mentionsColumn(text: string, column: string): boolean {
   return new RegExp(`(?<![\\w$])${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(text);
 }
 
-/** existing index serves the candidate: same method, candidate keys are a leading prefix, same predicate */
+/** A GiST index answers full-text @@ and trigram LIKE too (slower to search, but already there): not a second index. */
+function sameFamily(c: Candidate, e: Index): boolean {
+  return e.method === c.method || (e.method === 'gist' && (c.kind === 'gin-fts' || c.kind === 'gin-trigram'));
+}
+const GIST_OPCLASS: Readonly<Record<string, string>> = { gin_trgm_ops: 'gist_trgm_ops' };
+
+/** existing index serves the candidate: same method (or GiST for full text/trigram), candidate keys are a leading prefix, same predicate */
 function servedBy(c: Candidate, existing: readonly Index[]): Index | undefined {
   return existing.find((e) => {
-    if (!e.isValid || e.method !== c.method || (e.predicate ?? null) !== c.predicate) return false;
+    if (!e.isValid || !sameFamily(c, e) || (e.predicate ?? null) !== c.predicate) return false;
     if (e.columns.length < c.keys.length) return false;
     const sameDir = c.keys.every((k, i) => e.columns[i]?.descending === k.desc);
     const flipped = c.keys.every((k, i) => e.columns[i]?.descending !== k.desc);
     if (!sameDir && !(flipped && c.method === 'btree')) return false;
     const keysMatch = c.keys.every((k, i) => {
       const col = e.columns[i];
-      return col !== undefined && (col.name === k.expr || col.name === `(${k.expr})`) && (k.opclass === undefined || col.opclass === k.opclass);
+      const opclass = e.method === 'gist' && k.opclass !== undefined ? GIST_OPCLASS[k.opclass] : k.opclass;
+      return col !== undefined && (col.name === k.expr || col.name === `(${k.expr})`) && (opclass === undefined || col.opclass === opclass);
     });
     if (!keysMatch) return false;
     const stored = new Set([...e.columns.map((x) => x.name), ...e.includeColumns]);
@@ -183,7 +190,7 @@ export function candidatesFor(
     if (eqKeys.length > 0) add('expression', 'btree', [...eqKeys, { expr: e.expr, desc: false, isExpression: true }]);
   }
   for (const c of access.prefixLike) add('btree', 'btree', [{ expr: c, desc: false, opclass: 'text_pattern_ops' }]);
-  for (const g of access.gin) add(g.kind === 'array' ? 'gin-array' : 'gin-jsonb', 'gin', [asc(g.column)]);
+  for (const g of access.gin) add(g.kind === 'array' ? 'gin-array' : g.kind === 'tsvector' ? 'gin-fts' : 'gin-jsonb', 'gin', [asc(g.column)]);
   for (const c of access.trigram) {
     add('gin-trigram', 'gin', [{ expr: c, desc: false, opclass: 'gin_trgm_ops' }], [], null, trgmInstalled ? {} : { needsExtension: 'pg_trgm' });
   }

@@ -12,7 +12,7 @@ export interface KneeOptions {
   readonly tieTolerance: number;
 }
 
-export const DEFAULT_KNEE_OPTIONS: KneeOptions = { minMarginalGain: 0.005, minGainPerMb: 0.0002, minGainPerWrite: 2, tieTolerance: 0.01 };
+export const DEFAULT_KNEE_OPTIONS: KneeOptions = { minMarginalGain: 0.0025, minGainPerMb: 0.0002, minGainPerWrite: 2, tieTolerance: 0.01 };
 
 export interface Move {
   /** read cost saved per day */

@@ -32,6 +32,11 @@ export interface IndexAdvisorRun {
 
 export const DEFAULT_SANDBOX_MAX_BYTES = 64 * 1024 * 1024;
 
+const NOT_OWNED_SQL = `
+SELECT format('%I.%I', n.nspname, c.relname) AS t
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT pg_has_role(c.relowner, 'USAGE')`;
+
 /** Snapshot, workload, what-if engines, advisor; the hypothetical indexes are reset on every exit path. */
 export async function runIndexAdvisor(db: Database, options: RunIndexAdvisorOptions): Promise<IndexAdvisorRun> {
   const log = options.logger ?? silentLogger;
@@ -54,6 +59,12 @@ export async function runIndexAdvisor(db: Database, options: RunIndexAdvisorOpti
   const maxBytes = options.sandboxMaxBytes ?? DEFAULT_SANDBOX_MAX_BYTES;
   const mode = options.sandbox ?? 'auto';
   const sizes = new Map(snapshot.tables.map((t) => [t.qualifiedName, t.totalBytes]));
+  // CREATE INDEX, even rolled back, needs the table's owner (or a member of its role): ask once instead of failing every build
+  const notOwned = new Set(
+    (await db.query<{ t: string }>(NOT_OWNED_SQL).catch(() => [])).map((r) => r.t),
+  );
+  const sandboxRefusal = (table: string): string | null =>
+    notOwned.has(table) ? `role ${snapshot.privileges.role} may not create indexes on ${table} (not its owner), not even in a rolled-back transaction` : null;
   try {
     log.info(`advising on ${workload.statements.length} statement(s)…`);
     const result = await adviseIndexes({
@@ -61,7 +72,8 @@ export async function runIndexAdvisor(db: Database, options: RunIndexAdvisorOpti
       workload,
       whatIf,
       sandbox,
-      sandboxAllowed: (table) => mode === 'always' || (mode === 'auto' && (sizes.get(table) ?? Number.POSITIVE_INFINITY) <= maxBytes),
+      sandboxAllowed: (table) => !notOwned.has(table) && (mode === 'always' || (mode === 'auto' && (sizes.get(table) ?? Number.POSITIVE_INFINITY) <= maxBytes)),
+      sandboxRefusal,
       ...(options.advisor === undefined ? {} : { options: options.advisor }),
       clock,
       ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),

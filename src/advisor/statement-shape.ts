@@ -1,70 +1,20 @@
-import { deparseSync } from 'pgsql-deparser';
-import type { Snapshot, Table } from '../model/index.ts';
+import type { Snapshot, Table, View } from '../model/index.ts';
+import { ctesOf, viewSelect } from './derived-relations.ts';
+import type { CteDef } from './derived-relations.ts';
+import { arr, columnRefNames, dedupe, deparseExpr, obj, position, str } from './shape-ast.ts';
+import type { Node } from './shape-ast.ts';
+import { readPredicate } from './shape-predicate.ts';
+import type { PredicateContext } from './shape-predicate.ts';
+import type { DerivedColumn, ParamUse, Resolved, Scope, StatementShape, TableAccess } from './shape-types.ts';
 
-/** One use of a $n parameter: which column it is compared with and how. */
-export interface ParamUse {
-  readonly table: string;
-  readonly column: string;
-  readonly op: 'eq' | 'lt' | 'gt' | 'between-lo' | 'between-hi' | 'limit' | 'offset' | 'like';
-}
+export type { ExprUse, ParamUse, StatementShape, TableAccess } from './shape-types.ts';
 
-export interface ExprUse {
-  /** the expression with table aliases removed, as an index key */
-  readonly expr: string;
-  readonly columns: readonly string[];
-}
+const OPAQUE: DerivedColumn = { direct: undefined, uses: [] };
+const MAX_VIEW_DEPTH = 8;
 
-/** What one statement asks of one table: the raw material of candidate generation. */
-export interface TableAccess {
-  readonly table: Table;
-  readonly eq: string[];
-  readonly range: string[];
-  readonly orderBy: { column: string; desc: boolean }[];
-  readonly groupBy: string[];
-  /** column = constant; `literal`: written as a constant in the text (not a bare boolean column) */
-  readonly literalEq: { column: string; value: string; literal?: true }[];
-  readonly nullTests: { column: string; isNull: boolean }[];
-  readonly exprEq: ExprUse[];
-  readonly prefixLike: string[];
-  readonly gin: { column: string; kind: 'jsonb' | 'array' | 'tsvector' }[];
-  readonly trigram: string[];
-  readonly fts: (ExprUse & { rewrite: boolean })[];
-  /** columns the statement reads from this table; null: all (SELECT *) */
-  referenced: Set<string> | null;
+function newScope(parent: Scope | null, ctes: ReadonlyMap<string, CteDef> = new Map()): Scope {
+  return { byAlias: new Map(), derived: new Map(), accesses: [], members: [], ctes, parent };
 }
-
-export interface StatementShape {
-  kind: 'select' | 'update' | 'delete' | 'insert' | 'other';
-  readonly accesses: TableAccess[];
-  readonly params: Map<number, ParamUse>;
-  paramCount: number;
-  /** columns written by UPDATE, per table */
-  readonly updated: Map<string, Set<string>>;
-  readonly tables: Set<string>;
-  readonly unknownTables: string[];
-}
-
-type Node = Record<string, unknown>;
-
-function obj(v: unknown): Node | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : undefined;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown): string | undefined {
-  const s = obj(v)?.String;
-  return s === undefined ? undefined : (obj(s)?.sval as string | undefined);
-}
-
-interface Scope {
-  readonly byAlias: Map<string, TableAccess>;
-  readonly accesses: TableAccess[];
-  readonly parent: Scope | null;
-}
-
-const RANGE_OPS = new Set(['<', '>', '<=', '>=']);
-const GIN_OPS = new Set(['@>', '<@', '?', '?|', '?&', '&&']);
 
 /**
  * Walks a parsed statement and records, per table, the predicates an index could serve.
@@ -95,6 +45,16 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     return undefined;
   };
 
+  const viewByName = new Map((snapshot.views ?? []).map((v) => [`${v.schema}.${v.name}`, v]));
+  const resolveView = (rv: Node): View | undefined => {
+    const schema = rv.schemaname as string | undefined;
+    for (const s of schema === undefined ? searchPath : [schema]) {
+      const v = viewByName.get(`${s}.${rv.relname as string}`);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+
   const newAccess = (table: Table): TableAccess => {
     const a: TableAccess = {
       table,
@@ -118,19 +78,20 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
 
   const addRangeVar = (rv: Node, scope: Scope): TableAccess | undefined => {
     const table = resolveTable(rv);
-    if (table === undefined) {
-      shape.unknownTables.push(String(rv.relname));
-      return undefined;
-    }
+    if (table === undefined) return undefined;
     const a = newAccess(table);
     const alias = (obj(rv.alias)?.aliasname as string | undefined) ?? (rv.relname as string);
     scope.byAlias.set(alias, a);
     scope.accesses.push(a);
+    scope.members.push(a);
     return a;
   };
 
-  /** Column reference → (access, column); searches enclosing scopes for correlated references. */
-  const resolveColumn = (node: unknown, scope: Scope): { access: TableAccess; column: string; outer: boolean } | undefined => {
+  /**
+   * Column reference → the base column it names, through subqueries, views and CTEs (`direct`), or
+   * the columns an output expression reads (`uses`); searches enclosing scopes for correlated references.
+   */
+  const lookup = (node: unknown, scope: Scope): (DerivedColumn & { outer: boolean }) | undefined => {
     const cr = obj(obj(node)?.ColumnRef);
     if (cr === undefined) return undefined;
     const fields = arr(cr.fields).map(str);
@@ -140,16 +101,27 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     for (let s: Scope | null = scope, outer = false; s !== null; s = s.parent, outer = true) {
       if (qualifier !== undefined) {
         const a = s.byAlias.get(qualifier);
-        if (a !== undefined) return { access: a, column, outer };
+        if (a !== undefined) return { direct: { access: a, column }, uses: [{ access: a, column }], outer };
+        const d = s.derived.get(qualifier);
+        if (d !== undefined) return { ...(d.columns.get(column) ?? OPAQUE), outer };
         continue;
       }
       const a = s.accesses.find((x) => x.table.columns.some((c) => c.name === column));
-      if (a !== undefined) return { access: a, column, outer };
+      if (a !== undefined) return { direct: { access: a, column }, uses: [{ access: a, column }], outer };
+      for (const d of s.derived.values()) {
+        const c = d.columns.get(column);
+        if (c !== undefined) return { ...c, outer };
+      }
     }
     return undefined;
   };
 
-  const columnsIn = (node: unknown, scope: Scope, out: { access: TableAccess; column: string }[] = []): { access: TableAccess; column: string }[] => {
+  const resolveColumn = (node: unknown, scope: Scope): { access: TableAccess; column: string; outer: boolean } | undefined => {
+    const r = lookup(node, scope);
+    return r?.direct === undefined ? undefined : { ...r.direct, outer: r.outer };
+  };
+
+  const columnsIn = (node: unknown, scope: Scope, out: Resolved[] = []): Resolved[] => {
     if (Array.isArray(node)) {
       for (const n of node) columnsIn(n, scope, out);
       return out;
@@ -157,8 +129,7 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     const o = obj(node);
     if (o === undefined) return out;
     if (o.ColumnRef !== undefined) {
-      const r = resolveColumn(o, scope);
-      if (r !== undefined) out.push(r);
+      out.push(...(lookup(o, scope)?.uses ?? []));
       return out;
     }
     if (o.SubLink !== undefined || o.SelectStmt !== undefined) return out;
@@ -180,166 +151,21 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     if (o.A_Const !== undefined || o.ParamRef !== undefined) return true;
     if (o.TypeCast !== undefined) return isValue(obj(o.TypeCast)?.arg, scope);
     if (o.SubLink !== undefined) return true;
-    return columnsIn(o, scope).every((c) => !scope.accesses.includes(c.access));
-  };
-
-  const constText = (node: unknown): string | undefined => {
-    let o = obj(node);
-    if (obj(o?.TypeCast) !== undefined) o = obj(obj(o?.TypeCast)?.arg);
-    const c = obj(o?.A_Const);
-    if (c === undefined) return undefined;
-    if (obj(c.sval) !== undefined) return obj(c.sval)?.sval as string;
-    if (obj(c.ival) !== undefined) return String(obj(c.ival)?.ival ?? 0);
-    if (obj(c.fval) !== undefined) return String(obj(c.fval)?.fval);
-    if (obj(c.boolval) !== undefined) return String(obj(c.boolval)?.boolval ?? false);
-    return undefined;
-  };
-
-  const stripAliases = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(stripAliases);
-    const o = obj(node);
-    if (o === undefined) return node;
-    if (o.ColumnRef !== undefined) {
-      const fields = arr(obj(o.ColumnRef)?.fields);
-      return { ColumnRef: { ...obj(o.ColumnRef), fields: fields.slice(-1) } };
-    }
-    const out: Node = {};
-    for (const [k, v] of Object.entries(o)) out[k] = k === 'location' ? -1 : stripAliases(v);
-    return out;
-  };
-
-  const deparseExpr = (node: unknown): string | undefined => {
-    try {
-      return deparseSync(stripAliases(node) as never);
-    } catch {
-      return undefined;
-    }
+    return columnsIn(o, scope).every((c) => !scope.members.includes(c.access));
   };
 
   const singleTableExpr = (node: unknown, scope: Scope): { access: TableAccess; expr: string; columns: string[] } | undefined => {
-    const cols = columnsIn(node, scope).filter((c) => scope.accesses.includes(c.access));
+    const cols = columnsIn(node, scope).filter((c) => scope.members.includes(c.access));
     const first = cols[0];
     if (first === undefined || cols.some((c) => c.access !== first.access)) return undefined;
+    // through a view or subquery the name used may not be the table's: the key must name the table's column
+    if (columnRefNames(node).some((n) => !cols.some((c) => c.column === n))) return undefined;
     const expr = deparseExpr(node);
     return expr === undefined ? undefined : { access: first.access, expr, columns: [...new Set(cols.map((c) => c.column))] };
   };
 
-  const columnType = (a: TableAccess, column: string): string => a.table.columns.find((c) => c.name === column)?.type ?? '';
-
   const predicate = (node: unknown, scope: Scope): void => {
-    const o = obj(node);
-    if (o === undefined) return;
-    const bool = obj(o.BoolExpr);
-    if (bool !== undefined) {
-      if (bool.boolop === 'AND_EXPR') for (const a of arr(bool.args)) predicate(a, scope);
-      else for (const c of columnsIn(bool.args, scope)) c.access.referenced?.add(c.column);
-      for (const a of arr(bool.args)) subqueries(a, scope);
-      return;
-    }
-    for (const c of columnsIn(o, scope)) c.access.referenced?.add(c.column);
-    subqueries(o, scope);
-    const nt = obj(o.NullTest);
-    if (nt !== undefined) {
-      const c = resolveColumn(nt.arg, scope);
-      if (c !== undefined && !c.outer) c.access.nullTests.push({ column: c.column, isNull: nt.nulltesttype === 'IS_NULL' });
-      return;
-    }
-    const e = obj(o.A_Expr);
-    if (e === undefined) {
-      const c = resolveColumn(o, scope);
-      if (c !== undefined && !c.outer && columnType(c.access, c.column) === 'boolean') c.access.literalEq.push({ column: c.column, value: 'true' });
-      return;
-    }
-    const op = str(arr(e.name)[0]) ?? '';
-    const kind = e.kind as string;
-    let l = e.lexpr;
-    let r = e.rexpr;
-    let opFlipped = op;
-    let left = resolveColumn(l, scope);
-    if ((left === undefined || left.outer) && kind === 'AEXPR_OP') {
-      const right = resolveColumn(r, scope);
-      if (right !== undefined && !right.outer) {
-        [l, r] = [r, l];
-        left = right;
-        opFlipped = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : op === '>=' ? '<=' : op === '<@' ? '@>' : op;
-      }
-    }
-    if (left !== undefined && !left.outer) {
-      const { access, column } = left;
-      const use = { table: access.table.qualifiedName, column };
-      if (kind === 'AEXPR_OP' && opFlipped === '=') {
-        const other = resolveColumn(r, scope);
-        if (other !== undefined && !other.outer && other.access !== access) {
-          // join: each side may be the inner side of a nested loop
-          access.eq.push(column);
-          other.access.eq.push(other.column);
-          return;
-        }
-        if (isValue(r, scope) || other?.outer === true) {
-          access.eq.push(column);
-          const v = constText(r);
-          if (v !== undefined) access.literalEq.push({ column, value: v, literal: true });
-          noteParam(r, use, 'eq');
-        }
-        return;
-      }
-      if (kind === 'AEXPR_OP' && RANGE_OPS.has(opFlipped) && isValue(r, scope)) {
-        access.range.push(column);
-        noteParam(r, use, opFlipped.startsWith('<') ? 'lt' : 'gt');
-        return;
-      }
-      if (kind === 'AEXPR_IN' && op === '=') {
-        access.eq.push(column);
-        return;
-      }
-      if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
-        access.range.push(column);
-        const items = arr(obj(obj(r)?.List)?.items);
-        noteParam(items[0], use, 'between-lo');
-        noteParam(items[1], use, 'between-hi');
-        return;
-      }
-      if (kind === 'AEXPR_LIKE' || kind === 'AEXPR_ILIKE') {
-        const pattern = constText(r);
-        noteParam(r, use, 'like');
-        if (kind === 'AEXPR_LIKE' && pattern !== undefined && !/^[%_]/.test(pattern)) access.prefixLike.push(column);
-        else access.trigram.push(column);
-        return;
-      }
-      if (kind === 'AEXPR_OP' && GIN_OPS.has(opFlipped)) {
-        const type = columnType(access, column);
-        if (type === 'jsonb') access.gin.push({ column, kind: 'jsonb' });
-        else if (type.endsWith('[]')) access.gin.push({ column, kind: 'array' });
-        return;
-      }
-      if (kind === 'AEXPR_OP' && op === '@@' && columnType(access, column) === 'tsvector') {
-        access.gin.push({ column, kind: 'tsvector' });
-        return;
-      }
-      return;
-    }
-    // expression on the left: lower(email) = $1, data->>'k' = $1, to_tsvector(...) @@ q
-    if (kind !== 'AEXPR_OP') return;
-    const fn = obj(obj(l)?.FuncCall);
-    if (op === '@@' && fn !== undefined) {
-      const name = str(arr(fn.funcname).at(-1));
-      if (name === 'to_tsvector') {
-        const args = arr(fn.args);
-        const target = singleTableExpr(l, scope);
-        if (target === undefined) return;
-        if (args.length >= 2) target.access.fts.push({ expr: target.expr, columns: target.columns, rewrite: false });
-        else {
-          const config = snapshot.settings.find((s) => s.name === 'default_text_search_config')?.setting ?? 'pg_catalog.simple';
-          const argText = deparseExpr(args[0]) ?? target.columns[0] ?? '';
-          target.access.fts.push({ expr: `to_tsvector('${config.replace(/'/g, "''")}'::regconfig, ${argText})`, columns: target.columns, rewrite: true });
-        }
-      }
-      return;
-    }
-    if ((op === '=' || RANGE_OPS.has(op)) && isValue(r, scope)) {
-      const target = singleTableExpr(l, scope);
-      if (target !== undefined) target.access.exprEq.push({ expr: target.expr, columns: target.columns });
-    }
+    readPredicate(ctx, node, scope);
   };
 
   const subqueries = (node: unknown, scope: Scope): void => {
@@ -364,11 +190,55 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     for (const v of Object.values(o)) subqueries(v, scope);
   };
 
+  const findCte = (name: string, scope: Scope | null): CteDef | undefined => {
+    for (let s = scope; s !== null; s = s.parent) {
+      const c = s.ctes.get(name);
+      if (c !== undefined) return c;
+    }
+    return undefined;
+  };
+
+  /**
+   * A subquery, view or inlined CTE in FROM. When the planner flattens it (no LIMIT/OFFSET, no set
+   * operation, not a security barrier) its tables join this level and outer predicates on its
+   * output columns reach them; otherwise its outputs are opaque from outside.
+   */
+  const derivedItem = (q: Node | undefined, alias: string, colnames: readonly string[], scope: Scope, flatten: boolean, innerParent: Scope | null): void => {
+    const pull = flatten && q !== undefined && q.limitCount === undefined && q.limitOffset === undefined && (q.op === undefined || q.op === 'SETOP_NONE');
+    const inner = select(q, innerParent, pull);
+    const columns = new Map<string, DerivedColumn>();
+    if (inner !== undefined && q !== undefined) for (const [name, col] of outputs(q, inner, colnames)) columns.set(name, pull ? col : OPAQUE);
+    const members = pull && inner !== undefined ? inner.members : [];
+    scope.members.push(...members);
+    scope.derived.set(alias, { columns, members });
+  };
+
+  let viewDepth = 0;
+  const relation = (rv: Node, scope: Scope): void => {
+    const name = rv.relname as string;
+    const alias = (obj(rv.alias)?.aliasname as string | undefined) ?? name;
+    const cte = rv.schemaname === undefined ? findCte(name, scope) : undefined;
+    if (cte !== undefined) {
+      if (cte.inline) derivedItem(cte.query, alias, cte.colnames, scope, true, scope.parent);
+      else scope.derived.set(alias, { columns: new Map(cte.colnames.map((c) => [c, OPAQUE])), members: [] });
+      return;
+    }
+    if (addRangeVar(rv, scope) !== undefined) return;
+    const view = resolveView(rv);
+    if (view === undefined || viewDepth >= MAX_VIEW_DEPTH) {
+      shape.unknownTables.push(name);
+      return;
+    }
+    viewDepth++;
+    derivedItem(viewSelect(view), alias, [], scope, !view.securityBarrier, null);
+    viewDepth--;
+  };
+
   const fromItem = (item: unknown, scope: Scope): void => {
     const o = obj(item);
     if (o === undefined) return;
     if (o.RangeVar !== undefined) {
-      addRangeVar(obj(o.RangeVar) as Node, scope);
+      relation(obj(o.RangeVar) as Node, scope);
       return;
     }
     const j = obj(o.JoinExpr);
@@ -379,13 +249,28 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
       return;
     }
     const sub = obj(o.RangeSubselect);
-    if (sub !== undefined) select(obj(obj(sub.subquery)?.SelectStmt), scope.parent);
+    if (sub === undefined) return;
+    const alias = obj(sub.alias);
+    const colnames = arr(alias?.colnames).map((x) => str(x) ?? '');
+    derivedItem(obj(obj(sub.subquery)?.SelectStmt), (alias?.aliasname as string | undefined) ?? '', colnames, scope, true, sub.lateral === true ? scope : scope.parent);
   };
 
-  const sortKeys = (items: unknown[], scope: Scope, grouping: boolean): void => {
+  /** What `ORDER BY 2`, `ORDER BY alias` or `GROUP BY alias` stands for: the select-list expression. */
+  const sortTarget = (node: unknown, list: unknown[], scope: Scope, grouping: boolean): unknown => {
+    const pos = position(node);
+    if (pos !== undefined) return obj(obj(list[pos - 1])?.ResTarget)?.val ?? node;
+    const fields = arr(obj(obj(node)?.ColumnRef)?.fields);
+    const name = fields.length === 1 ? str(fields[0]) : undefined;
+    if (name === undefined || (grouping && resolveColumn(node, scope) !== undefined)) return node;
+    // ORDER BY prefers an output name; GROUP BY an input column (PostgreSQL's rules)
+    const t = list.map((x) => obj(obj(x)?.ResTarget)).find((r) => r?.name === name);
+    return t?.val ?? node;
+  };
+
+  const sortKeys = (items: unknown[], scope: Scope, grouping: boolean, list: unknown[]): void => {
     const keys = items.map((it) => {
       const sb = obj(obj(it)?.SortBy);
-      const node = sb === undefined ? it : sb.node;
+      const node = sortTarget(sb === undefined ? it : sb.node, list, scope, grouping);
       const c = resolveColumn(node, scope);
       return c === undefined || c.outer ? undefined : { access: c.access, column: c.column, desc: sb?.sortby_dir === 'SORTBY_DESC' };
     });
@@ -398,20 +283,33 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     }
   };
 
-  function select(s: Node | undefined, parent: Scope | null): Scope | undefined {
+  /** The WITH clause's CTEs in a scope of their own; those not inlined are read here, once, as the planner computes them apart. */
+  const withScope = (withClause: unknown, statement: Node, parent: Scope | null): Scope => {
+    if (withClause === undefined) return parent ?? newScope(null);
+    const scope = newScope(parent, ctesOf(withClause, statement, snapshot.server.major));
+    for (const cte of scope.ctes.values()) if (!cte.inline) select(cte.query, scope);
+    return scope;
+  };
+
+  /**
+   * `pulled`: the query is flattened into an outer one, so only the columns the outer query uses
+   * count as read (through its output columns), not its whole select list.
+   */
+  function select(s: Node | undefined, parent: Scope | null, pulled = false): Scope | undefined {
     if (s === undefined) return undefined;
-    for (const cte of arr(obj(s.withClause)?.ctes)) select(obj(obj(obj(obj(cte)?.CommonTableExpr)?.ctequery)?.SelectStmt), parent);
+    const outer = s.withClause === undefined ? parent : withScope(s.withClause, s, parent);
     if (s.op !== undefined && s.op !== 'SETOP_NONE') {
-      select(obj(obj(s.larg)?.SelectStmt) ?? obj(s.larg), parent);
-      select(obj(obj(s.rarg)?.SelectStmt) ?? obj(s.rarg), parent);
+      select(obj(obj(s.larg)?.SelectStmt) ?? obj(s.larg), outer);
+      select(obj(obj(s.rarg)?.SelectStmt) ?? obj(s.rarg), outer);
       return undefined;
     }
-    const scope: Scope = { byAlias: new Map(), accesses: [], parent };
+    const scope = newScope(outer);
     for (const f of arr(s.fromClause)) fromItem(f, scope);
     if (s.whereClause !== undefined) predicate(s.whereClause, scope);
-    targets(arr(s.targetList), scope);
-    sortKeys(arr(s.sortClause), scope, false);
-    sortKeys(arr(s.groupClause), scope, true);
+    const list = arr(s.targetList);
+    if (!pulled) targets(list, scope);
+    sortKeys(arr(s.sortClause), scope, false, list);
+    sortKeys(arr(s.groupClause), scope, true, list);
     for (const c of columnsIn([s.sortClause, s.groupClause, s.havingClause], scope)) c.access.referenced?.add(c.column);
     subqueries([s.targetList, s.havingClause], scope);
     const limit = obj(obj(s.limitCount)?.ParamRef);
@@ -421,18 +319,47 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     return scope;
   }
 
+  /** `SELECT *` or `SELECT t.*`: the tables behind it (through flattened subqueries too). */
+  const starTables = (q: string | undefined, scope: Scope): readonly TableAccess[] => {
+    if (q === undefined) return scope.members;
+    const a = scope.byAlias.get(q);
+    return a !== undefined ? [a] : (scope.derived.get(q)?.members ?? []);
+  };
+
   function targets(list: unknown[], scope: Scope): void {
     for (const t of list) {
       const val = obj(obj(t)?.ResTarget)?.val;
       const cr = obj(obj(val)?.ColumnRef);
       const fields = arr(cr?.fields);
       if (cr !== undefined && obj(fields.at(-1))?.A_Star !== undefined) {
-        const q = fields.length >= 2 ? str(fields[fields.length - 2]) : undefined;
-        for (const a of q === undefined ? scope.accesses : [scope.byAlias.get(q)].filter((x) => x !== undefined)) a.referenced = null;
+        for (const a of starTables(fields.length >= 2 ? str(fields[fields.length - 2]) : undefined, scope)) a.referenced = null;
         continue;
       }
       for (const c of columnsIn(val, scope)) c.access.referenced?.add(c.column);
     }
+  }
+
+  /** A query's output columns by name (`colnames` renames them, as `AS x(a, b)` or `WITH x(a, b)` do). */
+  function outputs(q: Node, scope: Scope, colnames: readonly string[]): Map<string, DerivedColumn> {
+    const out = new Map<string, DerivedColumn>();
+    let i = 0;
+    const add = (name: string, col: DerivedColumn): void => {
+      out.set(colnames[i] ?? name, col);
+      i++;
+    };
+    for (const t of arr(q.targetList)) {
+      const rt = obj(obj(t)?.ResTarget);
+      const fields = arr(obj(obj(rt?.val)?.ColumnRef)?.fields);
+      if (obj(fields.at(-1))?.A_Star !== undefined) {
+        for (const a of starTables(fields.length >= 2 ? str(fields[fields.length - 2]) : undefined, scope))
+          for (const c of a.table.columns) add(c.name, { direct: { access: a, column: c.name }, uses: [{ access: a, column: c.name }] });
+        continue;
+      }
+      const name = (rt?.name as string | undefined) ?? (fields.length > 0 ? str(fields.at(-1)) : undefined) ?? `?column${i}?`;
+      const r = lookup(rt?.val, scope);
+      add(name, r !== undefined && !r.outer ? { direct: r.direct, uses: r.uses } : { direct: undefined, uses: columnsIn(rt?.val, scope) });
+    }
+    return out;
   }
 
   const maxParamIn = (node: unknown): void => {
@@ -448,16 +375,24 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
   };
   maxParamIn(stmt);
 
+  const ctx: PredicateContext = { snapshot, resolveColumn, columnsIn, isValue, noteParam, singleTableExpr, subqueries };
+  /** the written table of UPDATE/DELETE, and its FROM/USING and WHERE */
+  const dml = (d: Node, from: unknown[]): TableAccess | undefined => {
+    const scope = newScope(null, d.withClause === undefined ? new Map() : withScope(d.withClause, d, null).ctes);
+    const a = addRangeVar(obj(d.relation) as Node, scope);
+    if (a === undefined) shape.unknownTables.push(String(obj(d.relation)?.relname));
+    for (const f of from) fromItem(f, scope);
+    if (d.whereClause !== undefined) predicate(d.whereClause, scope);
+    return a;
+  };
+
   if (stmt.SelectStmt !== undefined) {
     shape.kind = 'select';
     select(obj(stmt.SelectStmt), null);
   } else if (stmt.UpdateStmt !== undefined) {
     const u = obj(stmt.UpdateStmt) as Node;
     shape.kind = 'update';
-    const scope: Scope = { byAlias: new Map(), accesses: [], parent: null };
-    const a = addRangeVar(obj(u.relation) as Node, scope);
-    for (const f of arr(u.fromClause)) fromItem(f, scope);
-    if (u.whereClause !== undefined) predicate(u.whereClause, scope);
+    const a = dml(u, arr(u.fromClause));
     if (a !== undefined) {
       const cols = new Set(arr(u.targetList).map((t) => obj(obj(t)?.ResTarget)?.name as string).filter((n) => n !== undefined));
       shape.updated.set(a.table.qualifiedName, cols);
@@ -465,10 +400,7 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
   } else if (stmt.DeleteStmt !== undefined) {
     const d = obj(stmt.DeleteStmt) as Node;
     shape.kind = 'delete';
-    const scope: Scope = { byAlias: new Map(), accesses: [], parent: null };
-    addRangeVar(obj(d.relation) as Node, scope);
-    for (const f of arr(d.usingClause)) fromItem(f, scope);
-    if (d.whereClause !== undefined) predicate(d.whereClause, scope);
+    dml(d, arr(d.usingClause));
   } else if (stmt.InsertStmt !== undefined) {
     const i = obj(stmt.InsertStmt) as Node;
     shape.kind = 'insert';
@@ -482,10 +414,4 @@ export function statementShape(stmt: Node, snapshot: Snapshot, searchPath: reado
     dedupe(a.range);
   }
   return shape;
-}
-
-function dedupe(list: string[]): void {
-  const seen = [...new Set(list)];
-  list.length = 0;
-  list.push(...seen);
 }

@@ -26,7 +26,9 @@ export function advisorSummaryLines(r: AdvisorResult): string[] {
         ` over ${r.workload.statements} statement(s); ${r.stats.candidates} candidates, ${r.stats.whatIfCalls} what-if calls; polish: ${r.stats.polish}${r.stats.timedOut ? '; time limit reached (best so far)' : ''}`,
     ),
   );
-  if (r.indexes.length === 0) lines.push('No index pays for itself on this workload.');
+  const unmeasured = r.proposals.filter((p) => !p.verified).length;
+  if (r.indexes.length === 0)
+    lines.push(unmeasured > 0 ? `No measured index pays for itself; ${unmeasured} could not be measured here (listed below with why).` : 'No index pays for itself on this workload.');
   for (const i of r.indexes) {
     lines.push(...sql('+ ', i.ddl));
     lines.push(...text(`${formatBytes(i.sizeBytes)}, ${formatCount(i.writeOverhead.entriesPerDay)} writes/day, ${i.shareOfGain === null ? '?' : percent(i.shareOfGain)} of the gain, ${i.verified ? 'verified' : 'unverified'} (${i.method})`, '    '));

@@ -1,4 +1,5 @@
 import { formatCount, formatDuration } from '../format/format.ts';
+import { STATS_AGE_BASIS_TEXT } from '../format/stats-age.ts';
 import type { Snapshot, Table } from '../model/index.ts';
 import { tableRows } from './column-stats.ts';
 
@@ -62,11 +63,14 @@ function loadEvidence(t: Table, snapshot: Snapshot): string | null {
   const a = t.activity;
   if (a === null || a.nTupIns === 0) return null;
   const age = snapshot.server.statsAgeSeconds;
-  const window = `statistics ${formatDuration(age)} old (${snapshot.server.statsResetAt === null ? 'since server start' : `pg_stat_database.stats_reset ${snapshot.server.statsResetAt}`})`;
+  const basis = snapshot.server.statsAgeBasis;
+  const window = `statistics ${formatDuration(age)} old (${STATS_AGE_BASIS_TEXT[basis]}${basis === 'stats_reset' ? ` ${snapshot.server.statsResetAt ?? ''}` : ''})`;
+  // counters that outlived a restart are not young, however recent the restart
+  const young = age < YOUNG_STATS_SECONDS && basis !== 'maintenance';
   const insertOnly = a.nTupUpd + a.nTupDel <= 0.01 * a.nTupIns;
   const live = tableRows(t);
   const allRowsNew = live > 0 && a.nTupIns >= 0.9 * live;
-  if (!insertOnly || !allRowsNew) return age < YOUNG_STATS_SECONDS ? `${window}: too young to extrapolate to a day` : null;
+  if (!insertOnly || !allRowsNew) return young ? `${window}: too young to extrapolate to a day` : null;
   const runs = maintenanceRuns(t);
   const last = [a.lastAnalyze, a.lastAutoanalyze, a.lastVacuum, a.lastAutovacuum].filter((x): x is string => x !== null).sort().at(-1);
   const shape = `n_tup_ins ${formatCount(a.nTupIns)} ≈ n_live_tup ${formatCount(live)} with ${formatCount(a.nTupUpd + a.nTupDel)} updates/deletes`;

@@ -14,9 +14,19 @@ SELECT version() AS version,
        pg_postmaster_start_time() AS started_at,
        extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds,
        (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) AS stats_reset,
+       -- counters survive clean restarts: they were last discarded when the cluster statistics were (initdb, crash)
+       (SELECT min(r) FROM (SELECT stats_reset FROM pg_stat_archiver UNION ALL SELECT stats_reset FROM pg_stat_bgwriter
+                            UNION ALL SELECT stats_reset FROM pg_stat_wal) v(r)) AS stats_discarded_at,
+       -- function privileges are checked when the statement starts, not when a CASE branch runs: ask first
+       has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE') AS can_stat_file,
        pg_is_in_recovery() AS is_replica,
        current_setting('block_size')::int AS block_size,
        now() AS now`;
+
+/** When this database was created: its PG_VERSION file is written by CREATE DATABASE (needs pg_stat_file). */
+export const DATABASE_CREATED_SQL = `
+SELECT (pg_stat_file('base/' || d.oid || '/PG_VERSION', true)).modification AS created_at
+FROM pg_database d WHERE d.datname = current_database()`;
 
 export const EXTENSIONS_SQL = `
 SELECT name, installed_version, default_version FROM pg_available_extensions
@@ -131,6 +141,14 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype IN ('p', 'f', 'u', 'c', 'x') AND ${USER_RELATIONS}
 ORDER BY 3, 1`;
+
+export const VIEWS_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qname,
+       pg_get_viewdef(c.oid) AS definition,
+       coalesce('security_barrier=true' = ANY (c.reloptions), false) AS security_barrier
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'v' AND ${USER_RELATIONS}
+ORDER BY n.nspname, c.relname`;
 
 export const SEQUENCES_SQL = `
 SELECT s.schemaname AS schema, s.sequencename AS name, format('%I.%I', s.schemaname, s.sequencename) AS qname,

@@ -21,6 +21,7 @@ import * as q from './catalog-queries.ts';
 import type { Database } from './connection.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { parsePgArray } from './pg-array.ts';
+import { statsWindow } from './stats-window.ts';
 
 import { iso, num, numOrNull, str, strOrNull } from './row-values.ts';
 import type { Row } from './row-values.ts';
@@ -56,7 +57,7 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const major = Math.floor(versionNum / 10_000);
 
   // the two index slices go first: they are the longest queries on large catalogs
-  const [indexesA, indexesB, ext, priv, settings, tables, columns, stats, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints] =
+  const [indexesA, indexesB, ext, priv, settings, tables, columns, stats, constraints, sequences, dbRows, ages, activity, limits, senders, slots, checkpoints, views] =
     await Promise.all([
       run('indexes', q.indexesSql(0, 2)),
       run('indexes', q.indexesSql(1, 2)),
@@ -75,6 +76,7 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
       run('replication', q.REPLICATION_SENDERS_SQL),
       run('replication slots', q.REPLICATION_SLOTS_SQL),
       run('checkpoints', major >= 17 ? q.CHECKPOINTS_SQL_17 : q.CHECKPOINTS_SQL_14),
+      run('views', q.VIEWS_SQL),
     ]);
 
   const indexes = indexesA === null || indexesB === null ? [] : [...indexesA, ...indexesB].map(toIndex);
@@ -82,6 +84,16 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
   const statsReset = iso(s0.stats_reset);
   const now = s0.now instanceof Date ? s0.now : new Date(str(s0.now));
   const uptime = num(s0.uptime_seconds);
+  const created = s0.can_stat_file === true ? await db.query<Row>(q.DATABASE_CREATED_SQL).catch(() => []) : [];
+  const builtTables = buildTables(tables ?? [], columns ?? [], stats ?? [], indexes);
+  const window = statsWindow({
+    now,
+    statsReset,
+    startedAt: iso(s0.started_at),
+    statsDiscardedAt: iso(s0.stats_discarded_at),
+    databaseCreatedAt: iso(created[0]?.created_at),
+    maintenanceTimes: builtTables.flatMap((t) => (t.activity === null ? [] : [t.activity.lastVacuum, t.activity.lastAutovacuum, t.activity.lastAnalyze, t.activity.lastAutoanalyze])).filter((x): x is string => x !== null),
+  });
   const server: ServerInfo = {
     version: str(s0.version),
     versionNum,
@@ -92,7 +104,8 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     startedAt: iso(s0.started_at) ?? '',
     uptimeSeconds: uptime,
     statsResetAt: statsReset,
-    statsAgeSeconds: statsReset === null ? uptime : Math.max(0, (now.getTime() - new Date(statsReset).getTime()) / 1000),
+    statsAgeSeconds: window.seconds,
+    statsAgeBasis: window.basis,
     isReplica: s0.is_replica === true,
     blockSize: num(s0.block_size, 8192),
   };
@@ -112,10 +125,17 @@ export async function collectSnapshot(db: Database, options: CollectOptions = {}
     extensions: (ext ?? []).map(toExtension),
     privileges,
     settings: (settings ?? []).map(toSetting),
-    tables: buildTables(tables ?? [], columns ?? [], stats ?? [], indexes),
+    tables: builtTables,
     indexes,
     constraints: (constraints ?? []).map(toConstraint),
     sequences: (sequences ?? []).map(toSequence),
+    views: (views ?? []).map((r) => ({
+      schema: str(r.schema),
+      name: str(r.name),
+      qualifiedName: str(r.qname),
+      definition: str(r.definition),
+      securityBarrier: r.security_barrier === true,
+    })),
     database: dbRows?.[0] === undefined ? null : toDatabaseStats(dbRows[0]),
     databaseAges: (ages ?? []).map(
       (r): DatabaseAge => ({ name: str(r.name), frozenXidAge: num(r.frozen_age), minMxidAge: num(r.mxid_age) }),

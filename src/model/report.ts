@@ -14,6 +14,8 @@ export interface ReportDatabase {
   readonly serverVersionNum?: number;
   readonly statsResetAt?: string | null;
   readonly statsAgeSeconds?: number | null;
+  /** where statsAgeSeconds comes from; 'maintenance' and 'server_start' are lower bounds */
+  readonly statsAgeBasis?: string;
   readonly uptimeSeconds?: number;
   readonly extensions?: readonly string[];
   readonly source?: string;

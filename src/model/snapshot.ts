@@ -1,5 +1,12 @@
 /** Everything collected from the catalog and statistics views in one pass, deep-frozen. */
 
+/**
+ * stats_reset: pg_stat_database.stats_reset; stats_discarded: the cluster statistics' last discard
+ * (initdb or crash recovery; they survive clean restarts); database_created: the database is younger
+ * than that; maintenance / server_start: lower bounds only (the oldest vacuum/analyze time, the start).
+ */
+export type StatsAgeBasis = 'stats_reset' | 'stats_discarded' | 'database_created' | 'maintenance' | 'server_start';
+
 export interface ServerInfo {
   readonly version: string;
   /** server_version_num, e.g. 150020 */
@@ -12,8 +19,10 @@ export interface ServerInfo {
   readonly uptimeSeconds: number;
   /** pg_stat_database.stats_reset for this database (null: never reset since cluster init) */
   readonly statsResetAt: string | null;
-  /** seconds since stats reset, or since server start when never reset */
+  /** how long the table counters have been accumulating (see statsAgeBasis) */
   readonly statsAgeSeconds: number;
+  /** where statsAgeSeconds comes from; 'maintenance' and 'server_start' are lower bounds */
+  readonly statsAgeBasis: StatsAgeBasis;
   readonly isReplica: boolean;
   readonly blockSize: number;
 }
@@ -279,6 +288,17 @@ export interface CollectionIssue {
   readonly message: string;
 }
 
+/** A view, read so statements on it can be seen through to the tables it reads (the planner inlines it). */
+export interface View {
+  readonly schema: string;
+  readonly name: string;
+  readonly qualifiedName: string;
+  /** pg_get_viewdef: the SELECT the view stands for */
+  readonly definition: string;
+  /** security_barrier views are not flattened by the planner: predicates from outside stay outside */
+  readonly securityBarrier: boolean;
+}
+
 export interface Snapshot {
   readonly collectedAt: string;
   readonly server: ServerInfo;
@@ -289,6 +309,8 @@ export interface Snapshot {
   readonly indexes: readonly Index[];
   readonly constraints: readonly Constraint[];
   readonly sequences: readonly Sequence[];
+  /** absent in snapshots built without a catalog (DDL files) */
+  readonly views?: readonly View[];
   readonly database: DatabaseStats | null;
   readonly databaseAges: readonly DatabaseAge[];
   readonly connections: Connections | null;

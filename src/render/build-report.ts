@@ -23,6 +23,7 @@ export function databaseInfo(snapshot: Snapshot, display?: string): ReportDataba
     serverVersionNum: snapshot.server.versionNum,
     statsResetAt: snapshot.server.statsResetAt,
     statsAgeSeconds: Math.round(snapshot.server.statsAgeSeconds),
+    statsAgeBasis: snapshot.server.statsAgeBasis,
     uptimeSeconds: Math.round(snapshot.server.uptimeSeconds),
     extensions: snapshot.extensions.filter((e) => e.installedVersion !== null).map((e) => `${e.name} ${e.installedVersion}`),
   };

@@ -38,7 +38,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   out.push(c.bold(`db-optimize ${report.command}`) + (db.host !== undefined ? ` — ${db.host}` : db.name !== undefined ? ` — ${db.name}` : ''));
   const meta: string[] = [];
   if (db.serverVersion !== undefined) meta.push(db.serverVersion);
-  if (db.statsAgeSeconds !== undefined && db.statsAgeSeconds !== null) meta.push(`statistics cover ${humanAge(db.statsAgeSeconds)}`);
+  if (db.statsAgeSeconds !== undefined && db.statsAgeSeconds !== null) meta.push(`statistics cover ${db.statsAgeBasis === 'maintenance' || db.statsAgeBasis === 'server_start' ? 'at least ' : ''}${humanAge(db.statsAgeSeconds)}`);
   if (db.source !== undefined) meta.push(db.source);
   if (meta.length > 0) out.push(...wrap(meta.join(' · '), width).map((l) => c.dim(l)));
   const w = report.workload as { source?: string; statements?: number; totalTimeMs?: number } | undefined;

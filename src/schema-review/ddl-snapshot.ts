@@ -227,6 +227,7 @@ export function snapshotFromDdl(sources: readonly { readonly file: string; reado
       startedAt: '1970-01-01T00:00:00.000Z',
       uptimeSeconds: 0,
       statsResetAt: null,
+      statsAgeBasis: 'server_start',
       statsAgeSeconds: 0,
       isReplica: false,
       blockSize: 8192,

@@ -98,7 +98,7 @@ function loadStatements(items: readonly ReplayItem[], rewrites: ReadonlyMap<stri
 
 /** Server facts for the report header; the copy's statistics age (minutes) says nothing about the source. */
 function sourceInfo(snapshot: Snapshot): Report['database'] {
-  const { statsResetAt: _r, statsAgeSeconds: _a, uptimeSeconds: _u, ...rest } = databaseInfo(snapshot);
+  const { statsResetAt: _r, statsAgeSeconds: _a, statsAgeBasis: _b, uptimeSeconds: _u, ...rest } = databaseInfo(snapshot);
   return rest;
 }
 

@@ -24,7 +24,7 @@ export const indexAdvisor = defineAnalyzer({
     minImprovement: { default: 0.1, description: 'a new index must cut some statement’s cost by at least this fraction' },
     writeCostPerEntry: { default: 2, description: 'planner cost units charged per index entry written' },
     sandboxMaxMb: { default: 64, description: 'without HypoPG, on a database that is ours (the demo): largest table measured by a real build in a rolled-back transaction' },
-    minMarginalGain: { default: 0.005, description: 'the knee: a further index must save at least this fraction of the remaining workload cost' },
+    minMarginalGain: { default: 0.0025, description: 'the knee: a further index must save at least this fraction of the remaining workload cost' },
   },
   async run({ snapshot, workload, whatIf, options }) {
     if (workload === null || whatIf === null) return [];
