@@ -4,3 +4,5 @@ export type * from './report.ts';
 export type * from './snapshot.ts';
 export type * from './workload.ts';
 export type * from './rule-definition.ts';
+export type * from './problem.ts';
+export type * from './scorecard.ts';

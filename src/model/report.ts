@@ -1,4 +1,6 @@
 import type { Finding, JsonValue } from './finding.ts';
+import type { HeldBackFinding, PlanAction, Problem } from './problem.ts';
+import type { ScorecardEntry } from './scorecard.ts';
 
 export interface SkippedAnalyzer {
   readonly analyzer: string;
@@ -42,6 +44,14 @@ export interface Report {
   readonly analyzers?: readonly AnalyzerTiming[];
   readonly sections?: readonly ReportSection[];
   readonly workload?: { readonly [key: string]: JsonValue };
+  /** the seed's target metrics, measured (first in every format) */
+  readonly scorecard?: readonly ScorecardEntry[];
+  /** findings grouped by root cause, ranked by estimated time saved per day (or risk) */
+  readonly problems?: readonly Problem[];
+  /** "do these first": at most five actions from the top problems */
+  readonly actions?: readonly PlanAction[];
+  /** findings held back because the statistics cover less time than they need */
+  readonly heldBack?: readonly HeldBackFinding[];
   /** command-specific top-level data (documented in schema/report.schema.json) */
   readonly [extra: string]: unknown;
 }
