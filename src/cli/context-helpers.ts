@@ -82,7 +82,7 @@ export async function emitReport(ctx: CommandContext, report: Report, input: Flo
   const failOn = failOnOption(input);
   const width = widthOption(input);
   const color = inputOption(input, 'out') === undefined && format === 'terminal' && ctx.io.isTTY && !inputFlag(input, 'no-color') && ctx.io.env.NO_COLOR === undefined;
-  await writeOutput(ctx, input, render(report, format, { color, width }));
+  await writeOutput(ctx, input, render(report, format, { color, width, verbose: inputFlag(input, 'verbose') }));
   // a report built without the tables or indexes (or a --create that failed) is not a clean result
   const incomplete = incompleteCollection(report.skipped ?? []);
   if (incomplete.length > 0) {

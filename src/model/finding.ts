@@ -74,6 +74,22 @@ export interface Fix {
   readonly language?: string;
 }
 
+/**
+ * The statistics window behind a finding that needs history (unused indexes, rates extrapolated
+ * to a day, rankings). When `requiredSeconds` is set and the window is shorter, the report holds
+ * the finding back (one line saying so) instead of showing it.
+ */
+export interface FindingHistory {
+  /** seconds the statistics behind the finding cover (null when unknown) */
+  readonly windowSeconds: number | null;
+  /** seconds they must cover for the finding to stand */
+  readonly requiredSeconds?: number;
+  /** the option that sets `requiredSeconds`, e.g. "unused-indexes.minStatsAgeDays" */
+  readonly option?: string;
+  /** how a rate was read, e.g. why a bulk load was left out */
+  readonly note?: string;
+}
+
 export interface Finding {
   /** rule id, equal to the id of the analyzer that produced it unless the analyzer has several rules */
   readonly rule: string;
@@ -85,4 +101,5 @@ export interface Finding {
   readonly description?: string;
   readonly nextSteps?: readonly string[];
   readonly fix?: Fix;
+  readonly history?: FindingHistory;
 }

@@ -15,6 +15,8 @@ export interface ProblemFix extends Fix {
   readonly finding: number;
   /** rule id of that finding */
   readonly rule: string;
+  /** what the fix changes */
+  readonly category: 'index' | 'rewrite' | 'config' | 'code' | 'schema' | 'other';
 }
 
 /**
@@ -62,6 +64,7 @@ export interface PlanAction {
   readonly problem: string;
   readonly title: string;
   readonly kind: Fix['kind'];
+  readonly category: ProblemFix['category'];
   /** the copy-paste script (SQL migration, config lines, code or command) */
   readonly content: string;
   readonly rollback?: string;

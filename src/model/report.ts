@@ -50,6 +50,8 @@ export interface Report {
   readonly problems?: readonly Problem[];
   /** "do these first": at most five actions from the top problems */
   readonly actions?: readonly PlanAction[];
+  /** the index and schema actions as one copy-paste migration (null when there are none) */
+  readonly actionsMigration?: string | null;
   /** findings held back because the statistics cover less time than they need */
   readonly heldBack?: readonly HeldBackFinding[];
   /** command-specific top-level data (documented in schema/report.schema.json) */

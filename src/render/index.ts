@@ -7,7 +7,7 @@ import { renderTerminal } from './render-terminal.ts';
 export type Format = 'terminal' | 'json' | 'markdown';
 export const FORMATS: readonly Format[] = ['terminal', 'json', 'markdown'];
 
-export function render(report: Report, format: Format, options: { color: boolean; width?: number }): string {
+export function render(report: Report, format: Format, options: { color: boolean; width?: number; verbose?: boolean }): string {
   const renderers: Record<Format, () => string> = {
     terminal: () => renderTerminal(escapeReportText(report), options),
     json: () => renderJson(report),
