@@ -2,7 +2,7 @@ import type { Finding, Problem, ProblemFix, ProblemKind, Severity, WorkloadState
 import { SEVERITY_RANK } from '../model/index.ts';
 import { formatMs, percent } from '../format/format.ts';
 import { chooseFix, fixSavingMsPerDay } from './choose-fix.ts';
-import { evidenceFingerprints, ownKey, READ_PATH_RULES, RISK_RULES } from './problem-keys.ts';
+import { COLUMN_READ_RULES, evidenceFingerprints, ownKey, READ_PATH_RULES, RISK_RULES } from './problem-keys.ts';
 
 export interface GroupProblemsInput {
   /** the report's findings, in report order (problem `findings` are indices into this list) */
@@ -11,8 +11,9 @@ export interface GroupProblemsInput {
   readonly statements?: readonly WorkloadStatement[];
   /** partition → parent table (a partition's findings belong to its parent); identity when unknown */
   readonly parentOf?: (relation: string) => string;
-  /** tables a statement touches (qualified names, parents for partitions) */
+  /** tables a statement touches (qualified names, parents for partitions) and the columns it filters on */
   readonly statementTables?: (statement: WorkloadStatement) => readonly string[];
+  readonly statementFilterColumns?: (statement: WorkloadStatement) => readonly string[];
   /** the workload's database time per day, to turn a fix's share of the workload into time */
   readonly workloadMsPerDay?: number | null;
 }
@@ -74,7 +75,7 @@ export function groupProblems(input: GroupProblemsInput): Problem[] {
   findings.forEach((f, i) => {
     const fp = statementOf(f);
     if (fp !== null) add(`statement:${fp}`, 'statement', i);
-    else if (READ_PATH_RULES.has(f.rule)) deferred.push(i);
+    else if (READ_PATH_RULES.has(f.rule) || (COLUMN_READ_RULES.has(f.rule) && f.target.column !== undefined)) deferred.push(i);
     else {
       const key = ownKey(f, parentOf);
       add(key, key.split(':')[0] as ProblemKind, i);
@@ -84,10 +85,13 @@ export function groupProblems(input: GroupProblemsInput): Problem[] {
   for (const i of deferred) {
     const f = findings[i] as Finding;
     const table = f.target.relation === undefined ? undefined : parentOf(f.target.relation);
+    // a missing FK index is the root cause of the statement that filters on that column
+    const column = COLUMN_READ_RULES.has(f.rule) ? f.target.column : undefined;
     const readers = [...groups.values()]
       .filter((g) => g.kind === 'statement')
       .map((g) => ({ g, s: byFingerprint.get(g.key.slice('statement:'.length)) }))
       .filter((x) => x.s !== undefined && table !== undefined && (input.statementTables?.(x.s) ?? []).includes(table))
+      .filter((x) => column === undefined || (x.s !== undefined && (input.statementFilterColumns?.(x.s) ?? []).includes(column)))
       .sort((a, b) => (b.s?.totalTimeMs ?? 0) - (a.s?.totalTimeMs ?? 0));
     const reader = readers[0];
     if (reader !== undefined) reader.g.members.push(i);

@@ -1,4 +1,4 @@
-import { statementTables } from '../analyzers/profile/statement-relations.ts';
+import { statementShape, statementTables } from '../analyzers/profile/statement-relations.ts';
 import { perDay } from '../analyzers/snapshot-lookup.ts';
 import type { Report, Snapshot, Workload } from '../model/index.ts';
 import { groupProblems } from './group-problems.ts';
@@ -22,6 +22,7 @@ export function planReport(report: Report, snapshot: Snapshot, workload: Workloa
     statements: workload?.statements ?? [],
     parentOf,
     statementTables: (s) => statementTables(snapshot, s).map((t) => parentOf(t.qualifiedName)),
+    statementFilterColumns: (s) => statementShape(s.text)?.filterColumns ?? [],
     workloadMsPerDay: workload === null ? null : window === null ? workload.totalTimeMs : perDay(workload.totalTimeMs, window),
   });
   const actions = planActions(problems, kept);

@@ -3,6 +3,9 @@ import type { Finding, JsonValue } from '../model/index.ts';
 /** Finding rules whose table target is about how the table is READ: they join the statement that reads it most. */
 export const READ_PATH_RULES: ReadonlySet<string> = new Set(['seq-scan-heavy-tables']);
 
+/** Finding rules about a column (a foreign key without an index): they join the statement that filters on it. */
+export const COLUMN_READ_RULES: ReadonlySet<string> = new Set(['fk-without-index']);
+
 /** Rules that are about the health of the database (risk), not time: ranked by risk. */
 export const RISK_RULES: ReadonlySet<string> = new Set([
   'xid-wraparound',
