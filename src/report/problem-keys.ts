@@ -63,6 +63,8 @@ export function evidenceFingerprints(f: Finding): string[] {
 export function ownKey(f: Finding, parentOf: (relation: string) => string): string {
   const t = f.target;
   if (f.rule === 'analyzer-error') return `database:analyzer-error:${t.name ?? f.title}`;
+  // a table behind because autovacuum is off server-wide is that one setting's problem, not the table's
+  if (f.rule === 'autovacuum-behind' && f.evidence.autovacuumEnabledOnServer === false) return 'setting:autovacuum';
   const topic = RULE_TOPIC[f.rule];
   if (topic !== undefined) return `setting:${topic}`;
   if (t.setting !== undefined) return `setting:${settingTopic(t.setting)}`;
