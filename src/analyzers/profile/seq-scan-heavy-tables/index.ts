@@ -66,6 +66,7 @@ export const seqScanHeavyTables = defineAnalyzer({
       const pagesPerDay = t.pages > 0 && rows > 0 ? perDay((a.seqTupRead / rows) * t.pages, window) : 0;
       findings.push({
         rule: 'seq-scan-heavy-tables',
+        history: { windowSeconds: Math.round(window), note: 'scans counted since the statistics reset; ms/day extrapolated from that window (at least an hour)' },
         severity: statements.length > 0 || rowsPerScan >= options.minRows ? 'warning' : 'info',
         title: `Index candidate: ${t.qualifiedName} is read by sequential scans (${formatCount(a.seqScan)} scans, ${percent(idxShare)} index scans)`,
         target: { kind: 'table', relation: t.qualifiedName },

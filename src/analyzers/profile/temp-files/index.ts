@@ -31,6 +31,7 @@ export const tempFiles = defineAnalyzer({
     const workMem = setting(snapshot, 'work_mem');
     const finding: Finding = {
       rule: 'temp-files',
+      history: { windowSeconds: Math.round(window), note: 'bytes per day extrapolated from the statistics window (at least an hour)' },
       severity: 'warning',
       title: `${formatBytes(bytesPerDay)}/day written to temporary files (${formatCount(db.tempFiles)} files since the stats reset)`,
       target: { kind: 'database', name: db.name },
