@@ -1,6 +1,6 @@
 import { formatBytes, formatCount, percent, round } from '../format/format.ts';
 import { concurrentCreate, concurrentDrop } from '../format/index-definitions.ts';
-import type { Finding, Severity } from '../model/index.ts';
+import type { Finding, JsonValue, Severity } from '../model/index.ts';
 import { dropIndexDdl } from './index-name.ts';
 import type { AdvisorResult, IndexRecommendation } from './types.ts';
 
@@ -10,7 +10,7 @@ const MS_PER_COST_UNIT = 0.01;
 const BENIGN_SKIP = /^(not a SELECT|INSERT:|reads no table)/;
 const CONCURRENT_LOCK = 'SHARE UPDATE EXCLUSIVE (CONCURRENTLY: reads and writes continue)';
 
-function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<string, number | string | boolean | null> {
+function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<string, JsonValue> {
   const writes = result.writeModel.tables.find((t) => t.table === r.candidate.table);
   const before = r.statements.reduce((a, s) => a + s.weight * s.costBefore, 0);
   const measured = r.statements.every((s) => s.costAfter !== null);
@@ -22,6 +22,8 @@ function costEvidence(r: IndexRecommendation, result: AdvisorResult): Record<str
     sizeBytes: r.sizeBytes,
     sizeMethod: r.sizeMethod,
     statements: r.statements.length,
+    // which statements it helps: the report groups the recommendation with them (one problem per root cause)
+    statementsHelped: r.statements.map((s) => ({ fingerprint: s.fingerprint, costBefore: round(s.costBefore), costAfter: s.costAfter === null ? null : round(s.costAfter), weight: round(s.weight) })),
     weightedCostBefore: round(before),
     weightedCostAfter: after === null ? null : round(after),
     benefitPerDay: r.benefitPerDay === null ? null : round(r.benefitPerDay),

@@ -59,7 +59,7 @@ function maintenanceRuns(t: Table): number {
 }
 
 /** Why a table's counters describe a load rather than a steady write stream, or null when they look steady. */
-function loadEvidence(t: Table, snapshot: Snapshot): string | null {
+export function loadEvidence(t: Table, snapshot: Snapshot): string | null {
   const a = t.activity;
   if (a === null || a.nTupIns === 0) return null;
   const age = snapshot.server.statsAgeSeconds;

@@ -85,7 +85,7 @@ export async function emitReport(ctx: CommandContext, report: Report, input: Flo
   const color = inputOption(input, 'out') === undefined && format === 'terminal' && ctx.io.isTTY && !inputFlag(input, 'no-color') && ctx.io.env.NO_COLOR === undefined;
   // SARIF: descriptors from every rule registry; file URIs relative to where the command runs (the repository root in CI)
   const sarif = format === 'sarif' ? { rules: allRules(), baseDir: process.cwd() } : {};
-  await writeOutput(ctx, input, render(report, format, { color, width, ...sarif }));
+  await writeOutput(ctx, input, render(report, format, { color, width, verbose: inputFlag(input, 'verbose'), ...sarif }));
   // a report built without the tables or indexes (or a --create that failed) is not a clean result
   const incomplete = incompleteCollection(report.skipped ?? []);
   if (incomplete.length > 0) {

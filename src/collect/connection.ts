@@ -196,7 +196,11 @@ export class Database implements Queryable {
     this.sessionSql =
       `SELECT set_config('default_transaction_read_only', '${readWrite ? 'off' : 'on'}', false), ` +
       `set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', false), ` +
-      `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false) ${OWN_QUERY_MARKER}`;
+      `set_config('lock_timeout', '${Math.trunc(lockTimeoutMs)}', false), set_config('application_name', 'db-optimize', false), ` +
+      // our statements never enter pg_stat_statements where we may keep them out (the setting is superuser-only):
+      // they would crowd out the user's statements (pg_stat_statements.max) and grow it on every run
+      `CASE WHEN current_setting('is_superuser') = 'on' AND EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pg_stat_statements.track') ` +
+      `THEN set_config('pg_stat_statements.track', 'none', false) END ${OWN_QUERY_MARKER}`;
     this.display = resolved.display;
     this.host = resolved.host;
     this.databaseName = resolved.database;

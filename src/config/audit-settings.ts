@@ -1,3 +1,4 @@
+import { maxWalTargetBytes, walSizeText } from './max-wal-target.ts';
 import type { Checkpoints, JsonValue, Setting, Severity } from '../model/index.ts';
 import type { WorkloadType } from './hardware.ts';
 import { humanSize, settingBytes } from './units.ts';
@@ -147,7 +148,7 @@ export function auditSettings(input: AuditInput): SettingAudit[] {
   if (cp !== null && cp.timed + cp.requested >= 10 && maxWal !== null) {
     const share = cp.requested / (cp.timed + cp.requested);
     if (share > 0.2) {
-      const target = Math.min(64 * 1024 ** 3, maxWal * 2);
+      const target = maxWalTargetBytes(maxWal);
       out.push({
         id: 'checkpoints-forced',
         severity: 'warning',
@@ -155,7 +156,7 @@ export function auditSettings(input: AuditInput): SettingAudit[] {
         title: `${Math.round(share * 100)} % of checkpoints were forced by WAL volume: max_wal_size ${humanSize(maxWal)} is too small`,
         description: 'Forced checkpoints come in bursts, write more full-page images and add I/O spikes. A larger max_wal_size lets checkpoint_timeout pace them (it needs that much free disk for pg_wal).',
         evidence: { checkpointsTimed: cp.timed, checkpointsRequested: cp.requested, maxWalSizeBytes: maxWal },
-        fix: `ALTER SYSTEM SET max_wal_size = '${Math.round(target / 1024 ** 2)}MB';`,
+        fix: `ALTER SYSTEM SET max_wal_size = '${walSizeText(target)}';`,
         rollback: `ALTER SYSTEM SET max_wal_size = '${Math.round(maxWal / 1024 ** 2)}MB';`,
         apply: 'reload',
       });

@@ -1,3 +1,4 @@
+import { maxWalTargetBytes } from './max-wal-target.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { StorageType, WorkloadType } from './hardware.ts';
 import { BYTES, humanSize, niceBytes, settingBytes } from './units.ts';
@@ -265,10 +266,10 @@ export function recommendConfig(input: TunerInput): ConfigPlan {
   const cp = input.checkpoints;
   const curMaxWal = currentBytes('max_wal_size');
   if (cp !== null && cp.timed + cp.requested >= 10 && cp.requested / (cp.timed + cp.requested) > 0.2 && curMaxWal !== null) {
-    const evidenceBased = Math.min(64 * GB, curMaxWal * 2);
+    const evidenceBased = maxWalTargetBytes(curMaxWal);
     if (evidenceBased > maxWal) {
       maxWal = evidenceBased;
-      walFormula = 'current max_wal_size × 2 (requested checkpoints > 20 %)';
+      walFormula = 'current max_wal_size × 2, at least 2 GB (requested checkpoints > 20 %)';
     }
     walReason = `${cp.requested} of ${cp.timed + cp.requested} checkpoints were forced by WAL volume, not by checkpoint_timeout: ${walReason}`;
   }

@@ -13,6 +13,7 @@ export const REPORT_OPTIONS = {
   'fail-on': { type: 'string', valueName: 'SEVERITY', description: 'exit 1 when a finding is at or above critical | warning | info' },
   'no-color': { type: 'boolean', description: 'no colours even on a terminal' },
   width: { type: 'string', valueName: 'N', description: 'terminal report width (default 80)' },
+  verbose: { type: 'boolean', short: 'v', description: 'every problem and every finding in full (default: the plan and the top problems)' },
 } as const satisfies OptionSpecs;
 
 export const ANALYSIS_OPTIONS = {

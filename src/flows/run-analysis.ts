@@ -4,6 +4,7 @@ import type { AnalysisResult } from '../engine/analyze-database.ts';
 import type { Phase } from '../engine/analyzer.ts';
 import type { Report } from '../model/index.ts';
 import type { FlowInput } from './flow.ts';
+import { planReport } from '../report/plan-report.ts';
 import { analyzerOverrides, connect, depthOption, flag, numberOption, option, readBaseline } from './flow-input.ts';
 
 /** Command-specific top-level report fields computed from the analysis (documented in the schema). */
@@ -48,7 +49,9 @@ export async function runAnalysis(
       ...(minTimeMs === undefined ? {} : { minTimeMs }),
       ...(engine.sandboxWhatIf === true ? { sandboxWhatIf: true } : {}),
     });
-    return extras === undefined ? result.report : { ...result.report, ...extras(result) };
+    // the action plan: problems by root cause, the seed's scorecard, "do these first"
+    const planned = planReport(result.report, result.snapshot, result.workload);
+    return extras === undefined ? planned : { ...planned, ...extras({ ...result, report: planned }) };
   } finally {
     await db.close();
   }

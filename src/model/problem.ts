@@ -4,7 +4,7 @@ import type { Fix, Severity, TargetKind } from './finding.ts';
  * What a problem is grouped around: one statement (fingerprint or queryid), one table (its
  * partitions folded into the parent), one index, one setting, or the database as a whole.
  */
-export type ProblemKind = 'statement' | 'table' | 'index' | 'setting' | 'database';
+export type ProblemKind = 'statement' | 'table' | 'index' | 'setting' | 'database' | 'sequence' | 'code';
 
 /** How a problem is ranked: by database time it would save, or (health problems) by risk. */
 export type ProblemRanking = 'time' | 'risk';

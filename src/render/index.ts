@@ -12,6 +12,8 @@ export const FORMATS: readonly Format[] = ['terminal', 'json', 'markdown', 'html
 export interface RenderOptions {
   readonly color: boolean;
   readonly width?: number;
+  /** terminal/markdown: every finding in full instead of the action plan's summary */
+  readonly verbose?: boolean;
   /** SARIF rule descriptors come from these (every registry's rules) */
   readonly rules?: readonly RuleDefinition[];
   /** SARIF: file URIs are made relative to this directory (the repository root, usually the working directory) */

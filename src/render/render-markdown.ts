@@ -1,6 +1,7 @@
 import type { Finding, Report } from '../model/index.ts';
 import { findingGroups } from './finding-groups.ts';
 import { evidenceText } from '../format/wrap.ts';
+import { planMarkdown } from './render-plan-markdown.ts';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -19,8 +20,10 @@ export function renderMarkdown(report: Report): string {
   if (w !== undefined) facts.push(`- Workload: ${w.source}, ${w.statements} statements, ${Math.round(w.totalTimeMs ?? 0)} ms total`);
   facts.push(`- Generated: ${report.generatedAt} by db-optimize ${report.tool.version}`);
   out.push(...facts, '');
+  // the action plan first (scorecard, do these first, problems); every finding follows in full
+  out.push(...planMarkdown(report));
 
-  for (const section of report.sections ?? []) {
+  for (const section of (report.sections ?? []).filter((x) => !(report.scorecard !== undefined && x.id === 'baseline-metrics'))) {
     out.push(`## ${section.title}`, '', '```', ...section.lines, '```', '');
   }
 

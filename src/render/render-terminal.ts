@@ -3,12 +3,15 @@ import type { Finding, Report, Severity } from '../model/index.ts';
 import { formatMs } from '../format/format.ts';
 import { findingGroups } from './finding-groups.ts';
 import { evidenceText, wrap, wrapCode } from '../format/wrap.ts';
+import { actionLines, heldBackLines, problemsLines, scorecardLines } from './render-plan-terminal.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;
   readonly width?: number;
   /** how many findings to show in full (the rest are listed by title) */
   readonly limit?: number;
+  /** every problem and every finding in full (default: the plan, then the top problems) */
+  readonly verbose?: boolean;
 }
 
 function targetText(f: Finding): string {
@@ -46,16 +49,24 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const counts = { critical: 0, warning: 0, info: 0 };
   for (const f of report.findings) counts[f.severity]++;
   out.push('─'.repeat(Math.min(width, 80)));
-  out.push(
-    `${report.findings.length} findings: ${sev.critical(`${counts.critical} critical`)}, ${sev.warning(`${counts.warning} warning`)}, ${sev.info(`${counts.info} info`)}`,
-  );
+  const countLine = `${report.findings.length} findings: ${sev.critical(`${counts.critical} critical`)}, ${sev.warning(`${counts.warning} warning`)}, ${sev.info(`${counts.info} info`)}`;
+  const plan = report.problems !== undefined;
+  const verbose = options.verbose === true;
+  if (plan) {
+    // the action plan: scorecard first, then what to do, then the problems behind it
+    if (report.scorecard !== undefined) out.push(...scorecardLines(report.scorecard, c, width));
+    out.push(...actionLines(report, c, width));
+    out.push(...problemsLines(report, c, width, verbose));
+    out.push(...heldBackLines(report, c, width));
+    out.push('', `${countLine}${verbose ? '' : ' (grouped into the problems above; --verbose shows each in full)'}`);
+  } else out.push(countLine);
 
-  for (const section of report.sections ?? []) {
+  for (const section of plan && !verbose ? [] : (report.sections ?? []).filter((x) => !(plan && x.id === 'baseline-metrics'))) {
     out.push('', c.bold(section.title));
     for (const line of section.lines) out.push(line.length > width ? line.slice(0, width - 1) + '…' : line);
   }
 
-  const limit = options.limit ?? 40;
+  const limit = verbose ? Number.POSITIVE_INFINITY : (options.limit ?? 40);
   const renderFinding = (f: Finding, i: number): void => {
     out.push('');
     const head = `${String(i + 1).padStart(2)}. ${f.severity.toUpperCase().padEnd(8)} `;
@@ -89,7 +100,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     }
   };
   const groups = findingGroups(report);
-  if (groups === null) {
+  if (plan && !verbose) {
+    // the findings are in the problems; only the sections' names say what --verbose adds
+    const names = (report.sections ?? []).map((x) => x.title);
+    if (names.length > 0) out.push(...wrap(`--verbose also shows: ${names.join(', ')}`, width).map((l) => c.dim(l)));
+  } else if (groups === null) {
     report.findings.slice(0, limit).forEach(renderFinding);
     if (report.findings.length > limit) {
       out.push('', `… ${report.findings.length - limit} more findings (use --format json or markdown for all of them):`);
@@ -97,7 +112,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     }
   } else {
     // each section gets its share of the limit, so a long index list cannot hide health findings
-    const perGroup = Math.max(5, Math.ceil(limit / groups.length));
+    const perGroup = verbose ? Number.POSITIVE_INFINITY : Math.max(5, Math.ceil(limit / groups.length));
     let n = 0;
     for (const g of groups) {
       const heading = `${g.title} (${g.findings.length})`;

@@ -1,4 +1,5 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
+import { maxWalTargetBytes, walSizeText } from '../../../config/max-wal-target.ts';
 import type { Finding } from '../../../model/index.ts';
 import { percent, round } from '../../../format/format.ts';
 import { setting } from '../settings-lookup.ts';
@@ -42,7 +43,8 @@ export const checkpointFrequency = defineAnalyzer({
         'When WAL reaches max_wal_size before checkpoint_timeout, PostgreSQL forces a checkpoint. Manual CHECKPOINT commands and base backups count as requested too. Raising max_wal_size spaces them out (recovery after a crash takes longer).',
       fix: {
         kind: 'config',
-        content: `# postgresql.conf (reload, no restart)\nmax_wal_size = ${maxWal === undefined ? '4GB' : `${Math.max(2, Math.round((Number(maxWal.setting) * 2) / 1024))}GB`}`,
+        // the same target as `config` and the settings audit (one source of truth per setting)
+        content: `# postgresql.conf (reload, no restart)\nmax_wal_size = ${walSizeText(maxWalTargetBytes(maxWal === undefined ? 1024 ** 3 : Number(maxWal.setting) * 1024 ** 2))}`,
         safety: 'review',
         verified: false,
         verification: 'needs disk room for the extra WAL; confirm with the checkpoint lines of log_checkpoints',

@@ -21,6 +21,7 @@ export const deadlocks = defineAnalyzer({
     const rate = perDay(db.deadlocks, window);
     const finding: Finding = {
       rule: 'deadlocks',
+      history: { windowSeconds: Math.round(window), note: 'deadlocks per day extrapolated from the statistics window (at least an hour)' },
       severity: rate >= options.warnPerDay ? 'warning' : 'info',
       title: `${db.deadlocks} deadlock${db.deadlocks === 1 ? '' : 's'} in ${formatDuration(window)} (${round(rate, 1)}/day)`,
       target: { kind: 'database', name: db.name },

@@ -58,12 +58,15 @@ export const seqScanHeavyTables = defineAnalyzer({
       const idxShare = scans > 0 ? a.idxScan / scans : 0;
       if (idxShare >= options.maxIndexScanShare) continue;
       byTable ??= statementsByTable(snapshot, workload);
+      // statements name a partitioned table by its parent, not by the partition the planner scans
       const statements = touchingStatements(byTable, t.qualifiedName, options.statements);
+      if (statements.length === 0 && t.parent !== null) statements.push(...touchingStatements(byTable, t.parent, options.statements));
       const rowsPerScan = a.seqScan > 0 ? a.seqTupRead / a.seqScan : 0;
       // a page holds ~rows/pages rows; reading it from cache costs ~0.01 ms (order of magnitude)
       const pagesPerDay = t.pages > 0 && rows > 0 ? perDay((a.seqTupRead / rows) * t.pages, window) : 0;
       findings.push({
         rule: 'seq-scan-heavy-tables',
+        history: { windowSeconds: Math.round(window), note: 'scans counted since the statistics reset; ms/day extrapolated from that window (at least an hour)' },
         severity: statements.length > 0 || rowsPerScan >= options.minRows ? 'warning' : 'info',
         title: `Index candidate: ${t.qualifiedName} is read by sequential scans (${formatCount(a.seqScan)} scans, ${percent(idxShare)} index scans)`,
         target: { kind: 'table', relation: t.qualifiedName },
@@ -88,10 +91,12 @@ export const seqScanHeavyTables = defineAnalyzer({
           `${percent(1 - idxShare)} of the scans on this ${formatCount(rows)}-row table are sequential, ${formatCount(rowsPerScan)} rows each. ` +
           (statements.length > 0
             ? 'The statements below touch it; an index on their filter columns is the usual fix, but verify it first.'
-            : 'No statement in the workload names it (no pg_stat_statements, or the scans come from another database user or a job).'),
+            : workload === null
+              ? 'No workload was read (no pg_stat_statements), so the statements that scan it are unknown.'
+              : 'No statement in the workload names it: the scans come from another database, a job, or statements evicted from pg_stat_statements.'),
         nextSteps: [
           `db-optimize indexes --db … verifies candidate indexes for ${t.qualifiedName} with hypothetical indexes`,
-          ...(statements.length > 0 ? [] : ['enable pg_stat_statements to see which statements scan it']),
+          ...(statements.length > 0 || workload !== null ? [] : ['enable pg_stat_statements to see which statements scan it']),
         ],
       });
     }

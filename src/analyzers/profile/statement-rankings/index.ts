@@ -55,6 +55,7 @@ export const statementRankings = defineAnalyzer({
       }));
       findings.push({
         rule: 'statement-rankings',
+        history: { windowSeconds: typeof workload?.windowSeconds === 'number' ? Math.round(workload.windowSeconds) : null, note: 'ranked over the pg_stat_statements window' },
         severity: 'info',
         title: `Top by ${d.label}: ${shortQuery(first.s.text, 50)} (${d.format(first.v)})`,
         target: { kind: 'database', name: `ranking:${d.id}` },

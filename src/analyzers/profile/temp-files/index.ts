@@ -31,6 +31,7 @@ export const tempFiles = defineAnalyzer({
     const workMem = setting(snapshot, 'work_mem');
     const finding: Finding = {
       rule: 'temp-files',
+      history: { windowSeconds: Math.round(window), note: 'bytes per day extrapolated from the statistics window (at least an hour)' },
       severity: 'warning',
       title: `${formatBytes(bytesPerDay)}/day written to temporary files (${formatCount(db.tempFiles)} files since the stats reset)`,
       target: { kind: 'database', name: db.name },
@@ -47,7 +48,7 @@ export const tempFiles = defineAnalyzer({
       description:
         'A sort or hash that exceeds work_mem writes to disk, which is much slower than memory. Fix the statement (an index that provides the order, fewer rows) before raising work_mem: it is per sort/hash node, per connection.',
       nextSteps: [
-        spilling.length > 0 ? 'EXPLAIN (ANALYZE, BUFFERS) the spilling statements listed: look for "Sort Method: external merge" and "Batches: n" on hashes' : 'enable pg_stat_statements to see which statements spill',
+        spilling.length > 0 ? 'EXPLAIN (ANALYZE, BUFFERS) the spilling statements listed: look for "Sort Method: external merge" and "Batches: n" on hashes' : workload === null ? 'enable pg_stat_statements to see which statements spill' : 'no statement in the workload spills: the temp files come from maintenance (CREATE INDEX, VACUUM) or another database',
         "raise work_mem for the role or session that runs them (SET work_mem = '64MB'), not globally",
         'log_temp_files = 0 logs each temp file with its statement',
       ],

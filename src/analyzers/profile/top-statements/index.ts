@@ -86,6 +86,7 @@ function toFinding(s: WorkloadStatement, rank: number, next: WorkloadStatement |
   const hitRatio = s.sharedBlksHit + s.sharedBlksRead > 0 ? s.sharedBlksHit / (s.sharedBlksHit + s.sharedBlksRead) : null;
   return {
     rule: 'top-statements',
+    history: { windowSeconds: windowSeconds === null ? null : Math.round(windowSeconds), note: 'time per day extrapolated from the pg_stat_statements window (at least an hour)' },
     severity,
     title: `#${rank} by total time (${percent(share)} of DB time): ${shortQuery(s.text)}`,
     target: {

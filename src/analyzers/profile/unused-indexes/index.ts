@@ -1,14 +1,27 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
-import type { Finding } from '../../../model/index.ts';
+import type { Finding, Index, Snapshot } from '../../../model/index.ts';
 import { bytesScore, formatBytes, formatCount, formatDuration } from '../../../format/format.ts';
 import { concurrentCreate, concurrentDrop } from '../../../format/index-definitions.ts';
 import { indexWriteCount, tableByName } from '../../snapshot-lookup.ts';
+
+/** Does the index lead with the columns of a foreign key of its table (or of the partitioned parent)? */
+function backsForeignKey(snapshot: Snapshot, index: Index, parent: string | null): boolean {
+  const lead = index.columns.map((c) => (c.isExpression ? null : c.name));
+  return snapshot.constraints.some(
+    (k) =>
+      k.type === 'foreign' &&
+      (k.table === index.table || k.table === parent) &&
+      k.columns.length > 0 &&
+      k.columns.length <= lead.length &&
+      k.columns.every((col) => lead.slice(0, k.columns.length).includes(col)),
+  );
+}
 
 export const unusedIndexes = defineAnalyzer({
   id: 'unused-indexes',
   phase: 'profile',
   title: 'Unused indexes',
-  description: 'Indexes with no scan since the statistics were reset that do not back a constraint or the replica identity.',
+  description: 'Indexes with no scan since the statistics were reset that do not back a constraint, a foreign key or the replica identity.',
   depth: 1,
   requires: {},
   options: {
@@ -25,6 +38,8 @@ export const unusedIndexes = defineAnalyzer({
       if (index.sizeBytes < options.minSizeBytes) continue;
       const table = tableByName(snapshot, index.table);
       if (table?.kind === 'partitioned') continue; // parent index: scans are counted on partitions
+      // an index that backs a foreign key serves the FK check on every delete/update of the referenced row
+      if (backsForeignKey(snapshot, index, table?.parent ?? null)) continue;
       const writes = indexWriteCount(table);
       findings.push({
         rule: 'unused-indexes',
@@ -53,6 +68,7 @@ export const unusedIndexes = defineAnalyzer({
           (weak
             ? ` The statistics are only ${formatDuration(ageSeconds)} old: weekly or monthly jobs may still need it, so check again later before dropping.`
             : ' Check replicas too: scans there are not counted here.'),
+        history: { windowSeconds: Math.round(ageSeconds), requiredSeconds: options.minStatsAgeDays * 86_400, option: 'unused-indexes.minStatsAgeDays' },
         fix: {
           kind: 'sql',
           content: concurrentDrop(index),
