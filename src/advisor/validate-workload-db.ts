@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import type { AdvisorStatement } from './types.ts';
-import { describeSideEffect, findSideEffects } from '../explain/side-effect-guard.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 
 export interface MeasuredStatement {
   readonly fingerprint: string;

@@ -5,7 +5,7 @@ import type { Ast } from './ast.ts';
 import { columnRef, plainFromTables, walk } from './ast.ts';
 import type { ParamSet } from './param-sets.ts';
 import { paramSetsFor } from './param-sets.ts';
-import { describeSideEffect, findSideEffects } from '../explain/side-effect-guard.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 import { readOnlyCheck } from './read-only-check.ts';
 import { planOuterRestriction } from './restrict-outer.ts';
 import type { RewriteCandidate } from './rule.ts';

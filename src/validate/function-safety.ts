@@ -1,5 +1,5 @@
 import type { Database } from '../collect/connection.ts';
-import { describeSideEffect, findSideEffects } from '../explain/side-effect-guard.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 import { SAFE_VOLATILE_FUNCTIONS } from '../rewrite/read-only-check.ts';
 import type { NotReplayed, ReplayItem, ReplayPlan } from './replay-plan.ts';
 

@@ -1,8 +1,8 @@
-import type { RoutineFact } from '../collect/routine-volatility.ts';
-import { routineVolatility } from '../collect/routine-volatility.ts';
-import type { HiddenCode } from '../collect/hidden-routines.ts';
-import { hiddenCode } from '../collect/hidden-routines.ts';
-import type { Queryable } from '../collect/connection.ts';
+import type { RoutineFact } from './routine-volatility.ts';
+import { routineVolatility } from './routine-volatility.ts';
+import type { HiddenCode } from './hidden-routines.ts';
+import { hiddenCode } from './hidden-routines.ts';
+import type { Queryable } from './connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import { hiddenCodeRefs, routineCalls } from '../sql/function-calls.ts';
 import type { RoutineRef } from '../sql/function-calls.ts';
