@@ -1,4 +1,5 @@
 import { formatBytes, formatCount } from '../format/format.ts';
+import { unquoteIdent } from '../sql/quote.ts';
 import type { Index, Snapshot, Table, Workload } from '../model/index.ts';
 import type { SandboxEngine } from '../whatif/sandbox-engine.ts';
 import type { WhatIfEngine } from '../whatif/what-if-engine.ts';
@@ -7,7 +8,7 @@ import { tableRows } from './column-stats.ts';
 import { CostOracle } from './cost-oracle.ts';
 import type { Evaluation } from './cost-oracle.ts';
 import { exactPolish } from './exact-polish.ts';
-import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, mergeCandidates } from './generate-candidates.ts';
+import { DEFAULT_CANDIDATE_OPTIONS, candidatesFor, indexColumnName, mergeCandidates } from './generate-candidates.ts';
 import type { CandidateOptions } from './generate-candidates.ts';
 import { createIndexDdl, indexName } from './index-name.ts';
 import { partitionedIndexDdl, reusedPartitionIndexes } from './partitioned-ddl.ts';
@@ -279,8 +280,8 @@ export async function adviseIndexes(input: AdviseInput): Promise<AdvisorResult> 
         c.method === 'btree' &&
         c.predicate === null &&
         e.columns.length < c.keys.length &&
-        e.columns.every((col, i) => !col.isExpression && col.name === c.keys[i]?.expr) &&
-        e.includeColumns.every((x) => c.keys.some((k) => k.expr === x) || c.include.includes(x));
+        e.columns.every((col, i) => !col.isExpression && indexColumnName(col) === c.keys[i]?.expr) &&
+        e.includeColumns.map(unquoteIdent).every((x) => c.keys.some((k) => k.expr === x) || c.include.includes(x));
       if (!redundant || drops.some((d) => d.index.oid === e.oid)) continue;
       const on = statements.filter((s) => s.tables.includes(c.table));
       const withCost = on.reduce((a, s) => a + s.weight * (finalCost(s) ?? 0), 0);

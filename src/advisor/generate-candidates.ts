@@ -1,5 +1,5 @@
-import { bareNameOf, quoteIdent, quoteLiteral } from '../sql/quote.ts';
-import type { Index, Snapshot, Table } from '../model/index.ts';
+import { bareNameOf, quoteIdent, quoteLiteral, unquoteIdent } from '../sql/quote.ts';
+import type { Index, IndexColumn, Snapshot, Table } from '../model/index.ts';
 import { distinctValues, equalitySelectivity, nullSelectivity, tableRows } from './column-stats.ts';
 import type { TableAccess } from './statement-shape.ts';
 import type { Candidate, CandidateKind, IndexKey } from './types.ts';
@@ -56,6 +56,11 @@ function sameFamily(c: Candidate, e: Index): boolean {
 }
 const GIST_OPCLASS: Readonly<Record<string, string>> = { gin_trgm_ops: 'gist_trgm_ops' };
 
+/** an index column as candidates name it: catalog plain columns arrive quote_ident()ed, keys hold raw names */
+export function indexColumnName(col: IndexColumn): string {
+  return col.isExpression ? col.name : unquoteIdent(col.name);
+}
+
 /** existing index serves the candidate: same method (or GiST for full text/trigram), candidate keys are a leading prefix, same predicate */
 function servedBy(c: Candidate, existing: readonly Index[]): Index | undefined {
   return existing.find((e) => {
@@ -67,10 +72,10 @@ function servedBy(c: Candidate, existing: readonly Index[]): Index | undefined {
     const keysMatch = c.keys.every((k, i) => {
       const col = e.columns[i];
       const opclass = e.method === 'gist' && k.opclass !== undefined ? GIST_OPCLASS[k.opclass] : k.opclass;
-      return col !== undefined && (col.name === k.expr || col.name === `(${k.expr})`) && (opclass === undefined || col.opclass === opclass);
+      return col !== undefined && (indexColumnName(col) === k.expr || col.name === `(${k.expr})`) && (opclass === undefined || col.opclass === opclass);
     });
     if (!keysMatch) return false;
-    const stored = new Set([...e.columns.map((x) => x.name), ...e.includeColumns]);
+    const stored = new Set([...e.columns.map(indexColumnName), ...e.includeColumns.map(unquoteIdent)]);
     return c.include.every((i) => stored.has(i));
   });
 }
@@ -87,7 +92,7 @@ function widened(c: Candidate, existing: readonly Index[]): Index | undefined {
       e.constraint === null &&
       e.includeColumns.length === 0 &&
       e.columns.length < c.keys.length &&
-      e.columns.every((col, i) => !col.isExpression && col.name === c.keys[i]?.expr),
+      e.columns.every((col, i) => !col.isExpression && indexColumnName(col) === c.keys[i]?.expr),
   );
 }
 
@@ -148,7 +153,7 @@ export function candidatesFor(
 
   // covering: the widest useful key set plus what the statement reads; never on a unique key (the
   // lookup fetches one heap row: INCLUDE would copy the row into a second index for one page read)
-  const uniqueLookup = existing.some((e) => (e.isUnique || e.isPrimary) && e.predicate === null && e.columns.every((col) => !col.isExpression && eq.includes(col.name)));
+  const uniqueLookup = existing.some((e) => (e.isUnique || e.isPrimary) && e.predicate === null && e.columns.every((col) => !col.isExpression && eq.includes(indexColumnName(col))));
   if (access.referenced !== null && !uniqueLookup) {
     const best = orderKeys.length > 0 ? [...eqKeys, ...orderKeys] : (ranged[0] ?? (eqKeys.length > 0 ? eqKeys : group.map(asc)));
     const rest = [...access.referenced].filter((c) => !best.some((k) => k.expr === c)).sort();

@@ -1,11 +1,12 @@
 import { quoteIdent } from '../format/format.ts';
+import { sanitizeNamePart, withSuffix } from '../sql/quote.ts';
 import type { Index, Snapshot, Table } from '../model/index.ts';
 import type { Candidate } from './types.ts';
 
 function partitionIndexName(base: string, partition: Table, taken: Set<string>): string {
-  const suffix = `_${partition.name.replace(/[^a-z0-9_]+/gi, '_').toLowerCase()}`;
-  let name = `${base.slice(0, Math.max(1, 63 - suffix.length))}${suffix}`;
-  for (let n = 2; taken.has(name); n++) name = `${base.slice(0, Math.max(1, 63 - suffix.length - 3))}_${n}${suffix}`.slice(0, 63);
+  const suffix = `_${sanitizeNamePart(partition.name) || 'part'}`;
+  let name = withSuffix(base, suffix);
+  for (let n = 2; taken.has(name); n++) name = withSuffix(base, `_${n}${suffix}`);
   taken.add(name);
   return name;
 }

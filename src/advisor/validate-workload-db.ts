@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../collect/connection.ts';
 import type { AdvisorStatement } from './types.ts';
-import { findSideEffects } from '../explain/side-effect-guard.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 
 export interface MeasuredStatement {
   readonly fingerprint: string;
@@ -48,9 +48,12 @@ export async function measureStatements(db: Database, statements: readonly Advis
         continue;
       }
       // EXPLAIN ANALYZE executes: a workload statement that signals, locks or steps a sequence is not run
-      const effects = await findSideEffects({ query: async (q, p) => (await client.query(q, p === undefined ? undefined : [...p])).rows }, sqls[0] ?? '').catch(() => []);
+      // a check that fails is no proof of safety: such a statement is not run either
+      const effects = await findSideEffects({ query: async (q, p) => (await client.query(q, p === undefined ? undefined : [...p])).rows }, sqls[0] ?? '').catch(
+        (error: unknown) => [{ routine: 'unknown functions', reason: `its side effects could not be checked (${(error as Error).message})` }],
+      );
       if (effects.length > 0) {
-        out.set(s.id, `not executed: calls ${effects.map((e) => `${e.routine} (${e.reason})`).join(', ')}`);
+        out.set(s.id, `not executed: ${effects.map(describeSideEffect).join('; ')}`);
         continue;
       }
       await client.query('SAVEPOINT dbo_measure');

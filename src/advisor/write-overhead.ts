@@ -1,4 +1,5 @@
 import type { Index, Snapshot, Table } from '../model/index.ts';
+import { unquoteIdent } from '../sql/quote.ts';
 import { equalitySelectivity } from './column-stats.ts';
 import type { Candidate, WriteOverhead } from './types.ts';
 import { statsWritesPerDay } from './write-model.ts';
@@ -35,8 +36,8 @@ function columnsIndexedToday(indexes: readonly Index[], versionNum: number): (co
   return (column) =>
     live.some(
       (i) =>
-        i.columns.some((c) => (c.isExpression ? mentions(c.name, column) : c.name === column)) ||
-        i.includeColumns.includes(column) ||
+        i.columns.some((c) => (c.isExpression ? mentions(c.name, column) : unquoteIdent(c.name) === column)) ||
+        i.includeColumns.map(unquoteIdent).includes(column) ||
         (i.predicate !== null && mentions(i.predicate, column)),
     );
 }

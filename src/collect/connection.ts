@@ -225,6 +225,9 @@ export class Database implements Queryable {
       ...(statementTimeoutMs > 0 ? { query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS } : {}),
     });
     pool.on('error', () => undefined);
+    // a backend killed right after it accepted the connection sends its FATAL before any query is
+    // active: the client emits 'error' then, before acquire() runs; without a listener Node crashes
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const readWrite = options.readWrite === true;
     const db = new Database(pool, resolved, statementTimeoutMs, lockTimeoutMs, readWrite, options.lockReadOnly === true);
     try {

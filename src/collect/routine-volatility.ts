@@ -18,7 +18,13 @@ export async function routineVolatility(db: Queryable, functions: readonly strin
   const out: RoutineFact[] = [];
   if (functions.length > 0) {
     const rows = await db.query<{ schema: string; name: string; volatility: 'i' | 's' | 'v'; visible: boolean }>(
-      `SELECT n.nspname AS schema, p.proname AS name, p.provolatile AS volatility, pg_function_is_visible(p.oid) AS visible
+      // an aggregate's own pg_proc row says nothing: its transition and final functions run
+      `SELECT n.nspname AS schema, p.proname AS name, pg_function_is_visible(p.oid) AS visible,
+              (SELECT max(s.provolatile::text) FROM pg_proc s
+                WHERE s.oid = p.oid
+                   OR s.oid IN (SELECT unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn,
+                                                    a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::oid[])
+                                  FROM pg_aggregate a WHERE a.aggfnoid = p.oid)) AS volatility
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.proname = ANY ($1::text[])`,
       [[...new Set(functions)]],

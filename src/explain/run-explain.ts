@@ -4,7 +4,7 @@ import { parsePgArray } from '../collect/pg-array.ts';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { StatementShape } from './statement-shape.ts';
 import type { PlanCatalog } from './tips/plan-tip.ts';
-import { assertNoSideEffects } from './side-effect-guard.ts';
+import { assertNoSideEffects } from '../collect/side-effect-guard.ts';
 
 /**
  * The db-facing side of the slow query doctor: EXPLAIN ANALYZE of one statement, parameter

@@ -1,6 +1,6 @@
 import type { Queryable } from '../collect/connection.ts';
 import { DbOptimizeError } from '../errors/index.ts';
-import { findSideEffects } from '../explain/side-effect-guard.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 import { initSqlParser } from '../sql/index.ts';
 import { assertReadOnlyStatement } from '../sql/read-only-statement.ts';
 
@@ -14,7 +14,7 @@ export async function assertModelStatement(db: Queryable, sql: string, what: str
   assertReadOnlyStatement(sql, what);
   const effects = await findSideEffects(db, sql);
   if (effects.length > 0) {
-    throw new DbOptimizeError('E_NOT_READ_ONLY', 'usage', `refused ${what}: it calls ${effects.map((e) => `${e.routine}: ${e.reason}`).join('; ')}`, {
+    throw new DbOptimizeError('E_NOT_READ_ONLY', 'usage', `refused ${what}: it ${effects.map(describeSideEffect).join('; ')}`, {
       hint: 'only statements that read are accepted; nothing was run',
     });
   }

@@ -5,7 +5,8 @@ import type { Ast } from './ast.ts';
 import { columnRef, plainFromTables, walk } from './ast.ts';
 import type { ParamSet } from './param-sets.ts';
 import { paramSetsFor } from './param-sets.ts';
-import { readOnlyCheck, SAFE_VOLATILE_FUNCTIONS } from './read-only-check.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
+import { readOnlyCheck } from './read-only-check.ts';
 import { planOuterRestriction } from './restrict-outer.ts';
 import type { RewriteCandidate } from './rule.ts';
 import { compareRows, describeDbError, fetchCapped, guarded, isTimeout, measuredMs, median, planCost, rawText, round } from './run-statements.ts';
@@ -62,13 +63,12 @@ const SLOWER_MARGIN_MS = 50;
 /** below this the client-side timing of one run is mostly noise (round trips, a shared machine) */
 const MEASURABLE_MS = 100;
 
-async function volatileFunctions(client: pg.PoolClient, names: readonly string[]): Promise<string[]> {
-  if (names.length === 0) return [];
-  const r = await client.query<{ proname: string }>(
-    "SELECT DISTINCT proname FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v' ORDER BY 1",
-    [[...names]],
-  );
-  return r.rows.map((x) => x.proname).filter((n) => !SAFE_VOLATILE_FUNCTIONS.has(n));
+/** The same guard as `query`: direct calls, operators, and code behind views, policies, domains and casts. */
+async function sideEffects(client: pg.PoolClient, sqls: readonly string[]): Promise<string[]> {
+  const db = { query: async <T>(q: string, p?: readonly unknown[]): Promise<T[]> => (await client.query(q, p === undefined ? undefined : [...p])).rows as T[] };
+  const out = new Set<string>();
+  for (const sql of new Set(sqls)) for (const e of await findSideEffects(db, sql)) out.add(describeSideEffect(e));
+  return [...out];
 }
 
 interface Run {
@@ -178,7 +178,6 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
   const prepared = prepare(original, candidate, base);
   if (!('compareSql' in prepared)) return prepared;
   const { beforeAst, afterAst, compareAst, compareSql, after } = prepared;
-  const functions = [...new Set([...readOnlyCheck(beforeAst).functions, ...readOnlyCheck(afterAst).functions])];
   const params = paramSetsFor(beforeAst, options.facts);
   const ordered = orderIsDeterministic(compareAst, options.facts) && orderIsDeterministic(afterAst, options.facts);
   const reasons: string[] = [];
@@ -186,9 +185,9 @@ export async function verifyRewrite(db: Database, original: string, candidate: R
   const result = await db.inRolledBackTransaction(async (client): Promise<Verification> => {
     // every statement of this verification, catalog reads and cursor probes included, ends within the budget
     await setStatementTimeout(client, budget.stepMs(1, db.statementTimeoutMs));
-    const unsafe = await volatileFunctions(client, functions);
+    const unsafe = await sideEffects(client, [original, after, compareSql]);
     if (unsafe.length > 0) {
-      return { ...base, status: 'unverified', parses: true, plans: null, reasons: [`not executed: calls volatile function(s) ${unsafe.join(', ')} that could have side effects`] };
+      return { ...base, status: 'unverified', parses: true, plans: null, reasons: [`not executed: the statement ${unsafe.join('; ')}`] };
     }
     const sets = await parameterSets(client, candidate, params, reasons);
     if (sets.length === 0) return { ...base, status: 'unverified', parses: true, plans: null, reasons: [...reasons, 'nothing was executed without parameter values'] };

@@ -4,6 +4,7 @@ import { deparseSync } from 'pgsql-deparser';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { Column, Constraint, ConstraintType, Index, Snapshot, Table } from '../model/index.ts';
 import { describeParseError } from '../sql/parser.ts';
+import { serverDefaultName } from '../sql/quote.ts';
 import { initSqlParser } from '../sql/index.ts';
 import type { AstNode } from '../migrate/pg-ast.ts';
 import { bool, child, list, strings, text, typeInfo, unwrap } from '../migrate/pg-ast.ts';
@@ -171,7 +172,7 @@ export function snapshotFromDdl(sources: readonly { readonly file: string; reado
           const e = child(p, 'IndexElem');
           return text(e, 'name') ?? exprSql(e?.expr);
         });
-        const name = text(n, 'idxname') ?? `${text(n.relation, 'relname') ?? 't'}_${cols.join('_')}_idx`;
+        const name = text(n, 'idxname') ?? serverDefaultName(text(n.relation, 'relname') ?? 't', cols.join('_'), 'idx');
         indexes.push(ddlIndex(oid++, table, name, cols, false, bool(n, 'unique'), null, text(n, 'accessMethod') ?? 'btree'));
       } else if (kind === 'AlterTableStmt') {
         const table = qualify(n.relation);

@@ -1,6 +1,7 @@
 import { parseSync } from 'libpg-query';
 import type { AstNode } from '../migrate/pg-ast.ts';
 import { child, list, strings, text, walk } from '../migrate/pg-ast.ts';
+import { withSuffix } from '../sql/quote.ts';
 
 /** A count computed per read: count over `child` rows that point (directly or through `via`) at `parent`. */
 export interface CountPerRead {
@@ -72,7 +73,7 @@ function relations(from: unknown, rels: Rel[], edges: Edge[]): void {
 }
 
 function countName(target: AstNode | undefined, childTable: string, agg: 'count' | 'sum'): string {
-  return text(target, 'name') ?? `${childTable}_${agg === 'sum' ? 'sum' : 'count'}`;
+  return text(target, 'name') ?? withSuffix(childTable, agg === 'sum' ? '_sum' : '_count');
 }
 
 /** Reads a SELECT and finds per-row counts of child tables (correlated subqueries or LEFT JOIN + GROUP BY). */

@@ -1,4 +1,5 @@
 import { formatBytes, formatCount, quoteIdent } from '../format/format.ts';
+import { bareNameOf, dollarQuote, quoteLiteral, quoteQualified, requoteQualified, splitQualifiedName, withSuffix } from '../sql/quote.ts';
 
 export interface TimeSeriesInput {
   readonly table: string;
@@ -86,9 +87,13 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
   const rollupRow = heapBytesPerRow(4 + 4 + 8 + 8 + 8 + 8 + 8) + 28;
   const hourlyRollupBytes = series * 24 * input.retentionDays * rollupRow;
   const dailyRollupBytes = series * input.retentionDays * rollupRow;
-  const t = input.table;
+  const t = requoteQualified(input.table);
+  const tableSchema = splitQualifiedName(input.table).length > 1 ? splitQualifiedName(input.table).slice(-2)[0] ?? null : null;
+  const bare = bareNameOf(input.table);
+  /** a table beside the parent: same schema, derived name within 63 bytes */
+  const beside = (suffix: string): string => quoteQualified(tableSchema, withSuffix(bare, suffix));
   // pg_partman wants schema-qualified names
-  const partmanName = t.includes('.') ? t : `public.${t}`;
+  const partmanName = quoteLiteral(tableSchema === null ? `public.${quoteIdent(bare)}` : t);
   const tc = quoteIdent(input.timeColumn);
   const sc = quoteIdent(input.seriesColumn);
 
@@ -111,25 +116,24 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
     `-- time-range scans across all series: BRIN is ~${formatBytes(brinBytes)} for the whole retention vs ~${formatBytes(btreeBytes)} for a btree`,
     `CREATE INDEX ON ${t} USING brin (${tc}) WITH (pages_per_range = 32);`,
   ].join('\n');
-  const bare = t.split('.').pop() ?? t;
   const parts: string[] = [];
   for (let i = 0; i < 3; i++) {
     const from = day(input.startDate, i * daysPer);
     const to = day(input.startDate, (i + 1) * daysPer);
-    parts.push(`CREATE TABLE ${quoteIdent(`${bare}_p${from.replace(/-/g, '')}`)} PARTITION OF ${t} FOR VALUES FROM ('${from}') TO ('${to}');`);
+    parts.push(`CREATE TABLE ${beside(`_p${from.replace(/-/g, '')}`)} PARTITION OF ${t} FOR VALUES FROM ('${from}') TO ('${to}');`);
   }
   const partitionSql = [
     `-- ${partitions} ${ADVERB[interval]} partitions cover ${input.retentionDays} days; ~${formatBytes(partitionBytes)} each (heap + indexes)`,
     ...parts,
     `-- retention: dropping a whole partition is instant and leaves no bloat (no DELETE, no VACUUM)`,
-    `ALTER TABLE ${t} DETACH PARTITION ${quoteIdent(`${bare}_p${input.startDate.replace(/-/g, '')}`)} CONCURRENTLY;`,
-    `DROP TABLE ${quoteIdent(`${bare}_p${input.startDate.replace(/-/g, '')}`)};`,
+    `ALTER TABLE ${t} DETACH PARTITION ${beside(`_p${input.startDate.replace(/-/g, '')}`)} CONCURRENTLY;`,
+    `DROP TABLE ${beside(`_p${input.startDate.replace(/-/g, '')}`)};`,
   ].join('\n');
   const scheduleSql = [
     `-- pg_partman 5 creates future partitions and drops expired ones; pg_cron runs its maintenance`,
     `CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman;`,
-    `SELECT partman.create_parent(p_parent_table => '${partmanName}', p_control => '${input.timeColumn}', p_interval => '1 ${interval}', p_premake => ${interval === 'day' ? 7 : 4});`,
-    `UPDATE partman.part_config SET retention = '${input.retentionDays} days', retention_keep_table = false WHERE parent_table = '${partmanName}';`,
+    `SELECT partman.create_parent(p_parent_table => ${partmanName}, p_control => ${quoteLiteral(input.timeColumn)}, p_interval => '1 ${interval}', p_premake => ${interval === 'day' ? 7 : 4});`,
+    `UPDATE partman.part_config SET retention = '${input.retentionDays} days', retention_keep_table = false WHERE parent_table = ${partmanName};`,
     `CREATE EXTENSION IF NOT EXISTS pg_cron;`,
     `SELECT cron.schedule('partman-maintenance', '*/30 * * * *', $$CALL partman.run_maintenance_proc()$$);`,
     `-- without pg_partman: a pg_cron job that runs CREATE TABLE … PARTITION OF for the next ${interval} and DROPs the partition older than ${input.retentionDays} days`,
@@ -137,23 +141,29 @@ export function timeSeriesDesign(input: TimeSeriesInput): TimeSeriesDesign {
   // no measurement column (an event log): the rollups keep counts only
   const vc = input.valueColumn === null ? 'NULL::double precision' : quoteIdent(input.valueColumn ?? 'value');
   const rollupSql = [
-    `CREATE TABLE ${t}_hourly (${sc} bigint NOT NULL, bucket timestamptz NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
-    `CREATE TABLE ${t}_daily (${sc} bigint NOT NULL, bucket date NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
+    `CREATE TABLE ${beside('_hourly')} (${sc} bigint NOT NULL, bucket timestamptz NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
+    `CREATE TABLE ${beside('_daily')} (${sc} bigint NOT NULL, bucket date NOT NULL, n bigint NOT NULL, min double precision, max double precision, sum double precision, PRIMARY KEY (${sc}, bucket));`,
     `-- every hour at :05, aggregate the previous hour (idempotent: re-running overwrites)`,
-    `SELECT cron.schedule('${bare}-hourly', '5 * * * *', $$`,
-    `  INSERT INTO ${t}_hourly SELECT ${sc}, date_trunc('hour', ${tc}), count(*), min(${vc}), max(${vc}), sum(${vc})`,
-    `  FROM ${t} WHERE ${tc} >= date_trunc('hour', now()) - interval '1 hour' AND ${tc} < date_trunc('hour', now())`,
-    `  GROUP BY 1, 2 ON CONFLICT (${sc}, bucket) DO UPDATE SET n = EXCLUDED.n, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum$$);`,
-    `SELECT cron.schedule('${bare}-daily', '15 0 * * *', $$`,
-    `  INSERT INTO ${t}_daily SELECT ${sc}, bucket::date, sum(n), min(min), max(max), sum(sum) FROM ${t}_hourly`,
-    `  WHERE bucket >= current_date - 1 AND bucket < current_date GROUP BY 1, 2`,
-    `  ON CONFLICT (${sc}, bucket) DO UPDATE SET n = EXCLUDED.n, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum$$);`,
-    `-- daily aggregates read ${t}_daily (${formatCount(series * input.retentionDays)} rows in total); monthly trends aggregate it further`,
+    `SELECT cron.schedule(${quoteLiteral(`${bare}-hourly`)}, '5 * * * *', ${dollarQuote(
+      [
+        `\n  INSERT INTO ${beside('_hourly')} SELECT ${sc}, date_trunc('hour', ${tc}), count(*), min(${vc}), max(${vc}), sum(${vc})`,
+        `  FROM ${t} WHERE ${tc} >= date_trunc('hour', now()) - interval '1 hour' AND ${tc} < date_trunc('hour', now())`,
+        `  GROUP BY 1, 2 ON CONFLICT (${sc}, bucket) DO UPDATE SET n = EXCLUDED.n, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum`,
+      ].join('\n'),
+    )});`,
+    `SELECT cron.schedule(${quoteLiteral(`${bare}-daily`)}, '15 0 * * *', ${dollarQuote(
+      [
+        `\n  INSERT INTO ${beside('_daily')} SELECT ${sc}, bucket::date, sum(n), min(min), max(max), sum(sum) FROM ${beside('_hourly')}`,
+        `  WHERE bucket >= current_date - 1 AND bucket < current_date GROUP BY 1, 2`,
+        `  ON CONFLICT (${sc}, bucket) DO UPDATE SET n = EXCLUDED.n, min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum`,
+      ].join('\n'),
+    )});`,
+    `-- daily aggregates read ${beside('_daily')} (${formatCount(series * input.retentionDays)} rows in total); monthly trends aggregate it further`,
   ].join('\n');
   const alertingSql = [
-    `CREATE TABLE ${t}_thresholds (${sc} bigint PRIMARY KEY, max_value double precision, min_value double precision);`,
+    `CREATE TABLE ${beside('_thresholds')} (${sc} bigint PRIMARY KEY, max_value double precision, min_value double precision);`,
     `-- every minute: breaches in the last minute, served by the (${input.seriesColumn}, ${input.timeColumn}) index of the newest partition only`,
-    `SELECT r.${sc}, r.${tc}, r.${vc} FROM ${t} r JOIN ${t}_thresholds th USING (${sc})`,
+    `SELECT r.${sc}, r.${tc}, r.${vc} FROM ${t} r JOIN ${beside('_thresholds')} th USING (${sc})`,
     `WHERE r.${tc} >= now() - interval '1 minute' AND (r.${vc} > th.max_value OR r.${vc} < th.min_value);`,
   ].join('\n');
 

@@ -1,5 +1,6 @@
 import type { Database } from '../collect/connection.ts';
 import { quoteIdent } from '../format/format.ts';
+import { commentText, withSuffix } from '../sql/quote.ts';
 import type { Finding, Snapshot } from '../model/index.ts';
 import type { EntityGroup } from './normalize-design.ts';
 import { entityGroups, normalizedDesign } from './normalize-design.ts';
@@ -80,7 +81,11 @@ async function verifyNormalization(db: Database, snapshot: Snapshot, f: Finding,
     ...attached.views.map((x) => `view ${x}`),
     ...attached.grants.map((x) => `grant ${x}`),
   ];
-  const review = left.length === 0 ? '' : `-- NEEDS REVIEW: these stay on ${table.name}_old after the rename and must be re-created on the new tables by hand (DROP TABLE ${table.name}_old fails until then):\n${left.map((x) => `--   ${x}`).join('\n')}\n`;
+  const old = withSuffix(table.name, '_old');
+  const review =
+    left.length === 0
+      ? ''
+      : `-- ${commentText(`NEEDS REVIEW: these stay on ${old} after the rename and must be re-created on the new tables by hand (DROP TABLE ${old} fails until then):`)}\n${left.map((x) => `--   ${commentText(x)}`).join('\n')}\n`;
   const lines = deps.map((d) =>
     d.key === null
       ? `${d.group}: ${d.distinctEntities} distinct ${d.group}s in ${d.sampledRows} rows`

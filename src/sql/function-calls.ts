@@ -45,3 +45,40 @@ export function routineCalls(sql: string): RoutineRef[] {
   });
   return [...out.values()];
 }
+
+/** A relation or type a statement names, as written (schema only when qualified). */
+export interface ObjectRef {
+  readonly schema: string | null;
+  readonly name: string;
+}
+
+/** What a statement names beside its calls: where code it does not spell out can hide. */
+export interface HiddenCodeRefs {
+  /** relations in FROM/JOIN/DML targets: a view runs its definition, a table its row security policies */
+  readonly relations: readonly ObjectRef[];
+  /** target types of casts (`x::t`, `CAST(x AS t)`, `t 'lit'`): a cast function or domain CHECK runs */
+  readonly castTypes: readonly ObjectRef[];
+}
+
+/**
+ * The relations and cast target types a statement names, found with the real parser. Names that
+ * turn out to be CTEs simply match nothing (or a same-named table: harmless over-approximation).
+ */
+export function hiddenCodeRefs(sql: string): HiddenCodeRefs {
+  const relations = new Map<string, ObjectRef>();
+  const castTypes = new Map<string, ObjectRef>();
+  walk(parseSql(sql, 'the statement'), (key, value) => {
+    if (key === 'RangeVar' && typeof value.relname === 'string') {
+      const schema = typeof value.schemaname === 'string' && value.schemaname !== '' ? value.schemaname : null;
+      relations.set(JSON.stringify([schema, value.relname]), { schema, name: value.relname });
+    }
+    if (key === 'TypeCast') {
+      const parts = names((value.typeName as Node | undefined)?.names);
+      const name = parts[parts.length - 1];
+      if (name === undefined) return;
+      const schema = parts.length > 1 ? (parts[parts.length - 2] ?? null) : null;
+      castTypes.set(JSON.stringify([schema, name]), { schema, name });
+    }
+  });
+  return { relations: [...relations.values()], castTypes: [...castTypes.values()] };
+}

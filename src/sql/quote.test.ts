@@ -4,6 +4,8 @@ import { adminUrl } from '../../test/helpers/test-database.ts';
 import {
   commentText,
   deriveIdentifier,
+  fitIdentifier,
+  serverDefaultName,
   escapeControlChars,
   quoteIdent,
   quoteLiteral,
@@ -67,19 +69,57 @@ describe('qualified names', () => {
 });
 
 describe('derived names', () => {
-  it('are [a-z0-9_] only, within 63 bytes, keep their suffix, never start with a digit', () => {
+  it('hold only letters, digits and _, stay within 63 bytes, keep their suffix, never start with a digit', () => {
     for (const h of HOSTILE) {
       const n = deriveIdentifier([h, 'x'.repeat(80)], 'idx');
-      expect(n).toMatch(/^[a-z_][a-z0-9_]*_idx$/);
+      expect(n).toMatch(/^[\p{L}_][\p{L}\p{M}\p{N}_]*_idx$/u);
       expect(Buffer.byteLength(n)).toBeLessThanOrEqual(63);
     }
     expect(deriveIdentifier(['orders', 'user_id'], 'idx')).toBe('orders_user_id_idx');
+    // names in other scripts stay apart instead of all becoming t_id_idx
+    expect(deriveIdentifier(['заказы', 'id'], 'idx')).toBe('заказы_id_idx');
+    expect(deriveIdentifier(['клиенты', 'id'], 'idx')).not.toBe(deriveIdentifier(['заказы', 'id'], 'idx'));
   });
 
-  it('withSuffix cuts on a character boundary within 63 bytes', () => {
-    const n = withSuffix('ü'.repeat(40), '_pkey');
+  it('withSuffix cuts on a character boundary within 63 bytes, and two cut names stay two names', () => {
+    const long = 'ü'.repeat(40);
+    const n = withSuffix(long, '_pkey');
     expect(Buffer.byteLength(n)).toBeLessThanOrEqual(63);
-    expect(n.endsWith('ü_pkey')).toBe(true);
+    expect(n).toMatch(/^ü+_[0-9a-f]{8}_pkey$/);
+    expect(withSuffix(long, '_new')).not.toBe(withSuffix(long, '_old').replace(/_old$/, '_new'));
+    expect(withSuffix(`${long}a`, '_new')).not.toBe(withSuffix(`${long}b`, '_new'));
+    expect(withSuffix('orders', '_new')).toBe('orders_new');
+    expect(fitIdentifier('x'.repeat(63))).toBe('x'.repeat(63));
+    expect(Buffer.byteLength(fitIdentifier('я'.repeat(40)))).toBeLessThanOrEqual(63);
+  });
+
+  it('names cut by the server itself stay distinct only through withSuffix', async () => {
+    // without the hash, <63-byte column>_new and _old both truncate to the column name: the second ADD COLUMN fails
+    const col = 'ö'.repeat(31);
+    await client.query('BEGIN');
+    try {
+      await client.query(`CREATE TEMP TABLE dn (${quoteIdent(col)} int)`);
+      await client.query(`ALTER TABLE dn ADD COLUMN ${quoteIdent(withSuffix(col, '_new'))} int, ADD COLUMN ${quoteIdent(withSuffix(col, '_old'))} int`);
+      const r = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'dn'::regclass AND attnum > 0`);
+      expect(r.rows[0]?.n).toBe(3);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it('serverDefaultName predicts the names PostgreSQL gives unnamed indexes and constraints', async () => {
+    const table = `т${'а'.repeat(35)}`;
+    const column = `к${'о'.repeat(30)}`;
+    await client.query('BEGIN');
+    try {
+      await client.query(`CREATE TEMP TABLE ${quoteIdent(table)} (id int PRIMARY KEY, ${quoteIdent(column)} int UNIQUE)`);
+      await client.query(`CREATE INDEX ON ${quoteIdent(table)} (${quoteIdent(column)}, id)`);
+      const r = await client.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relkind = 'i' ORDER BY 1`);
+      const expected = [serverDefaultName(table, null, 'pkey'), serverDefaultName(table, column, 'key'), serverDefaultName(table, `${column}_id`, 'idx')];
+      expect(r.rows.map((x) => x.name).sort()).toEqual(expected.sort());
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 });
 

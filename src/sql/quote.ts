@@ -1,5 +1,7 @@
 import { NON_UNRESERVED_KEYWORDS } from './keywords.ts';
 
+export { deriveIdentifier, fitIdentifier, sanitizeNamePart, serverDefaultName, truncateIdentifier, withSuffix } from './derived-name.ts';
+
 /**
  * The one quoting layer for everything we print or run: identifiers, qualified names, literals
  * and shell arguments. Names come from catalogs an attacker may control (`semi;colon; DROP TABLE
@@ -65,6 +67,14 @@ export function quotedSchemaOf(qualified: string): string | null {
   return parts.length > 1 ? quoteIdent(parts[parts.length - 2] ?? '') : null;
 }
 
+/**
+ * A name as quote_ident() printed it, back to the name itself (`"Order Id"` → `Order Id`). Index
+ * columns arrive from the catalog this way; candidates and workloads hold raw names.
+ */
+export function unquoteIdent(name: string): string {
+  return name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name;
+}
+
 /** The last part of a qualified name, unquoted. */
 export function bareNameOf(qualified: string): string {
   const parts = splitQualifiedName(qualified);
@@ -78,6 +88,13 @@ export function bareNameOf(qualified: string): string {
 export function quoteLiteral(value: string): string {
   const body = value.replace(/'/g, "''");
   return value.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+}
+
+/** A dollar-quoted string whose tag does not occur in the body (a name holding `$$` cannot end it). */
+export function dollarQuote(body: string): string {
+  let tag = '$body$';
+  for (let n = 1; body.includes(tag); n++) tag = `$body${n}$`;
+  return `${tag}${body}${tag}`;
 }
 
 /**
@@ -99,49 +116,6 @@ export function quoteShellArg(arg: string): string {
 /** A command line from words, each quoted for the shell. */
 export function shellCommand(words: readonly string[]): string {
   return words.map(quoteShellArg).join(' ');
-}
-
-/** A name with a suffix (`orders_pkey`), the base cut so the whole stays within 63 bytes. */
-export function withSuffix(name: string, suffix: string): string {
-  return truncateIdentifier(name, MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8')) + suffix;
-}
-
-const MAX_IDENTIFIER_BYTES = 63;
-
-/** Truncates to PostgreSQL's 63-byte identifier limit without splitting a UTF-8 character. */
-export function truncateIdentifier(name: string, maxBytes = MAX_IDENTIFIER_BYTES): string {
-  let out = '';
-  let bytes = 0;
-  for (const ch of name) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (bytes + n > maxBytes) break;
-    out += ch;
-    bytes += n;
-  }
-  return out;
-}
-
-/**
- * A name part we derive from a catalog name (index names built from table and column names):
- * only [a-z0-9_], so a hostile name cannot leak syntax even before it is quoted.
- */
-export function sanitizeNamePart(part: string): string {
-  return part
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-/**
- * A new object name from parts and a suffix (`orders_user_id_idx`): parts sanitised, the whole
- * within 63 bytes with the suffix kept, never starting with a digit.
- */
-export function deriveIdentifier(parts: readonly string[], suffix: string): string {
-  const cleanSuffix = sanitizeNamePart(suffix) || 'x';
-  let base = parts.map(sanitizeNamePart).filter((p) => p !== '').join('_');
-  if (base === '' || /^[0-9]/.test(base)) base = `t_${base}`.replace(/_+$/, '');
-  base = truncateIdentifier(base, MAX_IDENTIFIER_BYTES - cleanSuffix.length - 1).replace(/_+$/, '');
-  return `${base}_${cleanSuffix}`;
 }
 
 /**

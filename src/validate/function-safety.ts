@@ -1,4 +1,5 @@
 import type { Database } from '../collect/connection.ts';
+import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
 import { SAFE_VOLATILE_FUNCTIONS } from '../rewrite/read-only-check.ts';
 import type { NotReplayed, ReplayItem, ReplayPlan } from './replay-plan.ts';
 
@@ -10,7 +11,6 @@ import type { NotReplayed, ReplayItem, ReplayPlan } from './replay-plan.ts';
  */
 export async function withoutUnsafeFunctions(copy: Database, plan: ReplayPlan): Promise<ReplayPlan> {
   const names = [...new Set(plan.items.flatMap((i) => i.functions))];
-  if (names.length === 0) return plan;
   const rows = await copy.query<{ name: string; volatile: boolean }>(
     `SELECT f.name, bool_or(p.provolatile = 'v') AS volatile
      FROM unnest($1::text[]) AS f(name)
@@ -23,8 +23,15 @@ export async function withoutUnsafeFunctions(copy: Database, plan: ReplayPlan): 
   const notReplayed: NotReplayed[] = [...plan.notReplayed];
   for (const item of plan.items) {
     const unsafe = item.functions.filter((f) => !SAFE_VOLATILE_FUNCTIONS.has(f.split('.').pop() ?? f) && known.get(f) !== false);
-    if (unsafe.length === 0) items.push(item);
-    else {
+    if (unsafe.length === 0) {
+      // what the statement does not spell out: views, policies, domain checks, casts, operators
+      const hidden = await findSideEffects(copy, item.sql);
+      if (hidden.length === 0) items.push(item);
+      else {
+        const why = hidden.map(describeSideEffect).join('; ');
+        notReplayed.push({ query: item.query, fingerprint: item.fingerprint, reason: `${why}: it could change state (even outside the copy), so it is not replayed` });
+      }
+    } else {
       notReplayed.push({
         query: item.query,
         fingerprint: item.fingerprint,

@@ -130,4 +130,50 @@ describe(`fuzz (seed ${SEED}): hostile names and broken inputs through the comma
     ];
     for (const args of inputs) checkRun(args.slice(0, 2).join(' '), await runCli(args));
   });
+
+  it('every command that takes SQL, names or files: clean exits, and the database is unchanged', async () => {
+    // a checksum of the catalog (relations, columns, indexes, constraints, functions) and of the victim row
+    const checksum = async (): Promise<string> =>
+      (
+        await t.exec(`SELECT md5(concat_ws('|',
+          (SELECT string_agg(format('%s:%s:%s', c.relname, c.relkind, c.relnamespace::regnamespace), ',' ORDER BY c.oid) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
+          (SELECT string_agg(format('%s.%s:%s', a.attrelid, a.attname, a.atttypid), ',' ORDER BY a.attrelid, a.attnum) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace),
+          (SELECT string_agg(format('%s:%s', conname, contype), ',' ORDER BY oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
+          (SELECT string_agg(proname, ',' ORDER BY oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),
+          (SELECT string_agg(id::text, ',') FROM victims))) AS h`)
+      ).rows[0]?.h as string;
+    const before = await checksum();
+    const hostileSql = (): string => {
+      const tb = pick(tables);
+      return pick([
+        `SELECT * FROM ${q(tb.name)} WHERE ${q(tb.cols[0])} = 3`,
+        `SELECT ${q(tb.cols[1])}, count(*) FROM ${q(tb.name)} GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
+        `SELECT * FROM ${q(tb.name)} t WHERE EXISTS (SELECT 1 FROM parent p WHERE p.id = t.${q(tb.cols[1])}) AND pg_terminate_backend(1)`,
+        `DELETE FROM victims; SELECT 1`,
+        Array.from({ length: 1 + Math.floor(rand() * 6) }, () => pick([...FRAGMENTS, 'SELECT', 'FROM', q(tb.name), '(', ')', 'nextval(1)'])).join(' '),
+      ]);
+    };
+    const log = (statements: string[]): string =>
+      statements.map((st, i) => `2026-12-03 10:00:0${i % 10}.000 UTC [42] 6789.abc 3/1 0 LOG:  statement: ${st}`).join('\n');
+    const runs: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const sql = hostileSql();
+      const tb = pick(tables);
+      runs.push(
+        ['query', '--db', url, sql],
+        ['rewrite', '--db', url, sql],
+        ['explain', file(`plan${i}.txt`, `Seq Scan on ${q(tb.name)}  (cost=0.00..10.00 rows=5000 width=12) (actual time=0.01..5.00 rows=5000 loops=1)\n  Filter: (${q(tb.cols[0])} = ${pick(["'x'", '3', "E'\\x1b'"])})`)],
+        ['migrate', 'lint', file(`m${i}.sql`, `${sql};\nALTER TABLE ${q(tb.name)} ALTER COLUMN ${q(tb.cols[0])} TYPE bigint;\nDROP TABLE victims;`)],
+        ['migrate', 'plan', '--db', url, '--change-type', `public.${q(tb.name)}.${q(tb.cols[0])}`, 'bigint'],
+        ['migrate', 'plan', '--db', url, '--add-index', `${pick(FRAGMENTS)}(${pick(FRAGMENTS)})`],
+        ['schema', '--db', url, '--ddl', file(`ddl${i}.sql`, `CREATE TABLE ${q(hostileName(new Set()))} (${q(tb.cols[0])} char(3), id int);\n${sql};`)],
+        ['indexes', '--db', url, '--workload', file(`w${i}.sql`, `-- calls: ${pick(['10', 'abc', '-5', '1e400'])}\n${sql};\n${hostileSql()};\n`)],
+        ['n1', '--db', url, '--log', file(`log${i}.log`, log([sql, sql, hostileSql(), `SELECT * FROM ${q(tb.name)} WHERE id = 1`, `SELECT * FROM ${q(tb.name)} WHERE id = 2`]))],
+      );
+    }
+    runs.push(['validate', '--db', url, '--workload', file('v.sql', '\u0000broken')], ['validate', '--db', url, '--log', join(dir, 'missing.log')]);
+    for (const args of runs) checkRun(args.slice(0, 2).join(' '), await runCli(args));
+    expect(await checksum()).toBe(before);
+    expect((await t.exec('SELECT count(*)::int AS n FROM victims')).rows).toEqual([{ n: 1 }]);
+  }, 600_000);
 });

@@ -154,7 +154,7 @@ describe('hostile names: every generated fix, rollback and migration touches exa
     const defs = indexesReport.indexes.map((i) => i.definition).join('\n');
     for (const col of ['ref', '"user id"', '"select"', '"Mixed Case"', '"Item ID"', '"ünï"', LONG_COLUMN]) expect(defs).toContain(`(${col}`);
     expect(defs).toContain(q(NEWLINE_TABLE));
-    expect(indexesReport.indexes.every((i) => Buffer.byteLength(i.name) <= 63 && /^[a-z0-9_]+$/.test(i.name))).toBe(true);
+    expect(indexesReport.indexes.every((i) => Buffer.byteLength(i.name) <= 63 && /^[\p{L}\p{M}\p{N}_]+$/u.test(i.name))).toBe(true);
   });
 
   it('each index finding: the fix builds the index on the right table, the rollback drops exactly it', async () => {

@@ -183,7 +183,8 @@ describe('db-optimize schema --ddl with rate flags', () => {
       await d.exec(`INSERT INTO sensor_readings SELECT g % 10, '${at}', g, g FROM generate_series(1, 100) g`);
       const rollup = (steps[2] ?? '').split('\n');
       await runScript(d, rollup.filter((l) => l.startsWith('CREATE TABLE')).join('\n'));
-      const hourly = /\$\$\n([\s\S]*?)\$\$\);/.exec(rollup.join('\n'))?.[1] ?? '';
+      // the job body is dollar-quoted with a tag the body cannot contain
+      const hourly = /\$(\w*)\$\n([\s\S]*?)\$\1\$\);/.exec(rollup.join('\n'))?.[2] ?? '';
       await d.exec(hourly.replace("date_trunc('hour', now()) - interval '1 hour'", `timestamptz '${at}' - interval '1 hour'`).replace("< date_trunc('hour', now())", `< timestamptz '${at}' + interval '1 hour'`));
       expect(Number((await d.exec('SELECT sum(n) AS n FROM sensor_readings_hourly')).rows[0]?.n)).toBe(100);
     } finally {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -106,6 +106,99 @@ describe('server death and freezes', () => {
       expectOneCleanConnectionError(await run.done, /stopped answering/);
     } finally {
       process.kill(pid, 'SIGCONT');
+    }
+  });
+});
+
+/**
+ * Backends of db-optimize killed from a second connection while a whole-database command runs.
+ * A table held under ACCESS EXCLUSIVE makes the catalog read wait (up to lock_timeout), so the
+ * kill lands mid-run without a timed sleep; every later db-optimize backend is killed too.
+ */
+async function killOursWhileRunning(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const holder = await adminClient();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE held IN ACCESS EXCLUSIVE MODE');
+  const run = runCliProcess(args);
+  let exited = false;
+  const result = run.done.then((r) => {
+    exited = true;
+    return r;
+  });
+  const killer = await adminClient();
+  let killed = 0;
+  try {
+    while (!exited) {
+      const r = await killer.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'db-optimize' AND pid <> pg_backend_pid() AND (wait_event_type = 'Lock' OR $1)) k`,
+        [killed > 0],
+      );
+      killed += r.rows[0]?.n ?? 0;
+      await new Promise((r2) => setImmediate(r2));
+    }
+  } finally {
+    await killer.end();
+    await holder.query('ROLLBACK');
+    await holder.end();
+  }
+  expect(killed).toBeGreaterThan(0);
+  return result;
+}
+
+describe('server death during whole-database commands', () => {
+  beforeAll(async () => {
+    const admin = await adminClient();
+    try {
+      await admin.query(`CREATE TABLE IF NOT EXISTS held (id int PRIMARY KEY, v int);
+        CREATE TABLE IF NOT EXISTS other (id int PRIMARY KEY, held_id int REFERENCES held (id));
+        INSERT INTO held SELECT g, g % 10 FROM generate_series(1, 2000) g ON CONFLICT DO NOTHING;
+        ANALYZE held, other;`);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  for (const command of ['profile', 'full']) {
+    it(`${command}: backends killed mid-run → exit 3, one message, no stack trace`, async () => {
+      const r = await killOursWhileRunning([command, '--db', server.url()]);
+      expectOneCleanConnectionError(r, /lost the connection|terminat|could not (read|connect)|skipped/i);
+    });
+  }
+
+  it('indexes with a workload file: backends killed mid-run → exit 3, one message, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbo-kill-'));
+    const workload = join(dir, 'workload.sql');
+    writeFileSync(workload, '-- calls: 100000\nSELECT * FROM held WHERE v = 3;\n');
+    try {
+      const r = await killOursWhileRunning(['indexes', '--db', server.url(), '--workload', workload]);
+      expectOneCleanConnectionError(r, /lost the connection|terminat|could not (read|connect)|skipped/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('profile with the server stopped mid-run → exit 3', async () => {
+    const holder = await adminClient();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE held IN ACCESS EXCLUSIVE MODE');
+    const run = runCliProcess(['profile', '--db', server.url()]);
+    const watcher = await adminClient();
+    try {
+      for (;;) {
+        const r = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'db-optimize' AND wait_event_type = 'Lock'`);
+        if (r.rows.length > 0) break;
+        await new Promise((r2) => setImmediate(r2));
+      }
+    } finally {
+      await watcher.end();
+    }
+    await holder.end().catch(() => undefined);
+    await server.stop();
+    try {
+      expectOneCleanConnectionError(await run.done, /lost the connection|terminat|shut|could not (read|connect)|skipped/i);
+    } finally {
+      await start();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Fix } from '../../model/index.ts';
 import { quoteIdent } from '../../format/format.ts';
+import { deriveIdentifier } from '../../sql/quote.ts';
 
 export interface IndexCandidate {
   /** plain CREATE INDEX, as the what-if engine models it */
@@ -18,10 +19,7 @@ function qualified(relation: string): string {
 /** A btree candidate on relation(columns) [INCLUDE (...)], with its CONCURRENTLY migration and rollback. */
 export function indexCandidate(relation: string, columns: readonly string[], include: readonly string[] = [], expression = false): IndexCandidate {
   const table = relation.split('.').pop() ?? relation;
-  const slug = columns
-    .map((c) => c.replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^_+|_+$/g, ''))
-    .join('_');
-  const name = `${table}_${slug}${include.length > 0 ? '_incl' : ''}_idx`.slice(0, 63);
+  const name = deriveIdentifier([table, ...columns, ...(include.length > 0 ? ['incl'] : [])], 'idx');
   const cols = columns.map((c) => (expression ? `(${c})` : quoteIdent(c))).join(', ');
   const inc = include.length > 0 ? ` INCLUDE (${include.map((c) => quoteIdent(c)).join(', ')})` : '';
   const schema = relation.includes('.') ? `${qualified(relation.split('.').slice(0, -1).join('.'))}.` : '';

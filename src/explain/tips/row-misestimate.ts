@@ -1,4 +1,5 @@
 import { quoteIdent } from '../../format/format.ts';
+import { deriveIdentifier } from '../../sql/quote.ts';
 import type { Finding } from '../../model/index.ts';
 import { rowsNotReported, stoppedEarly } from '../early-stop.ts';
 import { ancestorsOf, childrenOf } from '../enrich-plan.ts';
@@ -70,7 +71,7 @@ export const rowMisestimateTip = defineTip({
       const steps: string[] = [];
       let fixContent: string | null = null;
       if (rel !== null && own.length >= 2) {
-        const statName = `${rel.split('.').pop() ?? rel}_${own.join('_')}_stats`.slice(0, 63);
+        const statName = deriveIdentifier([rel.split('.').pop() ?? rel, ...own], 'stats');
         fixContent = `CREATE STATISTICS ${quoteIdent(statName)} (dependencies, mcv) ON ${own.map((c) => quoteIdent(c)).join(', ')} FROM ${rel};\nANALYZE ${rel};`;
         steps.push(`the filter combines ${own.join(', ')} of ${rel}: PostgreSQL assumes they are independent; extended statistics teach it their correlation`);
       } else if (rel !== null && own.length === 1) {

@@ -15,11 +15,11 @@ type ChangeType = Extract<Change, { kind: 'change-type' }>;
 export function changeTypeSteps(ctx: PlanContext, change: ChangeType): KindPlan {
   const { table, facts } = ctx;
   const colName = change.column;
-  const tmpName = objectName(`${colName}_new`);
+  const tmpName = objectName(colName, '_new');
   const col = quoteIdent(colName);
   const tmp = quoteIdent(tmpName);
-  const old = quoteIdent(objectName(`${colName}_old`));
-  const fn = quoteIdent(objectName(`${ctx.bare}_${colName}_sync`));
+  const old = quoteIdent(objectName(colName, '_old'));
+  const fn = quoteIdent(objectName(`${ctx.bare}_${colName}`, '_sync'));
   const naiveSql = `ALTER TABLE ${table} ALTER COLUMN ${col} TYPE ${change.type}${change.using === null ? '' : ` USING ${change.using}`};`;
   const drafts: StepDraft[] = expandSteps(ctx, change, { col, tmp, tmpName, fn });
   // NOT NULL only when the catalog says the column has it: a nullable column with NULLs would fail VALIDATE
@@ -28,7 +28,7 @@ export function changeTypeSteps(ctx: PlanContext, change: ChangeType): KindPlan 
     ctx.assumptions.push(`no --db: ${colName} is treated as nullable (the new column gets no NOT NULL) and its indexes, default and foreign keys are unknown; plan with --db to carry them`);
   }
   for (const idx of facts?.columnIndexes ?? []) {
-    const newName = objectName(`${idx.name}_new`);
+    const newName = objectName(idx.name, '_new');
     drafts.push({
       title: `Build ${idx.name}'s replacement on the new column concurrently`,
       sql: copyIndexOnColumn(idx.definition, colName, tmpName, newName),
@@ -122,7 +122,7 @@ function swapSql(ctx: PlanContext, change: ChangeType, n: { col: string; tmp: st
   const swap: string[] = incoming.map((fk) => `ALTER TABLE ${q(fk.table)} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
   swap.push(`DROP TRIGGER IF EXISTS ${n.fn} ON ${table};`, `ALTER TABLE ${table} RENAME COLUMN ${n.col} TO ${n.old};`, `ALTER TABLE ${table} RENAME COLUMN ${n.tmp} TO ${n.col};`);
   for (const idx of facts?.columnIndexes ?? []) {
-    const newName = quoteIdent(objectName(`${idx.name}_new`));
+    const newName = quoteIdent(objectName(idx.name, '_new'));
     if (idx.constraint !== null && (idx.primary || idx.unique)) {
       const kind = idx.primary ? 'PRIMARY KEY' : 'UNIQUE';
       swap.push(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(idx.constraint)};`, `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(idx.constraint)} ${kind} USING INDEX ${newName};`);

@@ -37,7 +37,7 @@ export function addFkSteps(ctx: PlanContext, change: Extract<Change, { kind: 'ad
   const name = quoteIdent(change.name);
   const drafts: StepDraft[] = [];
   if (facts?.fkIndexed !== true) {
-    const idx = quoteIdent(objectName(`${ctx.bare}_${change.columns.join('_')}_idx`));
+    const idx = quoteIdent(objectName(`${ctx.bare}_${change.columns.join('_')}`, '_idx'));
     drafts.push({
       title: `Index the referencing column${change.columns.length > 1 ? 's' : ''} first (parent deletes and joins need it)`,
       sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${idx} ON ${table} (${cols});`,

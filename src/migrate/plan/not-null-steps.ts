@@ -6,7 +6,7 @@ import { objectName } from './step-draft.ts';
 export function notNullSteps(ctx: PlanContext, column: string): StepDraft[] {
   const { table, pg } = ctx;
   // not "_not_null": PostgreSQL 18 names the catalogued NOT NULL constraint that way
-  const check = quoteIdent(objectName(`${ctx.bare}_${column}_not_null_check`));
+  const check = quoteIdent(objectName(`${ctx.bare}_${column}`, '_not_null_check'));
   const col = quoteIdent(column);
   const addCheck: StepDraft = {
     title: `Add CHECK (${column} IS NOT NULL) NOT VALID (new and updated rows are checked, existing rows are not scanned)`,

@@ -2,7 +2,7 @@ import { parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
 import { DbOptimizeError } from '../../errors/index.ts';
 import { describeParseError } from '../../sql/parser.ts';
-import { quoteIdent, splitQualifiedName } from '../../sql/quote.ts';
+import { deriveIdentifier, quoteIdent, splitQualifiedName } from '../../sql/quote.ts';
 import type { AstNode } from '../pg-ast.ts';
 import { child, classifyDefault, list, text, typeInfo } from '../pg-ast.ts';
 import type { DefaultKind } from '../pg-ast.ts';
@@ -116,8 +116,8 @@ export function parseChange(flag: string, value: string, extra: string | undefin
       const stmt = parseWithOffset(flag, `CREATE INDEX x ON ${table} ${body}`, `CREATE INDEX x ON `.length, spec);
       const idx = child(stmt, 'IndexStmt');
       const names = list(idx?.indexParams).map((p) => text(child(p, 'IndexElem'), 'name') ?? 'expr');
-      const name = `${table.split('.').pop() ?? table}_${names.join('_')}_idx`.replace(/[^\w]/g, '_').slice(0, 63);
-      return { kind: 'add-index', table, name: unique ? name.replace(/_idx$/, '_key') : name, body, unique };
+      const name = deriveIdentifier([table.split('.').pop() ?? table, ...names], unique ? 'key' : 'idx');
+      return { kind: 'add-index', table, name, body, unique };
     }
     case 'add-fk': {
       const m = /^([\w$.]+)\s*(?:\(([^)]*)\)|\.([\w$]+))\s*(?:->|=>|references)\s*([\w$.]+?)\s*(?:\(([^)]*)\)|\.([\w$]+))$/i.exec(value.trim());
@@ -127,7 +127,7 @@ export function parseChange(flag: string, value: string, extra: string | undefin
       const refTable = m[4] ?? '';
       const refColumns = (m[5] ?? m[6] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (columns.length !== refColumns.length) bad(flag, `${columns.length} columns reference ${refColumns.length}`, 'give as many referenced columns as referencing ones');
-      const name = `${table.split('.').pop() ?? table}_${columns.join('_')}_fkey`.slice(0, 63);
+      const name = deriveIdentifier([table.split('.').pop() ?? table, ...columns], 'fkey');
       return { kind: 'add-fk', table, columns, refTable, refColumns, name };
     }
     case 'change-type': {

@@ -18,7 +18,7 @@ interface Copy {
 
 function copyName(name: string, from: string, to: string): Copy {
   const renamed = renamedObjectName(name, from, to);
-  return { original: name, final: renamed ?? name, temporary: renamed ?? objectName(`${name}_new`) };
+  return { original: name, final: renamed ?? name, temporary: renamed ?? objectName(name, '_new') };
 }
 
 /**
@@ -30,7 +30,7 @@ export function renameColumnSteps(ctx: PlanContext, change: RenameColumn): KindP
   const { table, pg, facts } = ctx;
   const col = quoteIdent(change.column);
   const neu = quoteIdent(change.newName);
-  const fn = quoteIdent(objectName(`${ctx.bare}_${change.column}_${change.newName}_sync`));
+  const fn = quoteIdent(objectName(`${ctx.bare}_${change.column}_${change.newName}`, '_sync'));
   const type = facts?.columnType ?? null;
   if (facts === null) {
     ctx.assumptions.push(`no --db: the type, NOT NULL, default, indexes and foreign keys of ${change.column} are unknown and not carried to ${change.newName}; plan with --db`);

@@ -8,11 +8,11 @@ type RenameTable = Extract<Change, { kind: 'rename-table' }>;
 /** The statements that give indexes, constraints and sequences named after the table the new table name. */
 function renameNamedObjects(ctx: PlanContext, change: RenameTable, reverse: boolean): string[] {
   const schema = change.table.includes('.') ? `${quoteIdent(change.table.split('.')[0] ?? '')}.` : '';
-  const [from, to] = reverse ? [change.newName, ctx.bare] : [ctx.bare, change.newName];
   const newTable = `${schema}${quoteIdent(change.newName)}`;
   return (ctx.facts?.namedAfterTable ?? []).map((o) => {
-    const current = reverse ? `${change.newName}${o.name.slice(ctx.bare.length)}` : o.name;
-    const renamed = objectName(`${to}${current.slice(from.length)}`);
+    // the same derived name both ways, so the rollback finds what the rename made (hashed when cut)
+    const moved = objectName(change.newName, o.name.slice(ctx.bare.length));
+    const [current, renamed] = reverse ? [moved, o.name] : [o.name, moved];
     if (o.kind === 'constraint') return `ALTER TABLE ${newTable} RENAME CONSTRAINT ${quoteIdent(current)} TO ${quoteIdent(renamed)};`;
     return `ALTER ${o.kind === 'index' ? 'INDEX' : 'SEQUENCE'} ${schema}${quoteIdent(current)} RENAME TO ${quoteIdent(renamed)};`;
   });

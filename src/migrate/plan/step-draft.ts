@@ -1,7 +1,7 @@
 import { quoteIdent } from '../../format/format.ts';
 import type { BackfillSpec, MigrationPlan, StepDuration } from './plan-types.ts';
 import type { TableFacts } from './table-facts.ts';
-import { requoteQualified } from '../../sql/quote.ts';
+import { requoteQualified, withSuffix } from '../../sql/quote.ts';
 
 export interface PlanOptions {
   readonly pgVersion: number;
@@ -54,8 +54,8 @@ export interface KindPlan {
 // names may arrive quoted ("My Schema"."Order Items"): split them the way the server does
 export const q = (name: string): string => (name.includes('"') ? requoteQualified(name) : name.split('.').map(quoteIdent).join('.'));
 
-/** A generated object name, cut to PostgreSQL's 63-byte identifier limit. */
-export const objectName = (name: string): string => name.slice(0, 63);
+/** A generated object name within PostgreSQL's 63-byte limit, its suffix kept (hashed when cut). */
+export const objectName = (name: string, suffix = ''): string => withSuffix(name, suffix);
 
 export function triggerKeyword(pg: number): string {
   return pg >= 11 ? 'FUNCTION' : 'PROCEDURE';

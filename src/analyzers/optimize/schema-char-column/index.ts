@@ -2,6 +2,7 @@ import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { tableRows } from '../../../schema-review/column-roles.ts';
 import { quoteIdent } from '../../../format/format.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 
 export const schemaCharColumn = defineAnalyzer({
   id: 'schema-char-column',
@@ -29,7 +30,7 @@ export const schemaCharColumn = defineAnalyzer({
           description: `text with CHECK (length(${c.name}) = ${n}) (or <= ${n}) keeps the rule without the padding semantics; for fixed codes such as ISO country codes char(${n}) works but gains nothing.`,
           fix: {
             kind: 'migration',
-            content: `ALTER TABLE ${t.qualifiedName} ALTER COLUMN ${col} TYPE text USING rtrim(${col}); -- rewrites the table\nALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(`${t.name}_${c.name}_len`)} CHECK (length(${col}) <= ${n}) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${quoteIdent(`${t.name}_${c.name}_len`)};`,
+            content: `ALTER TABLE ${t.qualifiedName} ALTER COLUMN ${col} TYPE text USING rtrim(${col}); -- rewrites the table\nALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(withSuffix(`${t.name}_${c.name}`, '_len'))} CHECK (length(${col}) <= ${n}) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${quoteIdent(withSuffix(`${t.name}_${c.name}`, '_len'))};`,
             safety: 'review',
             verified: false,
             verification: 'catalog type only',

@@ -4,11 +4,15 @@ import { findTable, tableRows } from '../../../schema-review/column-roles.ts';
 import { readPattern, writeTarget } from '../../../schema-review/read-patterns.ts';
 import type { CountPerRead } from '../../../schema-review/read-patterns.ts';
 import { formatCount, quoteIdent, round } from '../../../format/format.ts';
+import { withSuffix } from '../../../sql/quote.ts';
+
+/** The trigger and its function share one derived name (63-byte safe, hashed when cut). */
+const counterName = (c: CountPerRead): string => withSuffix(`${c.child}_${c.name}`, '_counter');
 
 const perSecond = (callsPerDay: number): number => callsPerDay / 86_400;
 
 function counterTrigger(c: CountPerRead, pg: number): string {
-  const fn = quoteIdent(`${c.child}_${c.name}_counter`);
+  const fn = quoteIdent(counterName(c));
   const target = (row: 'NEW' | 'OLD'): string =>
     c.via === null ? `${row}.${quoteIdent(c.childFk)}` : `(SELECT ${quoteIdent(c.via.fk)} FROM ${quoteIdent(c.via.table)} WHERE ${quoteIdent(c.via.key)} = ${row}.${quoteIdent(c.childFk)})`;
   const amount = (row: 'NEW' | 'OLD'): string => (c.aggregate === 'sum' && c.valueColumn !== null ? `coalesce(${row}.${quoteIdent(c.valueColumn)}, 0)` : '1');
@@ -125,7 +129,7 @@ export const schemaDenormalization = defineAnalyzer({
         fix: {
           kind: 'migration',
           content: `${ddl}\n\n${triggers}\n\n-- backfill after the triggers exist, so no write is missed\n${fills}`,
-          rollback: counters.map((x) => `DROP TRIGGER IF EXISTS ${quoteIdent(`${x.c.child}_${x.c.name}_counter`)} ON ${quoteIdent(x.c.child)};\nDROP FUNCTION IF EXISTS ${quoteIdent(`${x.c.child}_${x.c.name}_counter`)}();\nALTER TABLE ${quoteIdent(x.c.parent)} DROP COLUMN IF EXISTS ${quoteIdent(x.c.name)};`).join('\n'),
+          rollback: counters.map((x) => `DROP TRIGGER IF EXISTS ${quoteIdent(counterName(x.c))} ON ${quoteIdent(x.c.child)};\nDROP FUNCTION IF EXISTS ${quoteIdent(counterName(x.c))}();\nALTER TABLE ${quoteIdent(x.c.parent)} DROP COLUMN IF EXISTS ${quoteIdent(x.c.name)};`).join('\n'),
           lockLevel: 'ACCESS EXCLUSIVE (instant) for ADD COLUMN; SHARE ROW EXCLUSIVE (instant) for CREATE TRIGGER',
           safety: 'review',
           verified: false,

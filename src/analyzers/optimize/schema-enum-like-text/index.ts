@@ -1,7 +1,7 @@
 import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding } from '../../../model/index.ts';
 import { changeTypeCommand, distinctValues, isAmountColumn, isIdColumn, isTextType, isTimestampColumn, tableRows } from '../../../schema-review/column-roles.ts';
-import { commentText, quoteLiteral, truncateIdentifier, withSuffix } from '../../../sql/quote.ts';
+import { commentText, quoteLiteral, fitIdentifier, withSuffix } from '../../../sql/quote.ts';
 import { bytesScore, formatBytes, formatCount, quoteIdent } from '../../../format/format.ts';
 
 export const schemaEnumLikeText = defineAnalyzer({
@@ -31,7 +31,7 @@ export const schemaEnumLikeText = defineAnalyzer({
         const col = quoteIdent(c.name);
         const list = values.map(quoteLiteral).join(', ');
         const check = quoteIdent(withSuffix(`${t.name}_${c.name}`, '_check'));
-        const enumType = quoteIdent(truncateIdentifier(`${t.name}_${c.name}`));
+        const enumType = quoteIdent(fitIdentifier(`${t.name}_${c.name}`));
         findings.push({
           rule: 'schema-enum-like-text',
           severity: 'info',

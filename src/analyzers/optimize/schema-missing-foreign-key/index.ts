@@ -2,6 +2,7 @@ import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Table } from '../../../model/index.ts';
 import { plural, tableRows } from '../../../schema-review/column-roles.ts';
 import { formatCount, quoteIdent } from '../../../format/format.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 
 const KEY_TYPES = new Set(['integer', 'bigint', 'smallint', 'uuid', 'text', 'character varying']);
 
@@ -41,7 +42,7 @@ export const schemaMissingForeignKey = defineAnalyzer({
         if (!KEY_TYPES.has(base(c.type)) || base(c.type) !== base(pkCol.type)) {
           if (!(['integer', 'bigint', 'smallint'].includes(base(c.type)) && ['integer', 'bigint', 'smallint'].includes(base(pkCol.type)))) continue;
         }
-        const name = `${t.name}_${c.name}_fkey`.slice(0, 63);
+        const name = withSuffix(`${t.name}_${c.name}`, '_fkey');
         const rows = tableRows(t);
         findings.push({
           rule: 'schema-missing-foreign-key',

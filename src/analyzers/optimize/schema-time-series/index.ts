@@ -3,6 +3,7 @@ import type { Finding } from '../../../model/index.ts';
 import { isIdColumn, tableRows } from '../../../schema-review/column-roles.ts';
 import { timeSeriesDesign } from '../../../schema-review/timeseries-design.ts';
 import { formatBytes, formatCount, quoteIdent, round } from '../../../format/format.ts';
+import { unquoteIdent } from '../../../sql/quote.ts';
 
 export const schemaTimeSeries = defineAnalyzer({
   id: 'schema-time-series',
@@ -52,7 +53,7 @@ export const schemaTimeSeries = defineAnalyzer({
         startDate: snapshot.collectedAt.slice(0, 10),
         extensions: snapshot.extensions.filter((e) => e.installedVersion !== null).map((e) => e.name),
       });
-      const btree = snapshot.indexes.find((i) => i.table === t.qualifiedName && i.method === 'btree' && i.columns[0]?.name === time.name);
+      const btree = snapshot.indexes.find((i) => i.table === t.qualifiedName && i.method === 'btree' && i.columns[0] !== undefined && !i.columns[0].isExpression && unquoteIdent(i.columns[0].name) === time.name);
       findings.push({
         rule: 'schema-time-series',
         severity: 'info',

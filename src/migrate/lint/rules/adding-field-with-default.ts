@@ -1,6 +1,7 @@
 import { addedColumns, deparseExpression, qn, bareName } from './rule-helpers.ts';
 import { text, classifyDefault } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const addingFieldWithDefault: LintRuleModule = {
   meta: {
@@ -46,7 +47,7 @@ export const addingFieldWithDefault: LintRuleModule = {
       }
       const serial = ['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'].includes(c.type.name);
       if (serial || c.has('CONSTR_IDENTITY') !== undefined) {
-        const seq = qn(`${bareName(c.table)}_${c.name}_seq`.slice(0, 63));
+        const seq = qn(serverDefaultName(bareName(c.table), c.name, 'seq'));
         const type = c.type.name.startsWith('small') ? 'smallint' : c.type.name === 'serial' || c.type.name === 'serial4' ? 'integer' : c.type.name.includes('serial') ? 'bigint' : c.type.display;
         ctx.report(`ADD COLUMN ${c.name} ${serial ? c.type.name : 'GENERATED AS IDENTITY'} fills every existing row from a sequence: ${c.table} is rewritten`, {
           duration: 'rewrite',

@@ -1,6 +1,7 @@
 import { bool, child, rangeVarName, strings, text } from '../../pg-ast.ts';
 import { notValidRecipe, alterCmds, addedColumns, qn, bareName } from './rule-helpers.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const addingForeignKeyConstraint: LintRuleModule = {
   meta: {
@@ -26,7 +27,7 @@ export const addingForeignKeyConstraint: LintRuleModule = {
       if (fk === undefined || bool(fk, 'skip_validation')) continue;
       const ref = rangeVarName(fk.pktable);
       const refCols = strings(fk.pk_attrs);
-      const name = `${bareName(c.table)}_${c.name}_fkey`.slice(0, 63);
+      const name = serverDefaultName(bareName(c.table), c.name, 'fkey');
       ctx.report(`ADD COLUMN ${c.name} REFERENCES ${ref} takes SHARE ROW EXCLUSIVE on both tables`, {
         duration: 'scan',
         recipe: [

@@ -1,6 +1,7 @@
 import { alterCmds, qn, bareName } from './rule-helpers.ts';
 import { bool, child, strings, text } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 
 export const addingNotNullableField: LintRuleModule = {
   meta: {
@@ -27,7 +28,7 @@ export const addingNotNullableField: LintRuleModule = {
         // a validated CHECK (col IS NOT NULL) lets 12+ skip the scan: that is the recommended recipe
         if (ctx.pg >= 12 && ctx.state.provenNotNull.has(`${a.table}.${column}`)) continue;
         const t = qn(a.table);
-        const check = qn(`${bareName(a.table)}_${column}_not_null`.slice(0, 63));
+        const check = qn(withSuffix(`${bareName(a.table)}_${column}`, '_not_null'));
         const steps = [
           `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${qn(column)} IS NOT NULL) NOT VALID;`,
           '-- after that transaction has committed:',
@@ -44,7 +45,7 @@ export const addingNotNullableField: LintRuleModule = {
       const con = child(a.def, 'Constraint');
       if (a.sub === 'AT_AddConstraint' && text(con, 'contype') === 'CONSTR_NOTNULL' && !bool(con, 'skip_validation')) {
         const col = strings(con?.keys)[0] ?? '?';
-        const name = text(con, 'conname') ?? `${bareName(a.table)}_${col}_not_null`.slice(0, 63);
+        const name = text(con, 'conname') ?? withSuffix(`${bareName(a.table)}_${col}`, '_not_null');
         ctx.report(`NOT NULL constraint on ${a.table} scans the table under ACCESS EXCLUSIVE${ctx.pg >= 18 ? ' (add it NOT VALID, then VALIDATE)' : ''}`, {
           duration: 'scan',
           recipe: `ALTER TABLE ${qn(a.table)} ADD CONSTRAINT ${qn(name)} CHECK (${qn(col)} IS NOT NULL) NOT VALID;\n-- after that transaction has committed:\nALTER TABLE ${qn(a.table)} VALIDATE CONSTRAINT ${qn(name)};`,

@@ -1,5 +1,6 @@
 import { addedColumns, qn, bareName } from './rule-helpers.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 
 export const addingRequiredField: LintRuleModule = {
   meta: {
@@ -22,7 +23,7 @@ export const addingRequiredField: LintRuleModule = {
       const serial = ['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2'].includes(c.type.name);
       if (c.has('CONSTR_NOTNULL') === undefined || c.has('CONSTR_DEFAULT') !== undefined || c.has('CONSTR_GENERATED') !== undefined || c.has('CONSTR_IDENTITY') !== undefined || serial) continue;
       const t = qn(c.table);
-      const check = qn(`${bareName(c.table)}_${c.name}_not_null`.slice(0, 63));
+      const check = qn(withSuffix(`${bareName(c.table)}_${c.name}`, '_not_null'));
       ctx.report(`ADD COLUMN ${c.name} NOT NULL without a DEFAULT fails on a non-empty ${c.table} and breaks inserts from deployed code`, {
         recipe: [
           `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${qn(c.name)} ${c.type.display}; -- nullable first`,

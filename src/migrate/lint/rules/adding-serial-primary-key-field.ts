@@ -1,6 +1,7 @@
 import { alterCmds, addedColumns, qn, bareName } from './rule-helpers.ts';
 import { child, strings, text } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const addingSerialPrimaryKeyField: LintRuleModule = {
   meta: {
@@ -27,7 +28,7 @@ export const addingSerialPrimaryKeyField: LintRuleModule = {
     for (const a of alterCmds(ctx)) {
       const con = child(a.def, 'Constraint');
       if (a.sub !== 'AT_AddConstraint' || text(con, 'contype') !== 'CONSTR_PRIMARY' || text(con, 'indexname') !== undefined) continue;
-      const name = qn(text(con, 'conname') ?? `${bareName(a.table)}_pkey`);
+      const name = qn(text(con, 'conname') ?? serverDefaultName(bareName(a.table), null, 'pkey'));
       const keys = strings(con?.keys).map(qn).join(', ');
       ctx.report(`PRIMARY KEY on ${a.table} builds its index under ACCESS EXCLUSIVE`, {
         duration: 'scan',

@@ -1,6 +1,7 @@
 import { binaryCompatible, compatibleSources, BINARY_TARGETS, alterCmds, qn } from './rule-helpers.ts';
 import { child, text, typeInfo } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { withSuffix } from '../../../sql/quote.ts';
 
 export const changingColumnType: LintRuleModule = {
   meta: {
@@ -34,8 +35,8 @@ export const changingColumnType: LintRuleModule = {
       const recipe = [
         '-- expand/contract instead (run with --db so indexes, constraints and defaults are carried):',
         `-- db-optimize migrate plan --change-type ${a.table}.${col} "${to.display}" --db $DATABASE_URL`,
-        `ALTER TABLE ${qn(a.table)} ADD COLUMN IF NOT EXISTS ${qn(`${col}_new`)} ${to.display};`,
-        `-- keep ${col}_new in sync with a trigger, backfill it in batches, build its indexes CONCURRENTLY, then swap the names in one short transaction`,
+        `ALTER TABLE ${qn(a.table)} ADD COLUMN IF NOT EXISTS ${qn(withSuffix(col, '_new'))} ${to.display};`,
+        `-- keep ${withSuffix(col, '_new')} in sync with a trigger, backfill it in batches, build its indexes CONCURRENTLY, then swap the names in one short transaction`,
       ].join('\n');
       if (!using && from !== undefined && binaryCompatible(from, to)) continue;
       if (!using && from === undefined && BINARY_TARGETS.has(to.name)) {

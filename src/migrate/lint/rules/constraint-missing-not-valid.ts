@@ -1,6 +1,7 @@
 import { bool, child, strings, text } from '../../pg-ast.ts';
 import { notValidRecipe, alterCmds, addedColumns, qn, bareName } from './rule-helpers.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const constraintMissingNotValid: LintRuleModule = {
   meta: {
@@ -50,7 +51,7 @@ export const constraintMissingNotValid: LintRuleModule = {
         });
       } else if ((contype === 'CONSTR_UNIQUE' || contype === 'CONSTR_PRIMARY') && text(con, 'indexname') === undefined) {
         const kind = contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'PRIMARY KEY';
-        const name = qn(text(con, 'conname') ?? `${bareName(a.table)}_${contype === 'CONSTR_UNIQUE' ? `${strings(con.keys).join('_')}_key` : 'pkey'}`.slice(0, 63));
+        const name = qn(text(con, 'conname') ?? (contype === 'CONSTR_UNIQUE' ? serverDefaultName(bareName(a.table), strings(con.keys).join('_'), 'key') : serverDefaultName(bareName(a.table), null, 'pkey')));
         ctx.report(`${kind} ${conname} validates every row while building its index`, {
           duration: 'scan',
           recipe: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${qn(a.table)} (${strings(con.keys).map(qn).join(', ')}); -- outside a transaction\nALTER TABLE ${qn(a.table)} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,

@@ -1,6 +1,7 @@
 import { alterCmds, addedColumns, qn, bareName } from './rule-helpers.ts';
 import { child, strings, text } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const disallowedUniqueConstraint: LintRuleModule = {
   meta: {
@@ -27,7 +28,7 @@ export const disallowedUniqueConstraint: LintRuleModule = {
       const con = child(a.def, 'Constraint');
       if (a.sub !== 'AT_AddConstraint' || text(con, 'contype') !== 'CONSTR_UNIQUE' || text(con, 'indexname') !== undefined) continue;
       const keys = strings(con?.keys);
-      const name = qn(text(con, 'conname') ?? `${bareName(a.table)}_${keys.join('_')}_key`.slice(0, 63));
+      const name = qn(text(con, 'conname') ?? serverDefaultName(bareName(a.table), keys.join('_'), 'key'));
       ctx.report(`UNIQUE ${text(con, 'conname') ?? ''} builds its index on ${a.table} under ACCESS EXCLUSIVE`, {
         duration: 'scan',
         recipe: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${qn(a.table)} (${keys.map(qn).join(', ')}); -- outside a transaction\nALTER TABLE ${qn(a.table)} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}; -- instant`,

@@ -1,6 +1,7 @@
 import { child, list, rangeVarName, text } from '../../pg-ast.ts';
 import { deparseStatement, qn, bareName, isConcurrent } from './rule-helpers.ts';
 import type { LintRuleModule } from '../lint-types.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 
 export const requireConcurrentIndexCreation: LintRuleModule = {
   meta: {
@@ -24,7 +25,7 @@ export const requireConcurrentIndexCreation: LintRuleModule = {
     if (ctx.kind !== 'IndexStmt' || isConcurrent(n)) return;
     const table = rangeVarName(n.relation);
     if (!ctx.existing(table)) return;
-    const name = text(n, 'idxname') ?? `${bareName(table)}_${list(n.indexParams).map((p) => text(child(p, 'IndexElem'), 'name') ?? 'expr').join('_')}_idx`.slice(0, 63);
+    const name = text(n, 'idxname') ?? serverDefaultName(bareName(table), list(n.indexParams).map((p) => text(child(p, 'IndexElem'), 'name') ?? 'expr').join('_'), 'idx');
     const safe = deparseStatement({ IndexStmt: { ...n, concurrent: true, if_not_exists: true, idxname: name } });
     ctx.report(`CREATE INDEX ${text(n, 'idxname') ?? ''} on ${table} blocks writes for the whole build`, {
       recipe: `-- in its own migration, outside a transaction:\nSET lock_timeout = '1s';\n${safe};\n-- if it fails it leaves an INVALID index: DROP INDEX CONCURRENTLY IF EXISTS ${qn(name)}; then retry`,

@@ -1,5 +1,6 @@
 import { deparseSync } from 'pgsql-deparser';
 import { quoteIdent } from '../../../format/format.ts';
+import { serverDefaultName } from '../../../sql/quote.ts';
 import type { AstNode, TypeInfo } from '../../pg-ast.ts';
 import { bool, child, list, rangeVarName, strings, text, typeInfo } from '../../pg-ast.ts';
 import type { StatementContext } from '../lint-types.ts';
@@ -100,8 +101,8 @@ export const MIGRATION_BOOKKEEPING = new Set([
 
 /** ADD CONSTRAINT … NOT VALID, then VALIDATE after the transaction commits (never a bare COMMIT in the recipe). */
 export function notValidRecipe(ctx: StatementContext, table: string, con: AstNode, cmd: AstNode): string {
-  const fallback = text(con, 'contype') === 'CONSTR_FOREIGN' ? `${bareName(table)}_${strings(con.fk_attrs).join('_')}_fkey` : `${bareName(table)}_check`;
-  const name = text(con, 'conname') ?? fallback.slice(0, 63);
+  const fallback = text(con, 'contype') === 'CONSTR_FOREIGN' ? serverDefaultName(bareName(table), strings(con.fk_attrs).join('_'), 'fkey') : serverDefaultName(bareName(table), null, 'check');
+  const name = text(con, 'conname') ?? fallback;
   const add = deparseStatement({ AlterTableStmt: { ...ctx.node, cmds: [{ AlterTableCmd: { ...cmd, def: { Constraint: { ...con, conname: name, skip_validation: true, initially_valid: false } } } }] } });
   return `${add};\n-- then validate after this transaction has committed (its own migration, or the next statement outside a transaction):\nALTER TABLE ${qn(table)} VALIDATE CONSTRAINT ${qn(name)};`;
 }

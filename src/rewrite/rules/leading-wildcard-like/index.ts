@@ -1,5 +1,6 @@
 import { conjuncts, constText, isSimpleSelect, plainFromTables } from '../../ast.ts';
 import { quoteIdent } from '../../../format/format.ts';
+import { deriveIdentifier } from '../../../sql/quote.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';
@@ -35,7 +36,7 @@ export const leadingWildcardLike = defineRule({
         continue;
       }
       const tableName = table?.qualifiedName ?? col.table.name;
-      const name = `${col.table.name}_${col.column}_trgm_idx`.slice(0, 63);
+      const name = deriveIdentifier([col.table.name, col.column], 'trgm_idx');
       const extFact = fact(facts, 'pg_trgm is installed (else CREATE EXTENSION pg_trgm first)', (f) => f.hasExtension('pg_trgm'));
       out.push({
         kind: 'candidate',

@@ -1,6 +1,7 @@
 import type { Ast, FromTable } from '../../ast.ts';
 import { andOf, clone, columnRef, conjuncts, constText, funcName, isSimpleSelect, mkOp, opName, plainFromTables, sqlOf } from '../../ast.ts';
 import { quoteIdent } from '../../../format/format.ts';
+import { deriveIdentifier } from '../../../sql/quote.ts';
 import { resolveColumn } from '../../resolve.ts';
 import { defineRule, fact, statementFact } from '../../rule.ts';
 import type { RuleOutcome } from '../../rule.ts';
@@ -152,7 +153,7 @@ export const sargablePredicate = defineRule({
         continue;
       }
       const tableName = table?.qualifiedName ?? (col.table.schema === null ? col.table.name : `${col.table.schema}.${col.table.name}`);
-      const name = `${col.table.name}_${(funcName(e.lexpr) ?? 'cast')}_${col.column}_idx`.slice(0, 63);
+      const name = deriveIdentifier([col.table.name, funcName(e.lexpr) ?? 'cast', col.column], 'idx');
       out.push({
         kind: 'candidate',
         rule: this.id,
