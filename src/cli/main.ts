@@ -7,7 +7,7 @@ import type { CliOption, Command, CommandContext, CommandIO } from './command.ts
 import { COMMANDS } from './commands/index.ts';
 import { ANALYSIS_OPTIONS, CONNECTION_OPTIONS, GLOBAL_OPTIONS, REPORT_OPTIONS } from './common-options.ts';
 import { loadConfig } from './context-helpers.ts';
-import { connectionLost } from '../errors/index.ts';
+import { connectionLost, statementTimedOut } from '../errors/index.ts';
 import { refuseOutputOverInput } from './output-guard.ts';
 
 function defaultIO(): CommandIO {
@@ -95,7 +95,7 @@ function makeLogger(io: CommandIO, quiet: boolean, debug: boolean): Logger {
 
 function printError(io: CommandIO, error: unknown, debug: boolean): number {
   // a server that died or froze mid-run is a connection failure (exit 3), not an internal error
-  error = connectionLost(error) ?? error;
+  error = connectionLost(error) ?? statementTimedOut(error) ?? error;
   if (isDbOptimizeError(error)) {
     io.stderr(`db-optimize: ${error.message}\n`);
     if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);

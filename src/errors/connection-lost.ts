@@ -31,3 +31,17 @@ export function connectionLost(error: unknown): DbOptimizeError | null {
   );
 }
 
+
+/**
+ * One of our statements ran past statement_timeout and nothing caught it on the way (a catalog read on
+ * a loaded server, a tight --statement-timeout): say so and what to do (exit 3, the server did not
+ * answer in time) rather than an "internal error". Null for other errors.
+ */
+export function statementTimedOut(error: unknown): DbOptimizeError | null {
+  const e = (error ?? {}) as PgErrorLike;
+  if (e.code !== '57014' || !/statement timeout/i.test(e.message ?? '')) return null;
+  return new DbOptimizeError('E_STATEMENT_TIMEOUT', 'connection', `a statement of ours ran longer than statement_timeout and was canceled: ${e.message ?? ''}`, {
+    hint: 'the server is slow to answer (load, locks, a large catalog): run again, or raise --statement-timeout MS (default 30000)',
+    cause: error,
+  });
+}

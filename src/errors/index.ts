@@ -1,3 +1,3 @@
 export { DbOptimizeError, EXIT, isDbOptimizeError } from './db-optimize-error.ts';
 export type { ErrorKind } from './db-optimize-error.ts';
-export { CLIENT_TIMEOUT_MARGIN_MS, connectionLost } from './connection-lost.ts';
+export { CLIENT_TIMEOUT_MARGIN_MS, connectionLost, statementTimedOut } from './connection-lost.ts';
