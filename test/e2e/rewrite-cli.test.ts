@@ -19,7 +19,7 @@ interface RewriteJson {
       semantics: string;
       reasons: string[];
       after: string | null;
-      preconditions: { fact: string; holds: boolean | null }[];
+      preconditions: { fact: string; holds: boolean | null; source: string }[];
       verification: {
         costBefore: number;
         costAfter: number;
