@@ -5,7 +5,7 @@ import type { Ast } from './ast.ts';
 import { columnRef, plainFromTables, walk } from './ast.ts';
 import type { ParamSet } from './param-sets.ts';
 import { paramSetsFor } from './param-sets.ts';
-import { describeSideEffect, findSideEffects } from '../collect/side-effect-guard.ts';
+import { sideEffects } from './statement-side-effects.ts';
 import { readOnlyCheck } from './read-only-check.ts';
 import { planOuterRestriction } from './restrict-outer.ts';
 import type { RewriteCandidate } from './rule.ts';
@@ -62,14 +62,6 @@ const SLOWER_RATIO = 1.5;
 const SLOWER_MARGIN_MS = 50;
 /** below this the client-side timing of one run is mostly noise (round trips, a shared machine) */
 const MEASURABLE_MS = 100;
-
-/** The same guard as `query`: direct calls, operators, and code behind views, policies, domains and casts. */
-async function sideEffects(client: pg.PoolClient, sqls: readonly string[]): Promise<string[]> {
-  const db = { query: async <T>(q: string, p?: readonly unknown[]): Promise<T[]> => (await client.query(q, p === undefined ? undefined : [...p])).rows as T[] };
-  const out = new Set<string>();
-  for (const sql of new Set(sqls)) for (const e of await findSideEffects(db, sql)) out.add(describeSideEffect(e));
-  return [...out];
-}
 
 interface Run {
   readonly client: pg.PoolClient;
