@@ -89,7 +89,6 @@ export function rewriteSections(outcome: RewriteOutcome, width: number): ReportS
     const lines: string[] = [];
     lines.push(...wrap(r.title, width, ''), `rule: ${r.rule} (${r.semantics})`, `status: ${r.status.toUpperCase()}${r.reasons.length > 0 ? '' : r.semantics === 'index-proposal' ? ' — statement unchanged, cheaper with the index (HypoPG)' : r.verification?.restricted !== undefined && r.verification.restricted !== null ? ` — ${r.verification.restricted.summary}, cheaper` : ' — same rows, cheaper'}`);
     for (const reason of r.reasons) lines.push(...wrap(`· ${reason}`, width, '  '));
-    for (const caveat of r.verification?.caveats ?? []) lines.push(...wrap(`· caveat: ${caveat}`, width, '  '));
     lines.push('');
     if (r.after !== null) lines.push(...sideBySide(outcome.statement.original, r.after, width));
     if (r.proposal !== undefined) lines.push('proposed:', ...r.proposal.split('\n').flatMap((l) => wrap(l, width, '  ')));
@@ -150,7 +149,6 @@ export function rewriteFindings(outcome: RewriteOutcome): Finding[] {
               ...(v.restricted === undefined || v.restricted === null ? {} : { proven: v.restricted.summary, restrictedBecause: v.restricted.why }),
               ...(v.measured === undefined || v.measured === null ? {} : { measuredBeforeMs: v.measured.beforeMs, measuredAfterMs: v.measured.afterMs, measuredOn: v.measured.on }),
               ...(v.withIndexes === undefined || v.withIndexes === null ? {} : { withIndexes: { indexes: [...v.withIndexes.indexes], how: v.withIndexes.how, costBefore: v.withIndexes.costBefore, costAfter: v.withIndexes.costAfter } }),
-              ...(v.caveats === undefined ? {} : { caveats: [...v.caveats] }),
             }),
       },
       impact: {

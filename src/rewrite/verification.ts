@@ -29,8 +29,6 @@ export interface Verification {
   readonly status: 'verified' | 'unverified';
   /** why it is not verified (empty when verified) */
   readonly reasons: readonly string[];
-  /** what a verified rewrite was not checked against, e.g. the supporting index when HypoPG is missing */
-  readonly caveats?: readonly string[];
   readonly parses: boolean;
   readonly plans: boolean | null;
   readonly executed: boolean;
