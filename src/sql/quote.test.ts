@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUrl } from '../../test/helpers/test-database.ts';
 import {
+  plainNames,
   commentText,
   deriveIdentifier,
   fitIdentifier,
@@ -136,5 +137,15 @@ describe('shell and terminal', () => {
     expect(escapeControlChars('a\u001b[31mred\u0007')).toBe('a\\x1b[31mred\\x07');
     expect(commentText('nl\nDROP TABLE victims; --')).toBe('nl\\nDROP TABLE victims; --');
     expect(quoteShellArg('new\nline')).toBe("$'new\\x0aline'");
+  });
+});
+
+describe('names printed on our own command lines', () => {
+  it('only plain lower-case identifiers: a newline, quote or capital never reaches a printed command', () => {
+    expect(plainNames('public.orders', 'user_id')).toBe(true);
+    expect(plainNames('"Order Items"', 'id')).toBe(false);
+    expect(plainNames('public.orders', 'x\nDROP TABLE victims; --')).toBe(false);
+    expect(plainNames('Orders')).toBe(false);
+    expect(plainNames('a.b.c')).toBe(false);
   });
 });

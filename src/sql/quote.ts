@@ -137,3 +137,11 @@ export function escapeControlChars(text: string): string {
 export function commentText(text: string): string {
   return escapeControlChars(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
+
+/**
+ * True when every name can be typed as is on our own command lines (`migrate plan --add-fk t.c->p.id`):
+ * lower-case plain identifiers. Other names are not printed as a command, since those flags read plain names.
+ */
+export function plainNames(...names: readonly string[]): boolean {
+  return names.every((n) => /^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/.test(n));
+}

@@ -2,7 +2,7 @@ import { defineAnalyzer } from '../../../engine/analyzer.ts';
 import type { Finding, Table } from '../../../model/index.ts';
 import { plural, tableRows } from '../../../schema-review/column-roles.ts';
 import { formatCount, quoteIdent } from '../../../format/format.ts';
-import { withSuffix } from '../../../sql/quote.ts';
+import { plainNames, withSuffix } from '../../../sql/quote.ts';
 
 const KEY_TYPES = new Set(['integer', 'bigint', 'smallint', 'uuid', 'text', 'character varying']);
 
@@ -54,7 +54,7 @@ export const schemaMissingForeignKey = defineAnalyzer({
           description: 'Orphans are checked on the live data by the schema command (bounded sample); add the key NOT VALID, fix orphans, then VALIDATE without blocking writes.',
           fix: {
             kind: 'migration',
-            content: `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${parent.qualifiedName} (${quoteIdent(pkCol.name)}) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${quoteIdent(name)};\n-- full plan (with the supporting index): db-optimize migrate plan --add-fk ${t.qualifiedName}.${c.name}->${parent.qualifiedName}.${pkCol.name}`,
+            content: `ALTER TABLE ${t.qualifiedName} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${quoteIdent(c.name)}) REFERENCES ${parent.qualifiedName} (${quoteIdent(pkCol.name)}) NOT VALID;\nALTER TABLE ${t.qualifiedName} VALIDATE CONSTRAINT ${quoteIdent(name)};${plainNames(t.qualifiedName, c.name, parent.qualifiedName, pkCol.name) ? `\n-- full plan (with the supporting index): db-optimize migrate plan --add-fk ${t.qualifiedName}.${c.name}->${parent.qualifiedName}.${pkCol.name}` : ''}`,
             rollback: `ALTER TABLE ${t.qualifiedName} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)};`,
             lockLevel: 'SHARE ROW EXCLUSIVE (instant with NOT VALID), then SHARE UPDATE EXCLUSIVE to validate',
             safety: 'review',

@@ -1,7 +1,7 @@
 import { binaryCompatible, compatibleSources, BINARY_TARGETS, alterCmds, qn } from './rule-helpers.ts';
 import { child, text, typeInfo } from '../../pg-ast.ts';
 import type { LintRuleModule } from '../lint-types.ts';
-import { withSuffix } from '../../../sql/quote.ts';
+import { plainNames, withSuffix } from '../../../sql/quote.ts';
 
 export const changingColumnType: LintRuleModule = {
   meta: {
@@ -34,7 +34,7 @@ export const changingColumnType: LintRuleModule = {
       const using = colDef?.raw_default !== undefined;
       const recipe = [
         '-- expand/contract instead (run with --db so indexes, constraints and defaults are carried):',
-        `-- db-optimize migrate plan --change-type ${a.table}.${col} "${to.display}" --db $DATABASE_URL`,
+        ...(plainNames(a.table, col) && /^[\w ,()]+$/.test(to.display) ? [`-- db-optimize migrate plan --change-type ${a.table}.${col} "${to.display}" --db $DATABASE_URL`] : []),
         `ALTER TABLE ${qn(a.table)} ADD COLUMN IF NOT EXISTS ${qn(withSuffix(col, '_new'))} ${to.display};`,
         `-- keep ${withSuffix(col, '_new')} in sync with a trigger, backfill it in batches, build its indexes CONCURRENTLY, then swap the names in one short transaction`,
       ].join('\n');
