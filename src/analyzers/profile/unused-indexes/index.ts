@@ -3,18 +3,26 @@ import type { Finding, Index, Snapshot } from '../../../model/index.ts';
 import { bytesScore, formatBytes, formatCount, formatDuration } from '../../../format/format.ts';
 import { concurrentCreate, concurrentDrop } from '../../../format/index-definitions.ts';
 import { indexWriteCount, tableByName } from '../../snapshot-lookup.ts';
+import { unquoteIdent } from '../../../sql/quote.ts';
 
-/** Does the index lead with the columns of a foreign key of its table (or of the partitioned parent)? */
-function backsForeignKey(snapshot: Snapshot, index: Index, parent: string | null): boolean {
-  const lead = index.columns.map((c) => (c.isExpression ? null : c.name));
-  return snapshot.constraints.some(
-    (k) =>
-      k.type === 'foreign' &&
-      (k.table === index.table || k.table === parent) &&
-      k.columns.length > 0 &&
-      k.columns.length <= lead.length &&
-      k.columns.every((col) => lead.slice(0, k.columns.length).includes(col)),
-  );
+/** Does the index lead with the columns of this foreign key? Catalog index columns arrive quote_ident()ed. */
+function leadsWith(index: Index, fkColumns: readonly string[]): boolean {
+  const lead = index.columns.slice(0, fkColumns.length).map((c) => (c.isExpression ? null : unquoteIdent(c.name)));
+  return fkColumns.length > 0 && fkColumns.length <= index.columns.length && fkColumns.every((col) => lead.includes(col));
+}
+
+/**
+ * Is the index the one that serves a foreign key of its table (or of the partitioned parent)? It
+ * serves the FK check on every delete/update of the referenced row, scanned or not. When several
+ * indexes lead with the key, one is kept (the most scanned, then the smallest) and the others can go.
+ */
+function keepsForeignKey(snapshot: Snapshot, index: Index, parent: string | null): boolean {
+  return snapshot.constraints.some((k) => {
+    if (k.type !== 'foreign' || (k.table !== index.table && k.table !== parent) || !leadsWith(index, k.columns)) return false;
+    const serving = snapshot.indexes.filter((i) => i.table === index.table && i.isValid && i.predicate === null && leadsWith(i, k.columns));
+    const keeper = [...serving].sort((a, b) => b.scans - a.scans || a.sizeBytes - b.sizeBytes || a.qualifiedName.localeCompare(b.qualifiedName))[0];
+    return keeper === undefined || keeper === index;
+  });
 }
 
 export const unusedIndexes = defineAnalyzer({
@@ -39,7 +47,7 @@ export const unusedIndexes = defineAnalyzer({
       const table = tableByName(snapshot, index.table);
       if (table?.kind === 'partitioned') continue; // parent index: scans are counted on partitions
       // an index that backs a foreign key serves the FK check on every delete/update of the referenced row
-      if (backsForeignKey(snapshot, index, table?.parent ?? null)) continue;
+      if (keepsForeignKey(snapshot, index, table?.parent ?? null)) continue;
       const writes = indexWriteCount(table);
       findings.push({
         rule: 'unused-indexes',

@@ -44,4 +44,23 @@ describe('unused-indexes', () => {
     expect(names).not.toContain('public.users_token_key');
     expect(findings[0]?.severity).toBe('warning');
   });
+
+  it('keeps one index per foreign key, never unused: of two on the same key the wider unused one can go', async () => {
+    await t.exec(`
+      CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), started timestamptz);
+      CREATE INDEX sessions_user_idx ON sessions (user_id);
+      CREATE INDEX sessions_user_started_idx ON sessions (user_id, started);
+      INSERT INTO sessions SELECT g, 1 + g % 5000, now() FROM generate_series(1, 2000) g;
+      ANALYZE sessions;`);
+    await t.flushStats();
+    const findings = await runAnalyzer(unusedIndexes, { snapshot: await snapshotOf(t), options: { minStatsAgeDays: 0 } });
+    const names = findings.map((f) => f.target.index);
+    expect(names).toContain('public.sessions_user_started_idx');
+    expect(names).not.toContain('public.sessions_user_idx');
+    // dropping the reported one leaves the FK served: nothing more to drop
+    await t.exec('DROP INDEX public.sessions_user_started_idx');
+    const after = await runAnalyzer(unusedIndexes, { snapshot: await snapshotOf(t), options: { minStatsAgeDays: 0 } });
+    expect(after.map((f) => f.target.index)).not.toContain('public.sessions_user_idx');
+    await t.exec('DROP TABLE sessions');
+  });
 });
