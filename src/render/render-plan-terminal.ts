@@ -48,8 +48,8 @@ export function actionLines(report: Report, c: Colors, width: number): string[] 
   }
   if (typeof report.actionsMigration === 'string') {
     out.push('', c.bold('  Migration (the index and schema actions, copy-paste):'));
-    // not wrapped: a wrapped comment line would not be SQL any more when pasted
-    for (const line of report.actionsMigration.trimEnd().split('\n')) out.push(c.green(line));
+    // indented like every fix and not wrapped: a wrapped comment line would not be SQL any more when pasted
+    for (const line of report.actionsMigration.trimEnd().split('\n')) out.push(line === '' ? '' : c.green(`      ${line}`));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Finding, PlanAction, Problem } from '../model/index.ts';
+import { commentText } from '../sql/quote.ts';
 
 export const MAX_ACTIONS = 5;
 
@@ -8,8 +9,8 @@ export function actionsMigration(actions: readonly PlanAction[]): string | null 
   if (parts.length === 0) return null;
   return [
     '-- db-optimize: the index and schema changes of "do these first", in order',
-    '-- CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block: run this file without BEGIN',
-    ...parts.flatMap((a) => ['', `-- ${a.rank}. ${a.title.replace(/\n/g, ' ')}`, a.content.trimEnd()]),
+    '-- run without BEGIN: CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction',
+    ...parts.flatMap((a) => ['', `-- ${a.rank}. ${commentText(a.title)}`, a.content.trimEnd()]),
     '',
   ].join('\n');
 }

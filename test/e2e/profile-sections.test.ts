@@ -18,6 +18,7 @@ interface JsonReport {
   baselineMetrics?: { metric: string; ok: boolean | null }[];
   sections?: { id: string }[];
   analyzers?: { id: string }[];
+  heldBack?: { rule: string }[];
 }
 
 let t: TestDatabase;
@@ -61,7 +62,9 @@ describe('db-optimize profile (all sections)', () => {
     expect(report.baselineMetrics?.map((m) => m.metric)).toContain('connection_pool_usage');
     expect(report.sections?.map((x) => x.id)).toContain('baseline-metrics');
     const rules = report.findings.map((f) => f.rule);
-    expect(rules).toEqual(expect.arrayContaining(['duplicate-indexes', 'unused-indexes', 'fk-without-index', 'sequence-overflow']));
+    expect(rules).toEqual(expect.arrayContaining(['duplicate-indexes', 'fk-without-index', 'sequence-overflow']));
+    // statistics minutes old: "unused" is held back, one line saying why, not dropped silently
+    expect(report.heldBack?.map((h) => h.rule)).toContain('unused-indexes');
     if (t.extensions.has('pg_stat_statements')) {
       expect(report.statements?.some((s) => s.query.startsWith('SELECT * FROM products WHERE category_id = $1'))).toBe(true);
       expect(rules).toContain('top-statements');
@@ -74,9 +77,11 @@ describe('db-optimize profile (all sections)', () => {
     for (const a of ANALYZERS.filter((x) => x.phase === 'profile')) expect(grouped, a.id).toContain(a.id);
   });
 
-  it('prints the terminal report by section: Query profiler, Index scanner, Database health', async () => {
-    const r = await runCli(['profile', '--db', t.url]);
+  it('prints the terminal report by section with --verbose: Query profiler, Index scanner, Database health', async () => {
+    const r = await runCli(['profile', '--db', t.url, '--verbose']);
     expect(r.code).toBe(0);
+    // the action plan comes first, then every finding by section
+    expect(r.stdout.indexOf('Scorecard')).toBeGreaterThan(0);
     const index = r.stdout.indexOf('── Index scanner');
     const health = r.stdout.indexOf('── Database health');
     expect(index).toBeGreaterThan(0);
