@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDir } from './make-dir.ts';
 import { join, resolve } from 'node:path';
 import { autovacuumSettings } from '../analyzers/profile/autovacuum-settings/index.ts';
 import { indexBloat } from '../analyzers/profile/index-bloat/index.ts';
@@ -81,7 +82,7 @@ async function runMaintain(input: FlowInput): Promise<Report> {
 
   if (outDir !== undefined) {
     try {
-      await mkdir(join(outDir, 'jobs'), { recursive: true });
+      await makeDir(join(outDir, 'jobs'));
       await writeFile(join(outDir, 'pg_cron.sql'), pgCron);
       await writeFile(join(outDir, 'maintenance.sql'), plainSql);
       await writeFile(join(outDir, 'crontab'), cronLines);

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDir } from './make-dir.ts';
 import { dirname, join } from 'node:path';
 import { DbOptimizeError } from '../errors/index.ts';
 import type { Report } from '../model/index.ts';
@@ -112,10 +113,14 @@ async function runPlan(input: FlowInput): Promise<Report> {
     const outDir = option(input, 'out-dir');
     const files = renderPlanFiles(plan, formatRaw as PlanFormat);
     if (outDir !== undefined) {
-      for (const f of files) {
-        const path = join(outDir, f.path);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, f.content);
+      try {
+        for (const f of files) {
+          const path = join(outDir, f.path);
+          await makeDir(dirname(path));
+          await writeFile(path, f.content);
+        }
+      } catch (error) {
+        throw new DbOptimizeError('E_WRITE', 'usage', `cannot write to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
       input.logger.info(`${files.length} files written to ${outDir}`);
     }

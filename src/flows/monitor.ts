@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDir } from './make-dir.ts';
 import { join, resolve } from 'node:path';
 import { collectSnapshot } from '../collect/collect-snapshot.ts';
 import { DbOptimizeError } from '../errors/index.ts';
@@ -53,7 +54,7 @@ async function runMonitor(input: FlowInput): Promise<Report> {
   const dir = resolve(outDir);
   const files = { rules: join(dir, RULES_FILE), tests: join(dir, RULES_TEST_FILE), queries: join(dir, QUERIES_FILE), dashboard: join(dir, DASHBOARD_FILE) };
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     await writeFile(files.rules, rulesYaml(rules));
     await writeFile(files.tests, rulesTestYaml(rules));
     await writeFile(files.queries, exporterQueriesYaml(queries));

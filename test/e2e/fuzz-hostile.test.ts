@@ -74,6 +74,20 @@ function file(name: string, text: string): string {
   return path;
 }
 
+// a checksum of the catalog (relations, columns, indexes, constraints, functions) and of the victim row
+const checksum = async (): Promise<string> =>
+  (
+    await t.exec(`SELECT md5(concat_ws('|',
+      (SELECT string_agg(format('%s:%s:%s', c.relname, c.relkind, c.relnamespace::regnamespace), ',' ORDER BY c.oid) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
+      (SELECT string_agg(format('%s.%s:%s', a.attrelid, a.attname, a.atttypid), ',' ORDER BY a.attrelid, a.attnum) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace),
+      (SELECT string_agg(format('%s:%s', conname, contype), ',' ORDER BY oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
+      (SELECT string_agg(proname, ',' ORDER BY oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),
+      (SELECT string_agg(id::text, ',') FROM victims))) AS h`)
+  ).rows[0]?.h as string;
+
+const logOf = (statements: string[]): string =>
+  statements.map((st, i) => `2026-12-03 10:00:0${i % 10}.000 UTC [42] 6789.abc 3/1 0 LOG:  statement: ${st}`).join('\n');
+
 function checkRun(label: string, r: { code: number; stdout: string; stderr: string }): void {
   const all = r.stdout + r.stderr;
   expect([0, 1, 2, 3], `${label}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
@@ -132,16 +146,6 @@ describe(`fuzz (seed ${SEED}): hostile names and broken inputs through the comma
   });
 
   it('every command that takes SQL, names or files: clean exits, and the database is unchanged', async () => {
-    // a checksum of the catalog (relations, columns, indexes, constraints, functions) and of the victim row
-    const checksum = async (): Promise<string> =>
-      (
-        await t.exec(`SELECT md5(concat_ws('|',
-          (SELECT string_agg(format('%s:%s:%s', c.relname, c.relkind, c.relnamespace::regnamespace), ',' ORDER BY c.oid) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
-          (SELECT string_agg(format('%s.%s:%s', a.attrelid, a.attname, a.atttypid), ',' ORDER BY a.attrelid, a.attnum) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace),
-          (SELECT string_agg(format('%s:%s', conname, contype), ',' ORDER BY oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
-          (SELECT string_agg(proname, ',' ORDER BY oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),
-          (SELECT string_agg(id::text, ',') FROM victims))) AS h`)
-      ).rows[0]?.h as string;
     const before = await checksum();
     const hostileSql = (): string => {
       const tb = pick(tables);
@@ -153,8 +157,6 @@ describe(`fuzz (seed ${SEED}): hostile names and broken inputs through the comma
         Array.from({ length: 1 + Math.floor(rand() * 6) }, () => pick([...FRAGMENTS, 'SELECT', 'FROM', q(tb.name), '(', ')', 'nextval(1)'])).join(' '),
       ]);
     };
-    const log = (statements: string[]): string =>
-      statements.map((st, i) => `2026-12-03 10:00:0${i % 10}.000 UTC [42] 6789.abc 3/1 0 LOG:  statement: ${st}`).join('\n');
     const runs: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const sql = hostileSql();
@@ -168,11 +170,79 @@ describe(`fuzz (seed ${SEED}): hostile names and broken inputs through the comma
         ['migrate', 'plan', '--db', url, '--add-index', `${pick(FRAGMENTS)}(${pick(FRAGMENTS)})`],
         ['schema', '--db', url, '--ddl', file(`ddl${i}.sql`, `CREATE TABLE ${q(hostileName(new Set()))} (${q(tb.cols[0])} char(3), id int);\n${sql};`)],
         ['indexes', '--db', url, '--workload', file(`w${i}.sql`, `-- calls: ${pick(['10', 'abc', '-5', '1e400'])}\n${sql};\n${hostileSql()};\n`)],
-        ['n1', '--db', url, '--log', file(`log${i}.log`, log([sql, sql, hostileSql(), `SELECT * FROM ${q(tb.name)} WHERE id = 1`, `SELECT * FROM ${q(tb.name)} WHERE id = 2`]))],
+        ['n1', '--db', url, '--log', file(`log${i}.log`, logOf([sql, sql, hostileSql(), `SELECT * FROM ${q(tb.name)} WHERE id = 1`, `SELECT * FROM ${q(tb.name)} WHERE id = 2`]))],
       );
     }
     runs.push(['validate', '--db', url, '--workload', file('v.sql', '\u0000broken')], ['validate', '--db', url, '--log', join(dir, 'missing.log')]);
     for (const args of runs) checkRun(args.slice(0, 2).join(' '), await runCli(args));
+    expect(await checksum()).toBe(before);
+    expect((await t.exec('SELECT count(*)::int AS n FROM victims')).rows).toEqual([{ n: 1 }]);
+  }, 600_000);
+  it('config, pool, pgbouncer, logs, maintain, monitor, full and mcp (its flags): broken flags and files, clean exits, nothing written', async () => {
+    const before = await checksum();
+    const tb = tables[0] ?? { name: 'x', cols: ['c', 'd'] };
+    const secretDb = `postgresql://postgres:${SECRET}@127.0.0.1:1/x`;
+    const aFile = file('a-file', 'x');
+    const workload = file('pgb.sql', tables.map((x) => `SELECT * FROM ${q(x.name)} WHERE ${q(x.cols[0])} = 1;\nSET search_path = ${q(x.name)};\nPREPARE p AS SELECT 1;\n`).join(''));
+    const goodLog = file('hostile.log', logOf([...tables.map((x) => `SELECT * FROM ${q(x.name)} WHERE ${q(x.cols[0])} = 1`), `CREATE ROLE fuzz PASSWORD '${SECRET}'`, `ALTER ROLE fuzz PASSWORD '${SECRET}'`]));
+    const runs: string[][] = [
+      ['config', '--db', url],
+      ['config', '--db', url, '--format', 'json', '--workload', 'oltp', '--ram', '1e99'],
+      ['config', '--cpus=-1', '--ram', '32GB'],
+      ['config', '--cpus', 'abc', '--ram', '-4GB', '--storage', 'tape'],
+      ['config', '--ram', '99999999999999TB', '--cpus', '1e99', '--max-connections', '0'],
+      ['config', '--db', secretDb, '--ram', '8GB'],
+      ['pool', '--db', url, '--app-instances', '3', '--pool-size', '20'],
+      ['pool', '--app-instances', 'abc', '--cpus', '4'],
+      ['pool', '--app-instances', '1e99', '--pool-size=-1', '--cpus', '4'],
+      ['pool', '--db', url, '--watch', 'abc'],
+      ['pool', '--db', secretDb, '--app-instances', '3', '--pool-size', '20'],
+      ['pgbouncer', '--db', url, '--clients', '50', '--workload', workload, '--log', goodLog],
+      ['pgbouncer', '--clients', 'abc', '--max-connections', '100'],
+      ['pgbouncer', '--clients', '1e99', '--max-connections=-1'],
+      ['pgbouncer', '--clients', '50', '--max-connections', '100', '--workload', file('pgb-bin.sql', '\u0000\u0001\u00ff')],
+      ['pgbouncer', '--clients', '50', '--max-connections', '100', '--write-ini', join(aFile, 'x.ini')],
+      ['pgbouncer', '--clients', '50', '--max-connections', '100', '--database-alias', tb.name, '--admin-user', tb.cols[0], '--pool-mode', 'weird'],
+      ['pgbouncer', '--db', secretDb, '--clients', '50'],
+      ['logs', goodLog],
+      ['logs', goodLog, '--format', 'json', '--show-literals'],
+      ['logs', file('empty.log', '')],
+      ['logs', file('garbage.log', Array.from({ length: 40 }, () => Array.from({ length: 8 }, () => pick(FRAGMENTS)).join('')).join('\n'))],
+      ['logs', file('binary.log', '\u0000\u0001\u0002\u00ff\u00fe binary\n')],
+      ['logs', file('broken.log.gz', '\u001f\u008b\u0008 not gzip')],
+      ['logs', join(dir, 'missing.log')],
+      ['logs', goodLog, '--since', 'yesterday', '--top=-1'],
+      ['logs', goodLog, '--log-format', 'csvlog'],
+      ['maintain', '--db', url],
+      ['maintain', '--db', url, '--out-dir', aFile],
+      ['maintain', '--db', url, '--out-dir', '/proc/db-optimize-fuzz/x'],
+      ...tables.map((x) => ['maintain', '--db', url, '--retain', `${x.name}=30`]),
+      ['maintain', '--db', url, '--retain', `${tb.name}.${tb.cols[0]}=30`],
+      ['maintain', '--db', url, '--retain', `${q(tb.name)}.${q(tb.cols[1])}=abc`],
+      ['maintain', '--db', url, '--retain', 'victims; DROP TABLE victims; --=1'],
+      ['maintain', '--db', url, '--retain', 'victims=-1', '--set', 'nope.x=1'],
+      ['maintain', '--db', secretDb],
+      ['monitor', '--db', url, '--out-dir', join(dir, 'monitor')],
+      ['monitor', '--db', url, '--out-dir', aFile],
+      ['monitor', '--db', url, '--out-dir', '/proc/db-optimize-fuzz/x'],
+      ['monitor', '--pg-version', 'abc', '--out-dir', join(dir, 'monitor2')],
+      ['monitor', '--db', url],
+      ['monitor', '--db', secretDb, '--out-dir', join(dir, 'monitor3')],
+      ['full', '--db', url, '--depth', '1', '--format', 'json'],
+      ['full', '--db', url, '--depth', '9'],
+      ['full', '--db', url, '--depth', '1', '--workload', file('full-bin.sql', '\u0000broken'), '--baseline', aFile],
+      ['full', '--db', secretDb],
+      ['mcp'],
+      ['mcp', '--db', secretDb],
+      ['mcp', '--db', url, '--http', 'abc'],
+      ['mcp', '--db', url, '--host', '0.0.0.0'],
+    ];
+    for (const args of runs) {
+      const r = await runCli(args);
+      checkRun(args.join(' ').slice(0, 120), r);
+      // an unreachable server (3), or a usage error found before connecting (2): never a success
+      if (args.includes(secretDb)) expect(r.code, args.join(' ')).not.toBe(0);
+    }
     expect(await checksum()).toBe(before);
     expect((await t.exec('SELECT count(*)::int AS n FROM victims')).rows).toEqual([{ n: 1 }]);
   }, 600_000);
