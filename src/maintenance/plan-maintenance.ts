@@ -100,8 +100,9 @@ export function planMaintenance(input: MaintenancePlanInput): MaintenancePlan {
       'size-history',
       db,
       `CREATE TABLE IF NOT EXISTS ${history} (captured_at timestamptz NOT NULL, relation text NOT NULL, kind "char" NOT NULL, total_bytes bigint NOT NULL, PRIMARY KEY (captured_at, relation));\n` +
-        `INSERT INTO ${history} SELECT now(), c.oid::regclass::text, c.relkind, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ` +
-        `WHERE c.relkind IN ('r', 'm', 'i') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ON CONFLICT DO NOTHING`,
+        // a relation dropped while the job reads pg_class (a retention job in the same minute) has no size: skip it
+        `INSERT INTO ${history} SELECT * FROM (SELECT now(), c.oid::regclass::text, c.relkind, pg_total_relation_size(c.oid) AS total_bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ` +
+        `WHERE c.relkind IN ('r', 'm', 'i') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%') s WHERE s.total_bytes IS NOT NULL ON CONFLICT DO NOTHING`,
       `size tracking: one row per table and index per day in ${history}, to see growth and plan disk (${formatBytes(snapshot.database?.sizeBytes ?? 0)} today)`,
     );
   }
