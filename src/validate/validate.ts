@@ -54,6 +54,8 @@ interface CopyGuard {
   creating: Promise<unknown> | null;
   created: boolean;
   dropped: boolean;
+  /** set by Ctrl-C / kill: the signal handler drops the copy and sets the exit code (130 / 143) */
+  interrupted: NodeJS.Signals | null;
 }
 
 /**
@@ -62,6 +64,7 @@ interface CopyGuard {
  */
 function installSignalHandlers(guard: CopyGuard, options: ValidateOptions, source: string, log: Logger): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
+    guard.interrupted = signal;
     log.warn(`${signal}: dropping the copy ${guard.name} before exiting…`);
     void (async () => {
       await guard.creating?.catch(() => undefined);
@@ -198,7 +201,7 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
     onProgress: (m) => log.info(m),
   });
   const admin = await openAdmin(options.url, env, source.database);
-  const guard: CopyGuard = { name: copyName(), creating: null, created: false, dropped: false };
+  const guard: CopyGuard = { name: copyName(), creating: null, created: false, dropped: false, interrupted: null };
   let removeHandlers: () => void = () => undefined;
   try {
     const leftovers: Leftover[] = await dropLeftovers(admin);
@@ -232,6 +235,8 @@ export async function validate(options: ValidateOptions = {}): Promise<Report> {
     // on every error path too: a copy that was made is dropped before the error reaches the caller
     await dropGuarded(admin, guard, log).catch((e: Error) => log.warn(`could not drop the copy ${guard.name}: ${e.message}; the next validate run drops it`));
     removeHandlers();
+    // interrupted: the replay's sessions were ended under it, so its error is not the outcome; the handler exits 130/143
+    if (guard.interrupted !== null) await new Promise<never>(() => undefined);
     await admin.close();
   }
 }
